@@ -1,0 +1,164 @@
+"""Shared pieces of the wire format: named protocol errors, canonical JSON, base64url, patterns.
+
+Kept apart from `sync_server.protocol` so that the envelope module and the trust module
+(certificates, keyring, request signatures) can both use them without importing each other.
+Depends on nothing but the standard library.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import re
+import uuid
+from typing import Any
+
+FORMAT_VERSION = 1
+"""The only envelope/certificate format this code writes and accepts."""
+
+NET_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+"""Network id: lowercase, no dots (it is embedded in the dotted root-public line)."""
+
+SITE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,15}(-[A-Z0-9]{1,8})?$")
+"""Site (office or terminal) code such as ``EVSC`` or ``EVSC-2``: ASCII, stable, short."""
+
+MAX_CTR = 2**63 - 1
+"""Counters and generations must fit a signed 64-bit database column."""
+
+
+class ProtocolError(ValueError):
+    """Base of every wire-format failure; ``code`` is machine-readable and stable."""
+
+    code = "protocol_error"
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+
+    @property
+    def message(self) -> str:
+        """The human-readable explanation (never contains key material or plaintext)."""
+        return str(self.args[0]) if self.args else self.code
+
+
+class MalformedError(ProtocolError):
+    """Bytes or JSON that do not parse as the documented layout."""
+
+    code = "malformed"
+
+
+class InvalidFieldError(ProtocolError):
+    """A field has the wrong type, length or pattern."""
+
+    code = "invalid_field"
+
+
+class UnsupportedVersionError(ProtocolError):
+    """A format version this code does not speak (never silently downgraded)."""
+
+    code = "unsupported_version"
+
+
+class SignatureError(ProtocolError):
+    """An Ed25519 signature does not verify (tampering, wrong signer, wrong root)."""
+
+    code = "bad_signature"
+
+
+class DecryptionError(ProtocolError):
+    """AES-GCM tag failure, wrong data key, or padding that does not parse."""
+
+    code = "decryption_failed"
+
+
+class RequestAuthError(ProtocolError):
+    """A signed HTTP request that is stale, malformed or does not verify."""
+
+    code = "unauthenticated"
+
+
+def canonical_json(obj: Any) -> bytes:
+    """Sorted-key, compact, ASCII JSON: the one byte form that is signed and used as AAD."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def b64e(raw: bytes) -> str:
+    """base64url without padding (keys, signatures, envelopes in JSON)."""
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def b64d(text: str, *, field: str = "value", length: int | None = None) -> bytes:
+    """Decode base64url (padding optional); strict alphabet, optional exact length."""
+    if not isinstance(text, str) or not re.fullmatch(r"[A-Za-z0-9_-]*={0,2}", text):
+        raise InvalidFieldError(f"{field} is not base64url text")
+    padded = text.rstrip("=") + "=" * (-len(text.rstrip("=")) % 4)
+    try:
+        raw = base64.urlsafe_b64decode(padded)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidFieldError(f"{field} is not valid base64url") from exc
+    if length is not None and len(raw) != length:
+        raise InvalidFieldError(f"{field} must decode to {length} bytes, not {len(raw)}")
+    return raw
+
+
+def check_int(value: Any, field: str, lo: int = 0, hi: int = MAX_CTR) -> int:
+    """An int (not a bool) in ``[lo, hi]``."""
+    if type(value) is not int or not lo <= value <= hi:
+        raise InvalidFieldError(f"{field} must be an integer in [{lo}, {hi}]")
+    return value
+
+
+def check_str(value: Any, field: str, pattern: re.Pattern[str]) -> str:
+    """A str matching ``pattern`` fully."""
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise InvalidFieldError(f"{field} has an invalid format")
+    return value
+
+
+def check_net(value: Any) -> str:
+    """A network id (see NET_RE)."""
+    return check_str(value, "net", NET_RE)
+
+
+def check_site(value: Any, field: str = "site") -> str:
+    """A site code (see SITE_RE)."""
+    return check_str(value, field, SITE_RE)
+
+
+def check_rid(value: Any) -> str:
+    """A random record id: 32 lowercase hex digits of a version-4 UUID (no time, no MAC)."""
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9a-f]{32}", value):
+        raise InvalidFieldError("rid must be 32 lowercase hex digits")
+    if uuid.UUID(hex=value).version != 4:
+        raise InvalidFieldError("rid must be a random (version 4) UUID")
+    return value
+
+
+def check_day(value: Any, field: str = "exp") -> str:
+    """A calendar day ``YYYY-MM-DD`` (day granularity on purpose: no time of day leaks)."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise InvalidFieldError(f"{field} must be a YYYY-MM-DD date")
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidFieldError(f"{field} is not a valid date") from exc
+    return value
+
+
+def utc_now_iso() -> str:
+    """Current UTC time to the second, ISO 8601 with ``Z`` (for certificate ``issued``)."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def check_timestamp(value: Any, field: str = "issued") -> str:
+    """An ISO 8601 UTC second timestamp as written by ``utc_now_iso``."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", value):
+        raise InvalidFieldError(f"{field} must look like 2025-01-31T12:00:00Z")
+    try:
+        dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise InvalidFieldError(f"{field} is not a valid timestamp") from exc
+    return value
