@@ -1,0 +1,368 @@
+"""The network and site configuration: a frozen, typed object built once at the edge.
+
+The TOML file describes the whole network (offices, locations, concerns, referrals, queue and
+visitor settings). Every command and screen receives a `NetworkConfig`; nothing reads the file
+again. Errors name the file, the key and what is wrong, because an admin edits this by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,9}(-[A-Z0-9]{1,6})?$")
+_SPAN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+_LANG = re.compile(r"^[a-z]{2,3}$")
+_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message names file and key."""
+
+    def __init__(self, path: Path | str, key: str, problem: str) -> None:
+        self.path, self.key, self.problem = str(path), key, problem
+        super().__init__(f"{path}: {key}: {problem}")
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place where an office holds consulting hours (an office can have several)."""
+
+    code: str
+    name: str
+    address: str
+    office: str
+    #: weekday ("mon"…) → list of (start, end) times; empty means "hours unknown".
+    hours: dict[str, tuple[tuple[dt.time, dt.time], ...]] = field(default_factory=dict)
+    todo: tuple[str, ...] = ()
+
+    def is_open(self, when: dt.datetime) -> bool:
+        """Whether `when` (local time) falls in consulting hours; unknown hours count as open."""
+        if not self.hours:
+            return True
+        spans = self.hours.get(WEEKDAYS[when.weekday()], ())
+        return any(start <= when.time() < end for start, end in spans)
+
+    def next_opening(self, when: dt.datetime) -> dt.datetime | None:
+        """The next start of consulting hours after `when`, or None if hours are unknown."""
+        if not self.hours:
+            return None
+        for days in range(8):
+            day = when.date() + dt.timedelta(days=days)
+            for start, _end in sorted(self.hours.get(WEEKDAYS[day.weekday()], ())):
+                candidate = dt.datetime.combine(day, start, tzinfo=when.tzinfo)
+                if candidate > when:
+                    return candidate
+        return None
+
+
+@dataclass(frozen=True)
+class Office:
+    """One of the network's seven offices (fixed), run by the city and a partner."""
+
+    code: str
+    name: str
+    districts: tuple[str, ...]
+    partner: str
+    languages: tuple[str, ...]
+    desks: tuple[str, ...]
+    locations: tuple[Location, ...]
+    todo: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Concern:
+    """A concern category (Anliegen) a visitor can pick at the terminal."""
+
+    id: str
+    symbol: str
+    keyword: str
+    label: str
+    labels: dict[str, str] = field(default_factory=dict)
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class Referral:
+    """A specialist service (Fachstelle) a visit can be referred to."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class QueueSettings:
+    """How the queue calls people; see README "Call-next policy"."""
+
+    max_calls: int = 3
+    fairness_minutes: int = 30
+    walk_in_prefix: str = "A"
+    appointment_prefix: str = "T"
+    priorities: dict[str, int] = field(
+        default_factory=lambda: {"urgent": 1, "normal": 2, "follow_up": 3}
+    )
+    appointment_due_minutes: int = 10
+
+
+@dataclass(frozen=True)
+class VisitorSettings:
+    """Settings of the visitor terminal."""
+
+    idle_timeout_seconds: int = 60
+    allow_checkin_outside_hours: bool = False
+    bidi: str = "app"
+    native_digits: bool = False
+    ticket_printer: str = ""
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """The whole network as one immutable value."""
+
+    path: str
+    id: str
+    name: str
+    sync_server: str
+    retention_days: int
+    timezone: str
+    ui_languages: tuple[str, ...]
+    interpreter_languages: tuple[str, ...]
+    offices: tuple[Office, ...]
+    concerns: tuple[Concern, ...]
+    referrals: tuple[Referral, ...]
+    queue: QueueSettings
+    visitor: VisitorSettings
+
+    def office(self, code: str) -> Office:
+        """The office with this code; KeyError names the known codes."""
+        for office in self.offices:
+            if office.code == code:
+                return office
+        known = ", ".join(o.code for o in self.offices)
+        raise KeyError(f"unknown office {code!r} (known: {known})")
+
+    def location(self, code: str) -> Location:
+        """The location with this code, in any office."""
+        for office in self.offices:
+            for loc in office.locations:
+                if loc.code == code:
+                    return loc
+        known = ", ".join(loc.code for o in self.offices for loc in o.locations)
+        raise KeyError(f"unknown location {code!r} (known: {known})")
+
+    def concern(self, concern_id: str) -> Concern:
+        """The concern with this id."""
+        for concern in self.concerns:
+            if concern.id == concern_id:
+                return concern
+        known = ", ".join(c.id for c in self.concerns)
+        raise KeyError(f"unknown concern {concern_id!r} (known: {known})")
+
+
+class _Reader:
+    """Typed access to one TOML table that reports errors by their dotted key."""
+
+    def __init__(self, path: Path, data: dict[str, Any], prefix: str) -> None:
+        self.path, self.data, self.prefix = path, data, prefix
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}.{name}" if self.prefix else name
+
+    def fail(self, name: str, problem: str) -> ConfigError:
+        return ConfigError(self.path, self.key(name), problem)
+
+    def get(self, name: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+        if name not in self.data:
+            if default is ...:
+                raise self.fail(name, "is missing")
+            return default
+        value = self.data[name]
+        if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
+            kinds = (kind,) if isinstance(kind, type) else kind
+            names = " or ".join(k.__name__ for k in kinds)
+            raise self.fail(name, f"must be {names}, not {type(value).__name__} {value!r}")
+        return value
+
+    def text(self, name: str, default: Any = ..., pattern: re.Pattern[str] | None = None) -> str:
+        value = self.get(name, str, default)
+        if pattern is not None and not pattern.match(value):
+            raise self.fail(name, f"{value!r} does not match {pattern.pattern}")
+        return value
+
+    def number(self, name: str, default: Any = ..., low: int = 0, high: int = 10**9) -> int:
+        value = self.get(name, int, default)
+        if not low <= value <= high:
+            raise self.fail(name, f"{value} is outside {low}..{high}")
+        return value
+
+    def strings(self, name: str, default: Any = ..., pattern: re.Pattern[str] | None = None
+                ) -> tuple[str, ...]:
+        values = self.get(name, list, default)
+        for i, value in enumerate(values):
+            if not isinstance(value, str):
+                raise self.fail(f"{name}[{i}]", f"must be a string, not {value!r}")
+            if pattern is not None and not pattern.match(value):
+                raise self.fail(f"{name}[{i}]", f"{value!r} does not match {pattern.pattern}")
+        return tuple(values)
+
+    def table(self, name: str) -> _Reader:
+        return _Reader(self.path, self.get(name, dict, {}), self.key(name))
+
+    def tables(self, name: str) -> list[_Reader]:
+        items = self.get(name, list, [])
+        out = []
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise ConfigError(self.path, f"{self.key(name)}[{i}]", "must be a table")
+            out.append(_Reader(self.path, item, f"{self.key(name)}[{i}]"))
+        return out
+
+    def unknown(self, allowed: set[str]) -> None:
+        """Reject keys we do not know: a typo must not be silently ignored."""
+        for name in self.data:
+            if name not in allowed:
+                raise self.fail(name, f"unknown key (allowed: {', '.join(sorted(allowed))})")
+
+
+def _hours(reader: _Reader) -> dict[str, tuple[tuple[dt.time, dt.time], ...]]:
+    hours: dict[str, tuple[tuple[dt.time, dt.time], ...]] = {}
+    table = reader.table("hours")
+    table.unknown(set(WEEKDAYS))
+    for day in table.data:
+        spans = []
+        for i, span in enumerate(table.strings(day)):
+            match = _SPAN.match(span)
+            if not match:
+                raise table.fail(f"{day}[{i}]", f"{span!r} is not a time span like 09:00-12:00")
+            h1, m1, h2, m2 = (int(g) for g in match.groups())
+            start, end = dt.time(h1, m1), dt.time(h2, m2)
+            if end <= start:
+                raise table.fail(f"{day}[{i}]", f"{span!r} ends before it starts")
+            spans.append((start, end))
+        hours[day] = tuple(spans)
+    return hours
+
+
+def _office(reader: _Reader) -> Office:
+    reader.unknown({"code", "name", "districts", "partner", "languages", "desks", "todo",
+                    "locations"})
+    code = reader.text("code", pattern=_CODE)
+    locations = []
+    for loc in reader.tables("locations"):
+        loc.unknown({"code", "name", "address", "hours", "todo"})
+        locations.append(Location(
+            code=loc.text("code", pattern=_CODE), name=loc.text("name"),
+            address=loc.text("address", ""), office=code, hours=_hours(loc),
+            todo=loc.strings("todo", ()),
+        ))
+    if not locations:
+        raise reader.fail("locations", "an office needs at least one location")
+    return Office(
+        code=code, name=reader.text("name"), districts=reader.strings("districts", ()),
+        partner=reader.text("partner", ""), languages=reader.strings("languages", _LANG),
+        desks=reader.strings("desks", ("1",)), locations=tuple(locations),
+        todo=reader.strings("todo", ()),
+    )
+
+
+def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
+    """Build and validate a `NetworkConfig` from parsed TOML."""
+    root = _Reader(path, data, "")
+    root.unknown({"network", "queue", "visitor", "offices", "concerns", "referrals"})
+    net = root.table("network")
+    net.unknown({"id", "name", "sync_server", "retention_days", "timezone", "ui_languages",
+                 "interpreter_languages"})
+    queue = root.table("queue")
+    queue.unknown({"max_calls", "fairness_minutes", "walk_in_prefix", "appointment_prefix",
+                   "priorities", "appointment_due_minutes"})
+    visitor = root.table("visitor")
+    visitor.unknown({"idle_timeout_seconds", "allow_checkin_outside_hours", "bidi",
+                     "native_digits", "ticket_printer"})
+    bidi = visitor.text("bidi", "app")
+    if bidi not in ("app", "terminal"):
+        raise visitor.fail("bidi", f"{bidi!r} must be \"app\" or \"terminal\"")
+    priorities = queue.get("priorities", dict, {"urgent": 1, "normal": 2, "follow_up": 3})
+    prio_reader = queue.table("priorities")
+    for name in priorities:
+        prio_reader.number(name, low=1, high=9)
+    if "normal" not in priorities:
+        raise queue.fail("priorities", "needs a 'normal' level")
+
+    offices = tuple(_office(o) for o in root.tables("offices"))
+    if not offices:
+        raise root.fail("offices", "at least one office is needed")
+    seen: set[str] = set()
+    for i, office in enumerate(offices):
+        for code in (office.code, *(loc.code for loc in office.locations)):
+            if code in seen:
+                raise ConfigError(path, f"offices[{i}]", f"code {code!r} is used twice")
+            seen.add(code)
+
+    concerns = []
+    for c in root.tables("concerns"):
+        c.unknown({"id", "symbol", "keyword", "label", "labels", "private"})
+        labels = c.table("labels")
+        concerns.append(Concern(
+            id=c.text("id", pattern=_ID), symbol=c.text("symbol", "•"),
+            keyword=c.text("keyword", ""), label=c.text("label"),
+            labels={k: labels.text(k) for k in labels.data}, private=c.get("private", bool, False),
+        ))
+    if len({c.id for c in concerns}) != len(concerns):
+        raise root.fail("concerns", "concern ids must be unique")
+
+    referrals = []
+    for r in root.tables("referrals"):
+        r.unknown({"id", "name"})
+        referrals.append(Referral(id=r.text("id", pattern=_ID), name=r.text("name")))
+
+    return NetworkConfig(
+        path=str(path),
+        id=net.text("id", pattern=re.compile(r"^[a-z0-9][a-z0-9-]{2,62}$")),
+        name=net.text("name"), sync_server=net.text("sync_server", ""),
+        retention_days=net.number("retention_days", 90, low=1, high=3650),
+        timezone=net.text("timezone", "Europe/Berlin"),
+        ui_languages=net.strings("ui_languages", ("de", "en"), _LANG),
+        interpreter_languages=net.strings("interpreter_languages", (), _LANG),
+        offices=offices, concerns=tuple(concerns), referrals=tuple(referrals),
+        queue=QueueSettings(
+            max_calls=queue.number("max_calls", 3, low=1, high=20),
+            fairness_minutes=queue.number("fairness_minutes", 30, low=1, high=24 * 60),
+            walk_in_prefix=queue.text("walk_in_prefix", "A", re.compile(r"^[A-Z]$")),
+            appointment_prefix=queue.text("appointment_prefix", "T", re.compile(r"^[A-Z]$")),
+            priorities=dict(priorities),
+            appointment_due_minutes=queue.number("appointment_due_minutes", 10, high=240),
+        ),
+        visitor=VisitorSettings(
+            idle_timeout_seconds=visitor.number("idle_timeout_seconds", 60, low=5, high=3600),
+            allow_checkin_outside_hours=visitor.get("allow_checkin_outside_hours", bool, False),
+            bidi=bidi, native_digits=visitor.get("native_digits", bool, False),
+            ticket_printer=visitor.text("ticket_printer", ""),
+        ),
+    )
+
+
+def load_config(path: Path | str) -> NetworkConfig:
+    """Read and validate the TOML file at `path`.
+
+    Raises:
+        ConfigError: naming the file and the key, for a missing file, bad TOML or bad values.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(path, "(file)", "does not exist") from None
+    except OSError as exc:
+        raise ConfigError(path, "(file)", f"cannot be read: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(path, "(file)", "is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, "(syntax)", str(exc)) from None
+    return parse_config(data, path)

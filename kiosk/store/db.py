@@ -1,0 +1,231 @@
+"""Opening the store: pragmas, checks and migrations in one place.
+
+A site's store is one SQLite file shared by several processes (visitor kiosk, staff
+consoles, board, sync). WAL lets them read while one writes; `synchronous=FULL` makes an
+acknowledged check-in survive power loss; writes take the lock up front (`BEGIN IMMEDIATE`)
+so that ticket allocation and "call next" are atomic across processes.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from peewee import DatabaseError, OperationalError, SqliteDatabase
+
+from kiosk.clock.hlc import HybridClock, Timestamp
+from kiosk.store import migrations
+from kiosk.store.models import Outbox, Setting, SyncedModel, database
+
+#: PRAGMA application_id of a kiosk store ("LWK1"), to tell it from other SQLite files.
+APPLICATION_ID = 0x4C574B31
+PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": 2,  # FULL
+    "foreign_keys": 1,
+    "busy_timeout": 15000,
+    "secure_delete": 1,  # erased personal data must not linger in free pages
+}
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class StoreError(Exception):
+    """The store cannot be used; `code` is machine-readable, the message is for people."""
+
+    code = "store_error"
+
+    def __init__(self, path: Path | str, message: str) -> None:
+        self.path = str(path)
+        super().__init__(f"{path}: {message}")
+
+
+class StoreMissing(StoreError):
+    code = "store_missing"
+
+
+class StoreCorrupt(StoreError):
+    code = "store_corrupt"
+
+
+class StoreForeign(StoreError):
+    code = "store_foreign"
+
+
+class StoreTooNew(StoreError):
+    code = "store_too_new"
+
+
+class StoreExists(StoreError):
+    code = "store_exists"
+
+
+def _check_file(path: Path) -> None:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(_SQLITE_MAGIC))
+    except IsADirectoryError:
+        raise StoreForeign(path, "is a directory, not a kiosk store") from None
+    except OSError as exc:
+        raise StoreError(path, f"cannot be read: {exc.strerror}") from None
+    if head and head != _SQLITE_MAGIC:
+        raise StoreForeign(path, "is not a kiosk store (not an SQLite database file)")
+
+
+def open_database(path: Path, *, create: bool = False) -> SqliteDatabase:
+    """Open (or create) the SQLite file, set pragmas, verify it is ours, migrate it.
+
+    Raises:
+        StoreError: with a subclass naming what is wrong (missing, foreign, corrupt, too new).
+    """
+    path = Path(path)
+    if path.exists():
+        _check_file(path)
+    elif not create:
+        raise StoreMissing(path, "no store here; create one with `kiosk init --site CODE`")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = SqliteDatabase(str(path), pragmas=PRAGMAS)
+    try:
+        db.connect()
+        app_id = db.execute_sql("PRAGMA application_id").fetchone()[0]
+        version = migrations.schema_version(db)
+        tables = db.get_tables()
+        if app_id != APPLICATION_ID and (version or tables):
+            raise StoreForeign(path, "is an SQLite database, but not a kiosk store")
+        if version > migrations.LATEST:
+            raise StoreTooNew(path, f"has schema version {version}, this kiosk knows up to "
+                                    f"{migrations.LATEST}; install the newer release")
+        if app_id != APPLICATION_ID:
+            db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID:d}")
+        migrations.upgrade(db)
+    except StoreError:
+        db.close()
+        raise
+    except (DatabaseError, OperationalError, sqlite3.DatabaseError) as exc:
+        db.close()
+        raise StoreCorrupt(path, f"is damaged or unreadable ({exc})") from None
+    return db
+
+
+class Store:
+    """An open site store: the database plus the site's identity and clock.
+
+    `writer` is this store's own id in clocks and envelopes (office code plus a random
+    suffix), so that a replacement machine for the same office never collides with the old.
+    """
+
+    def __init__(self, db: SqliteDatabase, path: Path) -> None:
+        self.db = db
+        self.path = path
+        database.initialize(db)
+        self.site = self.setting("site") or ""
+        self.location = self.setting("location") or ""
+        self.writer = self.setting("writer") or ""
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        """A site-wide setting, or `default`."""
+        row = Setting.get_or_none(Setting.key == key)
+        return row.value if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Set a site-wide setting (call inside a transaction when it must be atomic)."""
+        Setting.insert(key=key, value=value).on_conflict_replace().execute()
+
+    @contextmanager
+    def writing(self) -> Iterator[Writer]:
+        """A write transaction that holds the store's write lock from its first statement.
+
+        The clock is loaded and saved under the lock, so that every process at the site
+        continues the same monotonic clock.
+        """
+        with self.db.atomic("IMMEDIATE"):
+            writer = Writer(self)
+            yield writer
+            writer.save_clock()
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        if not self.db.is_closed():
+            self.db.close()
+
+
+class Writer:
+    """The handle of one write transaction: stamps synced fields and fills the outbox."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        text = store.setting("hlc")
+        self.clock = HybridClock(store.writer, Timestamp.parse(text) if text else None)
+        self._dirty = False
+
+    def stamp(self) -> Timestamp:
+        """A fresh clock reading for this transaction's writes."""
+        self._dirty = True
+        return self.clock.now()
+
+    def put(self, model: type[SyncedModel], record_id: str | None, fields: dict,
+            ) -> SyncedModel:
+        """Create or update a synced record, stamping each written field with a new clock.
+
+        Args:
+            model: the synced model class.
+            record_id: None to create a record with a fresh random id.
+            fields: the synced fields to write (others are refused).
+        """
+        unknown = set(fields) - set(model.SYNCED_FIELDS)
+        if unknown:
+            raise ValueError(f"not synced fields of {model.KIND}: {sorted(unknown)}")
+        stamp = str(self.stamp())
+        if record_id is None:
+            record = model(id=secrets.token_hex(16), clocks={}, **fields)
+            created = True
+        else:
+            record = model.get_by_id(record_id)
+            for name, value in fields.items():
+                setattr(record, name, value)
+            created = False
+        record.clocks = {**record.clocks, **dict.fromkeys(fields, stamp)}
+        record.save(force_insert=created)
+        Outbox.insert(record=record.id, kind=model.KIND, changed_at=stamp
+                      ).on_conflict_replace().execute()
+        return record
+
+    def save_clock(self) -> None:
+        if self._dirty:
+            self.store.set_setting("hlc", str(self.clock.last))
+
+
+def open_store(path: Path | str) -> Store:
+    """Open an existing, initialised store."""
+    path = Path(path)
+    store = Store(open_database(path), path)
+    if not store.site:
+        store.close()
+        raise StoreMissing(path, "store was never initialised; run `kiosk init --site CODE`")
+    return store
+
+
+def init_store(path: Path | str, site: str, location: str, *, force: bool = False) -> Store:
+    """Create a new store for `site` at `location`.
+
+    Raises:
+        StoreExists: if a store is already there and `force` is not given.
+    """
+    path = Path(path)
+    if path.exists() and not force:
+        raise StoreExists(path, "a store already exists here; use --force to replace it "
+                                "(its data will be lost)")
+    if path.exists():
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    store = Store(open_database(path, create=True), path)
+    with store.db.atomic("IMMEDIATE"):
+        store.set_setting("site", site)
+        store.set_setting("location", location)
+        writer = f"{site}-{secrets.token_hex(2).upper()}"
+        store.set_setting("writer", writer)
+    store.site, store.location, store.writer = site, location, writer
+    return store
