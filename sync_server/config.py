@@ -1,0 +1,84 @@
+"""The server's configuration: one frozen, typed object built once at the edge (flags → env)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "lokal-willkommen-sync"
+ENV_PREFIX = "SYNC_SERVER_"
+ENV_CONFIG = ENV_PREFIX + "CONFIG_JSON"
+"""How ``serve --workers N`` hands the config to each uvicorn worker process."""
+
+
+def default_database_url() -> str:
+    """SQLite file in the platform data dir: the embedded default needs no option."""
+    base = Path(os.environ.get(ENV_PREFIX + "DATA_DIR") or platformdirs.user_data_dir(APP_NAME))
+    return f"sqlite:///{base / 'sync-server.sqlite3'}"
+
+
+def default_state_dir() -> str:
+    """Where the restore detector keeps its high-water mark (outside the database on purpose)."""
+    return os.environ.get(ENV_PREFIX + "STATE_DIR") or platformdirs.user_state_dir(APP_NAME)
+
+
+@dataclass(frozen=True, slots=True)
+class ServerConfig:
+    """Everything the server needs, decided before the app is built.
+
+    Attributes:
+        database_url: ``sqlite:///path`` (default) or ``postgresql://user@host/db``.
+        host: address to listen on; loopback by default (TLS is the reverse proxy's job).
+        port: TCP port.
+        workers: uvicorn worker processes (several are safe: pushes are serialised in the db).
+        state_dir: directory of the restore detector's high-water file.
+        max_request_bytes: largest request body accepted; checked before parsing.
+        max_batch: most envelopes in one push.
+        max_envelope_bytes: largest single envelope (binary form).
+        max_pull_limit: largest page a pull may ask for.
+        clock_window_s: how far a signed request's timestamp may be from server time.
+        pg_pool_size: connections per worker when on PostgreSQL.
+        log_level: uvicorn log level.
+    """
+
+    database_url: str = dataclasses.field(default_factory=default_database_url)
+    host: str = "127.0.0.1"
+    port: int = 8700
+    workers: int = 1
+    state_dir: str = dataclasses.field(default_factory=default_state_dir)
+    max_request_bytes: int = 1024 * 1024
+    max_batch: int = 100
+    max_envelope_bytes: int = 64 * 1024
+    max_pull_limit: int = 1000
+    clock_window_s: int = 300
+    pg_pool_size: int = 8
+    log_level: str = "info"
+
+    def to_json(self) -> str:
+        """Serialise for the worker processes."""
+        return json.dumps(dataclasses.asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> ServerConfig:
+        """Inverse of :meth:`to_json`."""
+        return cls(**json.loads(text))
+
+    @classmethod
+    def from_env(cls, **flags: object) -> ServerConfig:
+        """Flags win over ``SYNC_SERVER_*`` variables, which win over defaults."""
+        values: dict[str, object] = {}
+        for f in dataclasses.fields(cls):
+            raw = os.environ.get(ENV_PREFIX + f.name.upper())
+            if raw is not None:
+                values[f.name] = int(raw) if f.type in ("int", int) else raw
+        values.update({k: v for k, v in flags.items() if v is not None})
+        return cls(**values)
+
+    def is_postgres(self) -> bool:
+        """True for a PostgreSQL URL."""
+        return self.database_url.startswith(("postgres://", "postgresql://"))

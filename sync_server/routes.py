@@ -1,0 +1,148 @@
+"""The versioned HTTP API. Handlers are thin: validate, authenticate, call the store."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from sync_server.auth import Authenticated, RawBody, check_signed
+from sync_server.errors import Forbidden, PayloadTooLarge, Unprocessable
+from sync_server.protocol import (
+    MAX_CTR,
+    Envelope,
+    KeyringEntry,
+    ProtocolError,
+    SignatureError,
+    SiteCertificate,
+    b64d,
+    b64e,
+    verify,
+    verify_certificate,
+)
+from sync_server.schemas import (
+    ConfigResponse,
+    EnrollRequest,
+    EnrollResponse,
+    ErrorResponse,
+    KeyringEntryModel,
+    KeyringPostResponse,
+    KeyringResponse,
+    Limits,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    SitesResponse,
+    StatusResponse,
+)
+from sync_server.store import envelopes, registry
+
+router = APIRouter(prefix="/v1")
+
+ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 409, 413, 422)}
+
+
+def now_ms() -> int:
+    """Server time on every answer, so sites can log and warn about clock skew."""
+    return int(time.time() * 1000)
+
+
+@router.get("/config", response_model=ConfigResponse, responses=ERRORS)
+def get_config(request: Request) -> ConfigResponse:
+    """Published limits, server time and epoch; no authentication needed."""
+    cfg = request.app.state.config
+    status = registry.status_head()
+    return ConfigResponse(
+        version=1, net=status["net"], epoch=status["epoch"], server_time=now_ms(),
+        limits=Limits(max_request_bytes=cfg.max_request_bytes, max_batch=cfg.max_batch,
+                      max_envelope_bytes=cfg.max_envelope_bytes,
+                      max_pull_limit=cfg.max_pull_limit, clock_window_s=cfg.clock_window_s))
+
+
+@router.post("/enroll", response_model=EnrollResponse, responses=ERRORS)
+def enroll(payload: EnrollRequest, request: Request,
+           body: RawBody) -> EnrollResponse:
+    """Present a root-signed certificate, in a request signed by the certified key."""
+    cert = SiteCertificate.from_dict(payload.certificate.model_dump())
+    net, root = registry.trusted_root()
+    verify_certificate(cert, root, net)
+    check_signed(request, body, cert.sign_public_key(), cert.site)
+    result = registry.enroll(cert)
+    return EnrollResponse(site=cert.site, result=result, epoch=registry.epoch(),
+                          server_time=now_ms())
+
+
+@router.post("/push", response_model=PushResponse, responses=ERRORS)
+def push(payload: PushRequest, request: Request,
+         auth: Authenticated) -> PushResponse:
+    """Store a batch of envelopes written and signed by the authenticated site."""
+    cfg = request.app.state.config
+    if len(payload.envelopes) > cfg.max_batch:
+        raise PayloadTooLarge(f"at most {cfg.max_batch} envelopes per push", "batch_too_large")
+    net, _ = registry.trusted_root()
+    key = auth.sign_pub
+    batch: list[tuple[Envelope, bytes]] = []
+    for index, text in enumerate(payload.envelopes):
+        try:
+            raw = b64d(text, field="envelope")
+            if len(raw) > cfg.max_envelope_bytes:
+                raise PayloadTooLarge(f"envelope {index} is larger than "
+                                      f"{cfg.max_envelope_bytes} bytes", "envelope_too_large")
+            env = Envelope.from_bytes(raw)
+        except ProtocolError as exc:
+            raise Unprocessable(f"envelope {index}: {exc.message}", exc.code) from exc
+        if env.header.site != auth.site:
+            raise Forbidden(f"envelope {index} names another writer site", "foreign_envelope")
+        if env.header.net != net:
+            raise Forbidden(f"envelope {index} belongs to another network", "wrong_network")
+        try:
+            verify(env, key)
+        except SignatureError as exc:
+            raise Forbidden(f"envelope {index}: {exc.message}", "bad_signature") from exc
+        batch.append((env, raw))
+    outcome = envelopes.push(auth.site, batch)
+    request.app.state.highwater.note(outcome.last_seq)
+    return PushResponse(results=outcome.results,
+                        acked=[int(r["ctr"]) for r in outcome.results],
+                        site_high=outcome.site_high, server_time=now_ms(),
+                        epoch=registry.epoch())
+
+
+@router.get("/pull", response_model=PullResponse, responses=ERRORS)
+def pull(request: Request, auth: Authenticated,
+         after: Annotated[int, Query(ge=0, le=MAX_CTR)] = 0,
+         limit: Annotated[int, Query(ge=1, le=100_000)] = 500) -> PullResponse:
+    """Envelopes after sequence ``after`` in order; ``limit`` is capped at the published max."""
+    limit = min(limit, request.app.state.config.max_pull_limit)
+    epoch = registry.epoch()
+    page, done, high = envelopes.pull(auth.site, after, limit)
+    return PullResponse(envelopes=[{"seq": s, "env": b64e(b)} for s, b in page],
+                        next=page[-1][0] if page else after, done=done, site_high=high,
+                        server_time=now_ms(), epoch=epoch)
+
+
+@router.get("/sites", response_model=SitesResponse, responses=ERRORS)
+def sites(_: Authenticated) -> SitesResponse:
+    """Certificates of every certified, unrevoked site (to wrap a new key generation)."""
+    return SitesResponse(certificates=registry.active_certificates())
+
+
+@router.get("/keyring", response_model=KeyringResponse, responses=ERRORS)
+def get_keyring(_: Authenticated) -> KeyringResponse:
+    """Every root-signed data-key generation (sites verify the root signature themselves)."""
+    return KeyringResponse(entries=registry.keyring())
+
+
+@router.post("/keyring", response_model=KeyringPostResponse, responses=ERRORS)
+def post_keyring(payload: KeyringEntryModel,
+                 _: Authenticated) -> KeyringPostResponse:
+    """Publish a generation; stored only if the network root signed it."""
+    entry = KeyringEntry.from_dict(payload.model_dump())
+    return KeyringPostResponse(gen=entry.gen, result=registry.put_keyring(entry))
+
+
+@router.get("/status", response_model=StatusResponse, responses=ERRORS)
+def status(_: Authenticated) -> StatusResponse:
+    """Sites, enrolment, last push/pull, counts: only what the server can see anyway."""
+    return StatusResponse(**registry.status())

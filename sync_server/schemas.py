@@ -1,0 +1,150 @@
+"""Request and response models of the HTTP API (validation and the OpenAPI document)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+HARD_MAX_BATCH = 1000
+"""Static upper bound for validation; the configured (published) limit is enforced too."""
+
+B64 = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]*={0,2}$", max_length=200_000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class CertificateModel(Strict):
+    """A root-signed site certificate (see ``protocol.SiteCertificate``)."""
+
+    v: int = 1
+    net: Annotated[str, StringConstraints(max_length=64)]
+    site: Annotated[str, StringConstraints(max_length=32)]
+    sign_pub: Annotated[str, StringConstraints(max_length=64)]
+    kex_pub: Annotated[str, StringConstraints(max_length=64)]
+    serial: Annotated[str, StringConstraints(max_length=32)]
+    issued: Annotated[str, StringConstraints(max_length=32)]
+    sig: Annotated[str, StringConstraints(max_length=128)]
+
+
+class EnrollRequest(Strict):
+    certificate: CertificateModel
+
+
+class EnrollResponse(BaseModel):
+    site: str
+    result: Literal["enrolled", "unchanged", "replaced"]
+    epoch: str
+    server_time: int
+
+
+class PushRequest(Strict):
+    """Envelopes in their binary form, base64url (``protocol.Envelope.to_b64``)."""
+
+    envelopes: list[B64] = Field(min_length=1, max_length=HARD_MAX_BATCH)
+
+
+class PushResult(BaseModel):
+    rid: str
+    ctr: int
+    status: Literal["stored", "duplicate", "superseded", "erased", "expired"]
+    seq: int | None
+
+
+class PushResponse(BaseModel):
+    results: list[PushResult]
+    acked: list[int] = Field(description="every counter of the batch: all were acknowledged")
+    site_high: int = Field(description="highest counter of this site the server has accepted")
+    server_time: int = Field(description="milliseconds since the Unix epoch")
+    epoch: str
+
+
+class PulledEnvelope(BaseModel):
+    seq: int
+    env: str
+
+
+class PullResponse(BaseModel):
+    envelopes: list[PulledEnvelope]
+    next: int = Field(description="cursor for the next page (store it after applying this one)")
+    done: bool
+    site_high: int
+    server_time: int
+    epoch: str
+
+
+class Limits(BaseModel):
+    max_request_bytes: int
+    max_batch: int
+    max_envelope_bytes: int
+    max_pull_limit: int
+    clock_window_s: int
+
+
+class ConfigResponse(BaseModel):
+    version: int
+    net: str | None
+    epoch: str
+    server_time: int
+    limits: Limits
+
+
+class KeyringEntryModel(Strict):
+    """A root-signed data-key generation (see ``protocol.KeyringEntry``)."""
+
+    v: int = 1
+    net: Annotated[str, StringConstraints(max_length=64)]
+    gen: int = Field(ge=1, le=2**31 - 1)
+    issued: Annotated[str, StringConstraints(max_length=32)]
+    alg: Annotated[str, StringConstraints(max_length=64)]
+    wrapped: dict[Annotated[str, StringConstraints(max_length=32)],
+                  Annotated[str, StringConstraints(max_length=512)]] = Field(max_length=1000)
+    sig: Annotated[str, StringConstraints(max_length=128)]
+
+
+class KeyringPostResponse(BaseModel):
+    gen: int
+    result: Literal["stored", "unchanged", "replaced"]
+
+
+class KeyringResponse(BaseModel):
+    entries: list[KeyringEntryModel]
+
+
+class SitesResponse(BaseModel):
+    certificates: list[CertificateModel]
+
+
+class SiteStatus(BaseModel):
+    code: str
+    serial: str
+    issued: str
+    enrolled_at: int
+    revoked_at: int | None
+    last_push: int | None
+    last_pull: int | None
+    pushes: int
+    pulls: int
+    high_ctr: int
+    envelopes: int
+
+
+class StatusResponse(BaseModel):
+    net: str | None
+    epoch: str | None
+    seq: int
+    envelopes: int
+    tombstones: int
+    key_generations: list[int]
+    sites: list[SiteStatus]
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail

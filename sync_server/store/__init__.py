@@ -1,0 +1,1 @@
+"""The server's storage: peewee models (db), envelopes (push/pull/purge), registry (the rest)."""

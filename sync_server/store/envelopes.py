@@ -1,0 +1,197 @@
+"""Push and pull: the server's merge-without-reading on clear headers, and the change feed.
+
+Pushes are serialised in the database (``BEGIN IMMEDIATE`` on SQLite; a row lock on the
+sequence counter on PostgreSQL, taken first in the push transaction), so sequence numbers
+become visible in commit order and a pull of "everything after N" can never skip a row, even
+with several server processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from peewee import SqliteDatabase
+
+from sync_server.errors import Conflict, Forbidden
+from sync_server.protocol import Envelope
+from sync_server.store.db import (
+    Counter,
+    Ledger,
+    Site,
+    StoredEnvelope,
+    Tombstone,
+    database,
+    is_postgres,
+)
+
+
+def write_transaction():
+    """A transaction that holds the write lock from its first statement."""
+    if isinstance(database.obj, SqliteDatabase):
+        return database.atomic(lock_type="IMMEDIATE")
+    return database.atomic()
+
+
+def today_utc() -> str:
+    """The current UTC day; envelopes whose ``exp`` is before it are past retention."""
+    return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+@dataclass(slots=True)
+class PushOutcome:
+    """What one push did, per envelope, plus the writer's acknowledged high-water counter."""
+
+    results: list[dict[str, object]] = field(default_factory=list)
+    site_high: int = 0
+    last_seq: int = 0
+
+
+@dataclass(slots=True)
+class _Pending:
+    env: Envelope
+    digest: str
+    raw: bytes
+
+
+def _lock_counter() -> int:
+    query = Counter.select(Counter.value).where(Counter.name == "seq")
+    if is_postgres(database):
+        query = query.for_update()
+    return int(query.scalar())
+
+
+def _chunks(items: Sequence, size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def push(site_code: str, batch: list[tuple[Envelope, bytes]]) -> PushOutcome:
+    """Store a verified batch from ``site_code`` all-or-nothing.
+
+    Per envelope the status is ``stored``, ``duplicate`` (same bytes again), ``superseded``
+    (this site already has a newer envelope of the rid), ``erased`` (the rid is erased;
+    acknowledged, never stored) or ``expired`` (already past its ``exp``). A counter that was
+    accepted before with other content raises :class:`Conflict` (``counter_reused``).
+    """
+    pending = sorted((_Pending(env, env.digest(), raw) for env, raw in batch),
+                     key=lambda p: p.env.header.ctr)
+    outcome = PushOutcome()
+    today = today_utc()
+    with database.connection_context(), write_transaction():
+        seq = _lock_counter()
+        site = Site.get_or_none(Site.code == site_code)
+        if site is None or site.revoked_at is not None:
+            raise Forbidden("site is revoked or not enrolled", "site_revoked")
+        ctrs = [p.env.header.ctr for p in pending]
+        known: dict[int, str] = {}
+        for chunk in _chunks(ctrs):
+            for row in Ledger.select(Ledger.ctr, Ledger.digest).where(
+                    (Ledger.site == site_code) & Ledger.ctr.in_(chunk)):
+                known[row.ctr] = row.digest
+        rids = sorted({p.env.header.rid for p in pending})
+        erased: set[str] = set()
+        current: dict[str, tuple[int, int]] = {}
+        for chunk in _chunks(rids):
+            erased.update(t.rid for t in Tombstone.select(Tombstone.rid).where(
+                Tombstone.rid.in_(chunk)))
+            for row in StoredEnvelope.select(StoredEnvelope.seq, StoredEnvelope.rid,
+                                             StoredEnvelope.ctr).where(
+                    (StoredEnvelope.site == site_code) & StoredEnvelope.rid.in_(chunk)):
+                current[row.rid] = (row.seq, row.ctr)
+        ledger_rows: list[dict[str, object]] = []
+        delete_seqs: set[int] = set()
+        erase_rids: list[str] = []
+        fresh: dict[str, _Pending] = {}
+        statuses: list[tuple[_Pending, str]] = []
+        for item in pending:
+            h = item.env.header
+            seen = known.get(h.ctr)
+            if seen is not None:
+                if seen != item.digest:
+                    raise Conflict(
+                        f"counter {h.ctr} of site {site_code} was already used for other "
+                        "content (was this machine restored from a backup?)", "counter_reused")
+                statuses.append((item, "duplicate"))
+                continue
+            known[h.ctr] = item.digest
+            ledger_rows.append({"site": site_code, "ctr": h.ctr, "digest": item.digest,
+                                "exp": h.exp})
+            if h.rid in erased:
+                statuses.append((item, "erased"))
+            elif h.exp < today:
+                statuses.append((item, "expired"))
+            elif h.op == "erase":
+                previous = fresh.get(h.rid)
+                if previous is not None:
+                    statuses = [(p, "erased" if p is previous else s) for p, s in statuses]
+                erased.add(h.rid)
+                erase_rids.append(h.rid)
+                fresh[h.rid] = item
+                statuses.append((item, "stored"))
+            elif h.rid in current and current[h.rid][1] > h.ctr:
+                statuses.append((item, "superseded"))
+            else:
+                if h.rid in current:
+                    delete_seqs.add(current[h.rid][0])
+                previous = fresh.get(h.rid)
+                if previous is not None:
+                    statuses = [(p, "superseded" if p is previous else s) for p, s in statuses]
+                fresh[h.rid] = item
+                current[h.rid] = (-1, h.ctr)
+                statuses.append((item, "stored"))
+        for chunk in _chunks(erase_rids):
+            delete_seqs.update(r.seq for r in StoredEnvelope.select(StoredEnvelope.seq).where(
+                StoredEnvelope.rid.in_(chunk)))
+        for chunk in _chunks(sorted(delete_seqs)):
+            StoredEnvelope.delete().where(StoredEnvelope.seq.in_(chunk)).execute()
+        for chunk in _chunks(ledger_rows, 200):
+            Ledger.insert_many(chunk).execute()
+        seq_of: dict[int, int] = {}
+        rows = []
+        for item in sorted(fresh.values(), key=lambda p: p.env.header.ctr):
+            h = item.env.header
+            seq += 1
+            seq_of[id(item)] = seq
+            rows.append({"seq": seq, "rid": h.rid, "site": site_code, "ctr": h.ctr, "op": h.op,
+                         "gen": h.gen, "exp": h.exp, "digest": item.digest, "blob": item.raw})
+        for chunk in _chunks(rows, 100):
+            StoredEnvelope.insert_many(chunk).execute()
+        tombs = [{"rid": fresh[r].env.header.rid, "seq": seq_of[id(fresh[r])],
+                  "site": site_code, "erased_at": int(time.time())} for r in erase_rids]
+        for chunk in _chunks(tombs, 200):
+            Tombstone.insert_many(chunk).execute()
+        Counter.update(value=seq).where(Counter.name == "seq").execute()
+        high = max([site.high_ctr, *ctrs])
+        Site.update(high_ctr=high, last_push=int(time.time()), pushes=Site.pushes + 1).where(
+            Site.code == site_code).execute()
+    outcome.site_high = high
+    outcome.last_seq = seq
+    outcome.results = [{"rid": p.env.header.rid, "ctr": p.env.header.ctr, "status": s,
+                        "seq": seq_of.get(id(p)) if s == "stored" else None}
+                       for p, s in statuses]
+    return outcome
+
+
+def pull(site_code: str, after: int, limit: int) -> tuple[list[tuple[int, bytes]], bool, int]:
+    """Envelopes with ``seq > after`` in seq order: (page, done, site's high counter)."""
+    with database.connection_context():
+        rows = list(StoredEnvelope.select(StoredEnvelope.seq, StoredEnvelope.blob)
+                    .where(StoredEnvelope.seq > after).order_by(StoredEnvelope.seq)
+                    .limit(limit + 1).tuples())
+        Site.update(last_pull=int(time.time()), pulls=Site.pulls + 1).where(
+            Site.code == site_code).execute()
+        high = Site.select(Site.high_ctr).where(Site.code == site_code).scalar() or 0
+    done = len(rows) <= limit
+    return [(int(s), bytes(b)) for s, b in rows[:limit]], done, int(high)
+
+
+def purge_expired(today: str | None = None) -> tuple[int, int]:
+    """Delete envelopes and ledger rows past their day-granular expiry; tombstones stay."""
+    day = today or today_utc()
+    with database.connection_context(), write_transaction():
+        envelopes = StoredEnvelope.delete().where(StoredEnvelope.exp < day).execute()
+        ledger = Ledger.delete().where(Ledger.exp < day).execute()
+    return int(envelopes), int(ledger)
