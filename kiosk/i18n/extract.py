@@ -1,0 +1,25 @@
+"""``python -m kiosk.i18n.extract``: refresh kiosk.pot from the code and merge it into each .po.
+
+Run it after adding or changing a message; new msgids arrive empty in every catalog and the
+completeness test fails until they are translated and compiled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kiosk.i18n.catalogs import extract_template, update_catalogs
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Extract the template and update the catalogs; return the process exit status."""
+    parser = argparse.ArgumentParser(prog="python -m kiosk.i18n.extract", description=__doc__)
+    parser.parse_args(argv)
+    for path in update_catalogs(extract_template()):
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
