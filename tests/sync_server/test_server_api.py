@@ -1,0 +1,247 @@
+"""The HTTP API against a real server process, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from server_harness import Client, Network, ServerProcess
+
+from sync_server import protocol as p
+
+
+def stored_total(server: ServerProcess) -> int:
+    done = server.cli("status", "--json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)["envelopes"]
+
+
+def pulled_of(client: Client, after: int = 0) -> dict[str, list[p.Envelope]]:
+    by_rid: dict[str, list[p.Envelope]] = {}
+    for _, env in client.pull_all(after):
+        by_rid.setdefault(env.header.rid, []).append(env)
+    return by_rid
+
+
+def error_code(resp: requests.Response) -> str:
+    return resp.json()["error"]["code"]
+
+
+def test_config_publishes_limits_time_and_epoch(server: ServerProcess, network: Network):
+    data = server.config()
+    assert data["net"] == network.net
+    assert data["limits"]["max_batch"] == 100
+    assert len(data["epoch"]) == 32 and data["server_time"] > 0
+
+
+def test_push_pull_round_trip(server, network, enrolled):
+    a, b = enrolled(), enrolled()
+    bodies = [f"Fatima {i}".encode() for i in range(3)]
+    envs = [network.envelope(a.site, body=body) for body in bodies]
+    resp = a.push(envs)
+    assert resp.status_code == 200, resp.text
+    data = resp.json()
+    assert [r["status"] for r in data["results"]] == ["stored"] * 3
+    assert data["acked"] == [e.header.ctr for e in envs]
+    assert data["site_high"] == envs[-1].header.ctr
+    assert data["epoch"] == server.config()["epoch"]
+    got = {env.header.rid: env for _, env in b.pull_all()}
+    for env, body in zip(envs, bodies, strict=True):
+        back = got[env.header.rid]
+        assert back.to_bytes() == env.to_bytes()
+        p.verify(back, a.site.sign.public_key())
+        assert p.open_envelope(back, network.data_key) == body
+
+
+def test_pull_pages_in_sequence_order(server, network, enrolled):
+    a = enrolled()
+    before = a.pull_all()
+    cursor = before[-1][0] if before else 0
+    a.push([network.envelope(a.site) for _ in range(25)])
+    seen, after = [], cursor
+    while True:
+        page = a.pull(after, limit=7).json()
+        seen += [e["seq"] for e in page["envelopes"]]
+        assert len(page["envelopes"]) <= 7
+        after = page["next"]
+        if page["done"]:
+            break
+    assert seen == sorted(seen) and len(seen) == len(set(seen)) >= 25
+
+
+def test_same_batch_twice_changes_nothing(server, network, enrolled):
+    a = enrolled()
+    envs = [network.envelope(a.site) for _ in range(5)]
+    assert a.push(envs).status_code == 200
+    total = stored_total(server)
+    seq = a.pull_all()[-1][0]
+    again = a.push(envs)
+    assert again.status_code == 200
+    assert {r["status"] for r in again.json()["results"]} == {"duplicate"}
+    assert stored_total(server) == total
+    assert a.pull_all(seq) == []
+
+
+def test_counter_reused_with_other_content_is_409_and_writes_nothing(server, network,
+                                                                   enrolled):
+    a = enrolled()
+    first = network.envelope(a.site, body=b"before backup")
+    assert a.push([first]).status_code == 200
+    total = stored_total(server)
+    reused = network.envelope(a.site, body=b"after restore", ctr=first.header.ctr)
+    fresh = network.envelope(a.site)
+    resp = a.push([fresh, reused])
+    assert resp.status_code == 409
+    assert error_code(resp) == "counter_reused"
+    assert stored_total(server) == total
+    rids = pulled_of(a)
+    assert fresh.header.rid not in rids
+
+
+def test_newest_per_record_and_site_supersedes(server, network, enrolled):
+    a, b = enrolled(), enrolled()
+    rid = uuid.uuid4().hex
+    a1 = network.envelope(a.site, rid=rid, body=b"v1")
+    a2 = network.envelope(a.site, rid=rid, body=b"v2")
+    a3 = network.envelope(a.site, rid=rid, body=b"v3")
+    b1 = network.envelope(b.site, rid=rid, body=b"b1")
+    assert a.push([a1]).status_code == 200
+    assert b.push([b1]).status_code == 200
+    resp = a.push([a3, a2])  # in one batch, out of order
+    assert {r["ctr"]: r["status"] for r in resp.json()["results"]} == {
+        a2.header.ctr: "superseded", a3.header.ctr: "stored"}
+    late = a.push([a1])  # an old one again: already seen, same bytes
+    assert late.json()["results"][0]["status"] == "duplicate"
+    kept = pulled_of(b)[rid]
+    assert sorted(e.header.ctr for e in kept) == sorted([a3.header.ctr, b1.header.ctr])
+    assert {e.header.site for e in kept} == {a.site.code, b.site.code}
+
+
+def test_erasure_is_sticky(server, network, enrolled):
+    a, b = enrolled(), enrolled()
+    rid = uuid.uuid4().hex
+    assert a.push([network.envelope(a.site, rid=rid)]).status_code == 200
+    assert b.push([network.envelope(b.site, rid=rid)]).status_code == 200
+    erase = network.envelope(a.site, rid=rid, op="erase")
+    assert a.push([erase]).json()["results"][0]["status"] == "stored"
+    later = b.push([network.envelope(b.site, rid=rid, body=b"resurrect?")])
+    assert later.status_code == 200
+    assert later.json()["results"][0]["status"] == "erased"
+    kept = pulled_of(b)[rid]
+    assert [e.header.op for e in kept] == ["erase"]
+    p.verify(kept[0], a.site.sign.public_key())
+    again = a.push([network.envelope(a.site, rid=rid, op="erase")])
+    assert again.json()["results"][0]["status"] == "erased"
+
+
+def test_expired_envelope_is_acknowledged_not_stored(server, network, enrolled):
+    a = enrolled()
+    old = network.envelope(a.site, exp="2001-01-01")
+    assert a.push([old]).json()["results"][0]["status"] == "expired"
+    assert old.header.rid not in pulled_of(a)
+
+
+def test_revoked_site_is_refused_at_once_and_replacement_enrols(server, network, enrolled):
+    a, b = enrolled(), enrolled()
+    kept = network.envelope(a.site)
+    assert a.push([kept]).status_code == 200
+    done = server.cli("revoke", a.site.code)
+    assert done.returncode == 0, done.stderr
+    resp = a.push([network.envelope(a.site)])
+    assert resp.status_code == 403 and error_code(resp) == "site_revoked"
+    assert a.pull().status_code == 403
+    assert kept.header.rid in pulled_of(b)  # what it wrote before stays readable
+    assert a.enroll().status_code == 403  # the stolen certificate cannot come back
+    assert a.site.cert.site not in {c["site"] for c in b.request("GET", "/v1/sites")
+                                    .json()["certificates"]}
+    replacement = network.site(a.site.code, issued="2099-01-01T00:00:00Z")
+    new = Client(server.base, replacement)
+    assert new.enroll().json()["result"] == "replaced"
+    replacement.ctr = 1000
+    assert new.push([network.envelope(replacement)]).status_code == 200
+    assert a.push([network.envelope(a.site)]).status_code == 401  # old key no longer matches
+
+
+def test_authentication_refusals(server, network, enrolled):
+    a = enrolled()
+    stranger = Client(server.base, network.site())
+    resp = stranger.pull()
+    assert resp.status_code == 401 and error_code(resp) == "unknown_site"
+    resp = a.request("GET", "/v1/pull", sign_key=Ed25519PrivateKey.generate())
+    assert resp.status_code == 401 and error_code(resp) == "bad_signature"
+    resp = a.request("GET", "/v1/pull", timestamp=1_000_000)
+    assert resp.status_code == 401 and error_code(resp) == "stale_request"
+    nonce = p.b64e(b"0123456789abcdef")
+    assert a.request("GET", "/v1/pull", nonce=nonce).status_code == 200
+    resp = a.request("GET", "/v1/pull", nonce=nonce)
+    assert resp.status_code == 401 and error_code(resp) == "replayed_nonce"
+    resp = requests.get(server.base + "/v1/pull", timeout=10)
+    assert resp.status_code == 401 and error_code(resp) == "unauthenticated"
+    # Body swapped after signing: the signature covers sha256(body).
+    headers = p.sign_request(a.site.sign, a.site.code, "POST", "/v1/push", "", b'{"a":1}')
+    resp = requests.post(server.base + "/v1/push", data=b'{"envelopes":["AAAA"]}',
+                         headers=headers, timeout=10)
+    assert resp.status_code == 401
+
+
+def test_foreign_or_forged_envelopes_are_refused(server, network, enrolled):
+    a, b = enrolled(), enrolled()
+    total = stored_total(server)
+    resp = a.push([network.envelope(a.site), network.envelope(b.site)])
+    assert resp.status_code == 403 and error_code(resp) == "foreign_envelope"
+    forged = p.seal(network.envelope(a.site).header, b"x", network.data_key,
+                    Ed25519PrivateKey.generate())
+    resp = a.push([forged])
+    assert resp.status_code == 403 and error_code(resp) == "bad_signature"
+    other = Network()
+    resp = a.push([other.envelope(a.site)])
+    assert resp.status_code == 403 and error_code(resp) == "wrong_network"
+    assert stored_total(server) == total
+
+
+def test_enrolment_requires_root_signature_and_key_possession(server, network):
+    rogue = Network(net=network.net)
+    resp = Client(server.base, rogue.site()).enroll()
+    assert resp.status_code == 403 and error_code(resp) == "bad_signature"
+    site = network.site()
+    resp = Client(server.base, site).request(
+        "POST", "/v1/enroll", body={"certificate": site.cert.to_dict()},
+        sign_key=Ed25519PrivateKey.generate())
+    assert resp.status_code == 401
+    client = Client(server.base, site)
+    assert client.enroll().json()["result"] == "enrolled"
+    assert client.enroll().json()["result"] == "unchanged"
+
+
+def test_keyring_accepts_only_root_signed_generations(server, network, enrolled):
+    a = enrolled()
+    recipients = {a.site.code: a.site.kex.public_key()}
+    entry = p.make_keyring_entry(network.root, network.net, 7, network.data_key, recipients,
+                                 issued="2030-01-01T00:00:00Z")
+    resp = a.request("POST", "/v1/keyring", body=entry.to_dict())
+    assert resp.status_code == 200 and resp.json()["result"] in {"stored", "unchanged"}
+    forged = p.make_keyring_entry(Ed25519PrivateKey.generate(), network.net, 8,
+                                  network.data_key, recipients)
+    resp = a.request("POST", "/v1/keyring", body=forged.to_dict())
+    assert resp.status_code == 403
+    older = p.make_keyring_entry(network.root, network.net, 7, network.data_key, recipients,
+                                 issued="2029-01-01T00:00:00Z")
+    assert a.request("POST", "/v1/keyring", body=older.to_dict()).status_code == 409
+    entries = a.request("GET", "/v1/keyring").json()["entries"]
+    back = p.KeyringEntry.from_dict(next(e for e in entries if e["gen"] == 7))
+    p.verify_keyring_entry(back, network.root.public_key())
+    assert p.unwrap_data_key(back, a.site.code, a.site.kex) == network.data_key
+    assert 8 not in {e["gen"] for e in entries}
+
+
+def test_status_shows_sites_without_content(server, network, enrolled):
+    a = enrolled()
+    assert a.push([network.envelope(a.site, body=b"Canary-Zeynep")]).status_code == 200
+    data = a.request("GET", "/v1/status").json()
+    mine = next(s for s in data["sites"] if s["code"] == a.site.code)
+    assert mine["envelopes"] == 1 and mine["last_push"] is not None
+    assert "Canary" not in json.dumps(data)
+    human = server.cli("status")
+    assert human.returncode == 0 and a.site.code in human.stdout
