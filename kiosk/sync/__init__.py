@@ -1,0 +1,1 @@
+"""The site's sync client: push the outbox, pull and merge what other sites wrote."""
