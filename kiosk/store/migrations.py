@@ -71,8 +71,33 @@ def v2_priority_transfer_mediators(db: SqliteDatabase) -> None:
     )
 
 
+_V3_SYNC = """
+CREATE TABLE "sync_record" ("rid" VARCHAR(32) NOT NULL PRIMARY KEY, "record" VARCHAR(32) UNIQUE,
+  "kind" VARCHAR(255), "erased" INTEGER NOT NULL DEFAULT 0, "bases" TEXT NOT NULL DEFAULT '{}',
+  "synced" TEXT NOT NULL DEFAULT '{}');
+CREATE TABLE "sync_quarantine" ("id" INTEGER NOT NULL PRIMARY KEY, "seq" INTEGER NOT NULL,
+  "site" VARCHAR(255), "rid" VARCHAR(255), "gen" INTEGER, "reason" VARCHAR(255) NOT NULL,
+  "detail" VARCHAR(255), "envelope" BLOB NOT NULL, "at" INTEGER NOT NULL);
+CREATE UNIQUE INDEX "sync_quarantine_envelope" ON "sync_quarantine" ("envelope");
+CREATE TABLE "sync_conflict" ("id" INTEGER NOT NULL PRIMARY KEY, "record" VARCHAR(32) NOT NULL,
+  "kind" VARCHAR(255) NOT NULL, "field" VARCHAR(255) NOT NULL, "value" TEXT NOT NULL,
+  "clock" VARCHAR(255) NOT NULL, "winner_clock" VARCHAR(255) NOT NULL, "at" INTEGER NOT NULL,
+  "reviewed_at" INTEGER);
+CREATE UNIQUE INDEX "sync_conflict_write" ON "sync_conflict" ("record", "field", "clock");
+CREATE TABLE "sync_peer" ("site" VARCHAR(255) NOT NULL PRIMARY KEY,
+  "certificate" TEXT NOT NULL, "fetched_at" INTEGER NOT NULL);
+"""
+
+
+def v3_sync(db: SqliteDatabase) -> None:
+    """Sync bookkeeping: wire ids and tombstones, quarantine, conflict log, peer certificates."""
+    for statement in _V3_SYNC.split(";"):
+        if statement.strip():
+            db.execute_sql(statement)
+
+
 #: Every migration in order; the store's version is the number applied.
-MIGRATIONS: list[Migration] = [v1_initial, v2_priority_transfer_mediators]
+MIGRATIONS: list[Migration] = [v1_initial, v2_priority_transfer_mediators, v3_sync]
 LATEST = len(MIGRATIONS)
 
 

@@ -1,0 +1,202 @@
+"""A site's own keys and what it trusts, in files beside its store (``paths.key_dir_for``).
+
+Layout of the key directory (0700; every file 0600; never in the database, never logged):
+
+* ``site.json`` — the writer id the keys were made for (the certificate's site code).
+* ``sign.pem`` — Ed25519 private key: signs envelopes and requests.
+* ``kex.pem`` — X25519 private key: data-key generations are wrapped to it.
+* ``trust.json`` — after ``kiosk keys import``: the network root public key line and this
+  site's root-signed certificate.
+* ``keyring.json`` — root-signed data-key generations as received (still wrapped: opening
+  them needs ``kex.pem``, so this file adds nothing for a thief of the others).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from kiosk.crypto.files import (
+    KeyFileError,
+    ensure_private_dir,
+    read_json,
+    write_json,
+    write_private,
+)
+from sync_server.protocol import (
+    KeyringEntry,
+    ProtocolError,
+    SiteCertificate,
+    format_site_public,
+    parse_root_public,
+    unwrap_data_key,
+    verify_certificate,
+    verify_keyring_entry,
+)
+
+
+@dataclass(frozen=True)
+class SiteKeys:
+    """This machine's identity: writer id and private keys."""
+
+    writer: str
+    sign: Ed25519PrivateKey
+    kex: X25519PrivateKey
+
+    def public_line(self) -> str:
+        """``lwsite1.<sign>.<kex>``: what the admin needs to certify this site."""
+        return format_site_public(self.sign, self.kex)
+
+
+@dataclass(frozen=True)
+class Trust:
+    """What the admin's bundle installed: the network, its root key and our certificate."""
+
+    net: str
+    root_line: str
+    certificate: SiteCertificate
+
+    @property
+    def root(self) -> Ed25519PublicKey:
+        """The pinned network root key."""
+        return parse_root_public(self.root_line)[1]
+
+
+def _pem(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
+
+
+def create_site_keys(key_dir: Path, writer: str) -> None:
+    """Make this site's Ed25519 and X25519 keys (called by ``kiosk init``).
+
+    Keys already made for ``writer`` are kept (idempotent); keys of another writer id (the
+    store was re-created with ``init --force``) belong to an identity that is gone, so they
+    are replaced together with its trust files.
+    """
+    key_dir = Path(key_dir)
+    if (key_dir / "sign.pem").exists():
+        meta = key_dir / "site.json"
+        if meta.exists() and read_json(meta, "site key description").get("writer") == writer:
+            return
+        replace_site_keys(key_dir, writer)
+        return
+    ensure_private_dir(key_dir)
+    write_private(key_dir / "sign.pem", _pem(Ed25519PrivateKey.generate()))
+    write_private(key_dir / "kex.pem", _pem(X25519PrivateKey.generate()))
+    write_json(key_dir / "site.json", {"writer": writer})
+
+
+def replace_site_keys(key_dir: Path, writer: str) -> None:
+    """New keys for a new writer id (``kiosk sync --reincarnate``); trust and keyring go."""
+    for name in ("sign.pem", "kex.pem", "site.json", "trust.json", "keyring.json"):
+        (Path(key_dir) / name).unlink(missing_ok=True)
+    create_site_keys(key_dir, writer)
+
+
+def _load_private(path: Path, kind: type) -> object:
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except FileNotFoundError:
+        raise KeyFileError(f"site key missing: {path} (run `kiosk init`)", "key_missing"
+                           ) from None
+    except (OSError, ValueError, TypeError):
+        raise KeyFileError(f"site key damaged: {path}", "key_corrupt") from None
+    if not isinstance(key, kind):
+        raise KeyFileError(f"site key of the wrong type: {path}", "key_corrupt")
+    return key
+
+
+def load_site_keys(key_dir: Path) -> SiteKeys:
+    """This site's identity from its key directory."""
+    key_dir = Path(key_dir)
+    meta = read_json(key_dir / "site.json", "site key description")
+    return SiteKeys(str(meta.get("writer", "")),
+                    _load_private(key_dir / "sign.pem", Ed25519PrivateKey),
+                    _load_private(key_dir / "kex.pem", X25519PrivateKey))
+
+
+def load_trust(key_dir: Path) -> Trust:
+    """The imported bundle's root and certificate, re-verified on every load."""
+    data = read_json(Path(key_dir) / "trust.json",
+                     "network trust (import the admin's bundle with `kiosk keys import`)")
+    try:
+        net, root = parse_root_public(data["root_public"])
+        cert = SiteCertificate.from_dict(data["certificate"])
+        verify_certificate(cert, root, net)
+    except (KeyError, TypeError, ProtocolError) as exc:
+        raise KeyFileError(f"trust file is invalid: {exc}", "key_corrupt") from None
+    return Trust(net, data["root_public"], cert)
+
+
+def save_trust(key_dir: Path, root_line: str, cert: SiteCertificate) -> None:
+    write_json(Path(key_dir) / "trust.json",
+               {"root_public": root_line, "certificate": cert.to_dict()})
+
+
+def load_keyring(key_dir: Path) -> list[KeyringEntry]:
+    """Stored generations (not yet verified; :func:`data_keys` verifies)."""
+    path = Path(key_dir) / "keyring.json"
+    if not path.exists():
+        return []
+    try:
+        return [KeyringEntry.from_dict(e) for e in read_json(path, "keyring")]
+    except ProtocolError as exc:
+        raise KeyFileError(f"keyring file is invalid: {exc}", "key_corrupt") from None
+
+
+def merge_keyring(key_dir: Path, entries: list[KeyringEntry], trust: Trust,
+                  keys: SiteKeys) -> list[int]:
+    """Add root-signed generations wrapped to us; return the generations that are new.
+
+    Entries without a valid root signature, for another network, or not wrapped to this
+    site are ignored: the server cannot slip in a key of its own.
+    """
+    current = {e.gen: e for e in load_keyring(key_dir)}
+    added = []
+    for entry in entries:
+        try:
+            verify_keyring_entry(entry, trust.root, trust.net)
+            unwrap_data_key(entry, keys.writer, keys.kex)
+        except ProtocolError:
+            continue
+        if entry.gen not in current:
+            added.append(entry.gen)
+        if entry.gen not in current or entry.issued > current[entry.gen].issued:
+            current[entry.gen] = entry
+    if added or any(current[e.gen] is e for e in entries if e.gen in current):
+        write_json(Path(key_dir) / "keyring.json",
+                   [current[g].to_dict() for g in sorted(current)])
+    return sorted(added)
+
+
+def data_keys(key_dir: Path, trust: Trust, keys: SiteKeys) -> dict[int, bytes]:
+    """Every data-key generation this site can open, verified against the root."""
+    out = {}
+    for entry in load_keyring(key_dir):
+        try:
+            verify_keyring_entry(entry, trust.root, trust.net)
+            out[entry.gen] = unwrap_data_key(entry, keys.writer, keys.kex)
+        except ProtocolError:
+            continue
+    return out
+
+
+def certificate_matches(cert: SiteCertificate, keys: SiteKeys) -> bool:
+    """Whether a certificate was issued for exactly these keys and this writer id."""
+    line = keys.public_line().split(".")
+    return cert.site == keys.writer and cert.sign_pub == line[1] and cert.kex_pub == line[2]
+
+
+def bundle_summary(bundle: dict) -> str:
+    """A one-line, secret-free description of a bundle (for messages)."""
+    return json.dumps({"site": bundle.get("certificate", {}).get("site"),
+                       "generations": [e.get("gen") for e in bundle.get("keyring", [])]})
