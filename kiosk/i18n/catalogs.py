@@ -13,7 +13,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 from kiosk import __version__
@@ -134,6 +134,21 @@ def compiled_bytes(po_file: Path, lang: str) -> bytes:
     return buf.getvalue()
 
 
+def _mo_content(data: bytes) -> tuple[object, ...]:
+    """What a ``.mo`` means to gettext: plural rule and every (context, id, string).
+
+    Bytes are not compared, because Babel writes its own version into the header: a newer
+    Babel would otherwise make every shipped ``.mo`` look stale.
+    """
+    catalog = read_mo(io.BytesIO(data))
+    entries = sorted((repr(m.context), repr(m.id), repr(m.string)) for m in catalog if m.id)
+    return (catalog.plural_forms, *entries)
+
+
+def _is_current(target: Path, fresh: bytes) -> bool:
+    return target.exists() and _mo_content(target.read_bytes()) == _mo_content(fresh)
+
+
 def compile_catalogs(
     languages: Iterable[str] = UI_LANGUAGE_CODES, locales_dir: Path = LOCALES_DIR
 ) -> list[Path]:
@@ -142,7 +157,7 @@ def compile_catalogs(
     for lang in languages:
         data = compiled_bytes(po_path(lang, locales_dir), lang)
         target = mo_path(lang, locales_dir)
-        if not target.exists() or target.read_bytes() != data:
+        if not _is_current(target, data):
             target.write_bytes(data)
             changed.append(target)
     return changed
@@ -151,11 +166,11 @@ def compile_catalogs(
 def stale_catalogs(
     languages: Iterable[str] = UI_LANGUAGE_CODES, locales_dir: Path = LOCALES_DIR
 ) -> list[str]:
-    """Languages whose shipped ``.mo`` is missing or differs from a fresh compile of its ``.po``."""
-    stale = []
-    for lang in languages:
-        target = mo_path(lang, locales_dir)
-        fresh = compiled_bytes(po_path(lang, locales_dir), lang)
-        if not target.exists() or target.read_bytes() != fresh:
-            stale.append(lang)
-    return stale
+    """Languages whose shipped ``.mo`` is missing or says something else than its ``.po``."""
+    return [
+        lang
+        for lang in languages
+        if not _is_current(
+            mo_path(lang, locales_dir), compiled_bytes(po_path(lang, locales_dir), lang)
+        )
+    ]

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +27,8 @@ from kiosk.i18n import (
     messages as M,
 )
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
 
 def test_importing_i18n_does_not_load_textual_nor_touch_the_process_locale() -> None:
     code = textwrap.dedent(
@@ -42,7 +45,7 @@ def test_importing_i18n_does_not_load_textual_nor_touch_the_process_locale() -> 
         """
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+        [sys.executable, "-c", code], capture_output=True, cwd=REPO_ROOT, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
