@@ -35,7 +35,7 @@ def trusted_server(url: str, tmp_path: Path, network: Network, workers: int = 1
     return srv.start()
 
 
-def wait_for(predicate, timeout: float = 60) -> None:  # noqa: ANN001
+def wait_for(predicate, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         assert time.monotonic() < deadline, "condition not reached"
