@@ -82,16 +82,28 @@ class QueueService:
         machine that received the day's visits by sync continues without collision.
         """
         day = self.today()
-        last = (Visit.select(Visit.seq)
-                .where((Visit.location == self.location.code) & (Visit.day == day)
-                       & (Visit.prefix == prefix))
-                .order_by(Visit.seq.desc()).limit(1).scalar())
+        last = w.store.db.execute_sql(
+            'SELECT MAX("seq") FROM "visit" WHERE "location" = ? AND "day" = ? AND "prefix" = ?',
+            (self.location.code, day, prefix)).fetchone()[0]
         return day, (last or 0) + 1
 
     def check_in(self, concerns: Sequence[str], language: str,
                  interpreter_language: str | None = None, first_name: str | None = None,
                  *, priority: int | None = None, enforce_hours: bool = True) -> TicketInfo:
-        """Check a walk-in visitor in and give them the next ticket.
+        """Check a walk-in visitor in and give them the next ticket, place and estimate.
+
+        Raises:
+            InvalidInput, Closed: see `commit_check_in`.
+        """
+        visit_id = self.commit_check_in(concerns, language, interpreter_language, first_name,
+                                        priority=priority, enforce_hours=enforce_hours)
+        return self.ticket_info(visit_id)
+
+    def commit_check_in(self, concerns: Sequence[str], language: str,
+                        interpreter_language: str | None = None,
+                        first_name: str | None = None, *, priority: int | None = None,
+                        enforce_hours: bool = True) -> str:
+        """The durable part of a check-in: one transaction; returns the visit id.
 
         Raises:
             InvalidInput: unknown concern, bad language code, a name that cannot be stored.
@@ -117,7 +129,7 @@ class QueueService:
                 interpreter_language=interpreter_language, first_name=name, call_count=0,
                 checked_in_at=self.now_ms(),
             ))
-        return self.ticket_info(visit.id)
+        return visit.id
 
     def _check_in_appointment(self, w: Writer, appt: Appointment) -> Visit:
         prefix = self.settings.appointment_prefix
@@ -178,19 +190,21 @@ class QueueService:
         return [BoardCall(v.ticket, v.desk or "", v.called_at, v.call_count) for v in query]
 
     def ticket_info(self, visit_id: str) -> TicketInfo:
-        """Position and estimate for a waiting visitor."""
+        """Position and estimate for a waiting visitor (counted in SQL: the queue can be long)."""
         me = self.get(visit_id)
-        waiting = self.waiting()
-        ahead = sum(1 for v in waiting if v.id != me.id and (
-            v.priority < me.priority
-            or (v.priority == me.priority and v.checked_in_at <= me.checked_in_at)))
+        ahead = self._today(State.QUEUED).where(
+            (Visit.id != me.id)
+            & ((Visit.priority < me.priority)
+               | ((Visit.priority == me.priority)
+                  & (Visit.checked_in_at <= me.checked_in_at)))).count()
         return TicketInfo(me.id, me.ticket, ahead, self.estimate(ahead), me.checked_in_at)
 
     def recent_service_minutes(self) -> list[float]:
         query = (self._today(State.FINISHED)
+                 .select(Visit.called_at, Visit.finished_at)
                  .where(Visit.called_at.is_null(False))
                  .order_by(Visit.finished_at.desc()).limit(ESTIMATE_WINDOW))
-        return [(v.finished_at - v.called_at) / 60_000 for v in query]
+        return [(finished - called) / 60_000 for called, finished in query.tuples()]
 
     def staff_on_duty(self) -> int:
         since = self.now_ms() - 60 * 60_000

@@ -18,7 +18,7 @@ from peewee import DatabaseError, OperationalError, SqliteDatabase
 
 from kiosk.clock.hlc import HybridClock, Timestamp
 from kiosk.store import migrations
-from kiosk.store.models import Outbox, Setting, SyncedModel, database
+from kiosk.store.models import Setting, SyncedModel, database
 
 #: PRAGMA application_id of a kiosk store ("LWK1"), to tell it from other SQLite files.
 APPLICATION_ID = 0x4C574B31
@@ -157,7 +157,9 @@ class Writer:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        text = store.setting("hlc")
+        row = store.db.execute_sql(
+            'SELECT "value" FROM "setting" WHERE "key" = ?', ("hlc",)).fetchone()
+        text = row[0] if row else None
         self.clock = HybridClock(store.writer, Timestamp.parse(text) if text else None)
         self._dirty = False
 
@@ -181,21 +183,45 @@ class Writer:
         stamp = str(self.stamp())
         if record_id is None:
             record = model(id=secrets.token_hex(16), clocks={}, **fields)
-            created = True
+            # A new record stamps every field, defaults included, so its state is complete.
+            record.clocks = dict.fromkeys(model.SYNCED_FIELDS, stamp)
+            _insert_fast(self.store.db, record)
         else:
             record = model.get_by_id(record_id)
             for name, value in fields.items():
                 setattr(record, name, value)
-            created = False
-        record.clocks = {**record.clocks, **dict.fromkeys(fields, stamp)}
-        record.save(force_insert=created)
-        Outbox.insert(record=record.id, kind=model.KIND, changed_at=stamp
-                      ).on_conflict_replace().execute()
+            record.clocks = {**record.clocks, **dict.fromkeys(fields, stamp)}
+            record.save()
+        self.store.db.execute_sql(
+            'INSERT OR REPLACE INTO "outbox" ("record", "kind", "changed_at") VALUES (?, ?, ?)',
+            (record.id, model.KIND, stamp))
         return record
 
     def save_clock(self) -> None:
         if self._dirty:
-            self.store.set_setting("hlc", str(self.clock.last))
+            self.store.db.execute_sql(
+                'INSERT OR REPLACE INTO "setting" ("key", "value") VALUES (?, ?)',
+                ("hlc", str(self.clock.last)))
+
+
+_INSERT_SQL: dict[type, tuple[str, list]] = {}
+
+
+def _insert_fast(db: SqliteDatabase, record: SyncedModel) -> None:
+    """INSERT a new record with SQL prepared once per model.
+
+    Check-in is the hottest write of the kiosk; building the statement with peewee's query
+    builder each time cost more than the fsync'd commit itself (bench/bench_checkin.py).
+    """
+    model = type(record)
+    if model not in _INSERT_SQL:
+        fields = list(model._meta.sorted_fields)
+        columns = ", ".join(f'"{f.column_name}"' for f in fields)
+        marks = ", ".join("?" for _ in fields)
+        _INSERT_SQL[model] = (f'INSERT INTO "{model._meta.table_name}" ({columns}) '
+                              f"VALUES ({marks})", fields)
+    sql, fields = _INSERT_SQL[model]
+    db.execute_sql(sql, [f.db_value(getattr(record, f.name)) for f in fields])
 
 
 def open_store(path: Path | str) -> Store:

@@ -1,0 +1,54 @@
+"""What every subcommand shares: exit codes and turning known errors into clear messages."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from functools import wraps
+
+from kiosk.config import ConfigError
+from kiosk.context import KioskContext, open_context
+from kiosk.queue.errors import InvalidInput, QueueError
+from kiosk.store.db import StoreError
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_CONFIG = 3
+EXIT_STORE = 4
+EXIT_INVALID = 5
+EXIT_NETWORK = 6
+EXIT_SECURITY = 7
+EXIT_INTERRUPTED = 130
+
+
+def fail(message: str, code: int) -> int:
+    """Print `message` for a person and return the exit code."""
+    print(f"kiosk: {message}", file=sys.stderr)
+    return code
+
+
+def context_from_args(args: argparse.Namespace) -> KioskContext:
+    """Open config and store from `--config`/`--db` (errors are handled by `handles_errors`)."""
+    return open_context(args.config, args.db)
+
+
+def handles_errors(func: Callable[[argparse.Namespace], int]
+                   ) -> Callable[[argparse.Namespace], int]:
+    """Map the kiosk's named errors to a one-line message and a documented exit code."""
+
+    @wraps(func)
+    def wrapper(args: argparse.Namespace) -> int:
+        try:
+            return func(args)
+        except ConfigError as exc:
+            return fail(f"configuration error: {exc}", EXIT_CONFIG)
+        except StoreError as exc:
+            return fail(f"store error: {exc}", EXIT_STORE)
+        except InvalidInput as exc:
+            return fail(f"invalid {exc.field}: {exc}", EXIT_INVALID)
+        except QueueError as exc:
+            return fail(str(exc), EXIT_FAILED)
+
+    return wrapper

@@ -1,0 +1,1 @@
+"""Demo data: realistic visits over past days, for trying the kiosk and for benchmarks."""

@@ -1,0 +1,32 @@
+"""A separate process working on a shared store; prints one line per acknowledged action.
+
+Usage: python worker.py DB checkin N  |  python worker.py DB callnext STAFF
+"""
+
+from __future__ import annotations
+
+import sys
+
+from kiosk.config import load_config
+from kiosk.context import make_context
+from kiosk.paths import DEFAULT_CONFIG
+from kiosk.store.db import open_store
+
+
+def main() -> None:
+    db, job = sys.argv[1], sys.argv[2]
+    ctx = make_context(load_config(DEFAULT_CONFIG), open_store(db))
+    print("ready", flush=True)
+    if job == "checkin":
+        for i in range(int(sys.argv[3])):
+            ticket = ctx.queue.check_in([], ["de", "ar", "fa"][i % 3], enforce_hours=False)
+            print(ticket.ticket, flush=True)
+    elif job == "callnext":
+        staff = sys.argv[3]
+        while (visit := ctx.queue.call_next(staff, staff, ["de"])) is not None:
+            print(visit.id, flush=True)
+    ctx.close()
+
+
+if __name__ == "__main__":
+    main()
