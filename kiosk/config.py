@@ -288,7 +288,7 @@ def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
         raise visitor.fail("bidi", f"{bidi!r} must be \"app\" or \"terminal\"")
     priorities = queue.get("priorities", dict, {"urgent": 1, "normal": 2, "follow_up": 3})
     prio_reader = queue.table("priorities")
-    for name in priorities:
+    for name in prio_reader.data:
         prio_reader.number(name, low=1, high=9)
     if "normal" not in priorities:
         raise queue.fail("priorities", "needs a 'normal' level")
