@@ -1,0 +1,192 @@
+"""Administration behind an admin PIN: staff profiles, desks (and their board labels).
+
+The same as `kiosk staff-admin …` on the command line; both call `kiosk.staffing`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from kiosk.queue.errors import InvalidInput, QueueError
+from kiosk.staffing.console import Staffing
+from kiosk.staffing.desks import desk_labels, set_desk_label
+from kiosk.staffing.forms import parse_codes
+from kiosk.staffing.profiles import StaffProfile
+from kiosk.ui.staff.dialogs import FOCUS_BINDINGS, ChoiceDialog, FieldSpec, FormDialog
+from kiosk.ui.staff.texts import error_text, language_name
+
+
+class AdminScreen(Screen[None], inherit_bindings=False):
+    """Staff profiles and desk labels of this office."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Zurück"),
+        Binding("n", "add", "Neues Profil"),
+        Binding("p", "pin", "PIN setzen"),
+        Binding("s", "desk", "Schalter"),
+        Binding("d", "toggle_active", "(De)aktivieren"),
+        Binding("l", "desk_label", "Schalter benennen"),
+        *FOCUS_BINDINGS,
+    ]
+
+    def __init__(self, staffing: Staffing, admin: StaffProfile) -> None:
+        super().__init__(id="admin-screen")
+        self.staffing = staffing
+        self.admin = admin
+        self.profiles: list[StaffProfile] = []
+
+    def compose(self) -> ComposeResult:
+        yield Label(f"Verwaltung (angemeldet als {self.admin.display_name})", classes="section")
+        yield DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="desks")
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#staff-table", DataTable)
+        table.add_columns("Kennung", "Name", "Sprachen", "Schalter", "Admin", "Aktiv")
+        table.focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="admin-load")
+    def load(self) -> None:
+        ctx = self.staffing.ctx
+        try:
+            profiles = self.staffing.directory.list(include_inactive=True)
+            labels = desk_labels(ctx.store, ctx.config)
+        finally:
+            ctx.store.close()
+        self.app.call_from_thread(self.show, profiles, labels)
+
+    def show(self, profiles: list[StaffProfile], labels: dict[str, str]) -> None:
+        self.profiles = profiles
+        table = self.query_one("#staff-table", DataTable)
+        table.clear()
+        for p in profiles:
+            table.add_row(p.id, p.display_name,
+                          ", ".join(language_name(c) for c in p.languages), p.desk or "—",
+                          "ja" if p.is_admin else "", "ja" if p.active else "nein", key=p.id)
+        self.query_one("#desks", Static).update(
+            "Schalter (Anzeige auf dem Wartezimmer-Bildschirm): "
+            + ", ".join(f"{d} = „{label}“" for d, label in labels.items()))
+
+    def say(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.set_class(error, "error")
+        status.update(text)
+
+    def _selected(self) -> StaffProfile | None:
+        if not self.profiles:
+            return None
+        table = self.query_one("#staff-table", DataTable)
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next(p for p in self.profiles if p.id == key)
+
+    @work(thread=True, group="admin-action")
+    def run(self, fn: Callable[[], str]) -> None:
+        try:
+            text = fn()
+        except QueueError as exc:  # known errors become a German message; bugs surface
+            self.app.call_from_thread(self.say, error_text(exc), True)
+            return
+        finally:
+            self.staffing.ctx.store.close()
+        self.app.call_from_thread(self.say, text)
+        self.app.call_from_thread(self.load)
+
+    def _desk_options(self) -> list[tuple[str, str]]:
+        ctx = self.staffing.ctx
+        return [(f"Schalter {d}", d) for d in ctx.config.office(ctx.store.site).desks]
+
+    def action_add(self) -> None:
+        fields = [FieldSpec("name", "Name"),
+                  FieldSpec("languages", "Sprachen (Kürzel)", value="de"),
+                  FieldSpec("desk", "Schalter", "select", "", self._desk_options()),
+                  FieldSpec("admin", "Admin", "checkbox", False),
+                  FieldSpec("pin", "PIN", "password"),
+                  FieldSpec("pin2", "PIN wiederholen", "password")]
+
+        def done(values: dict | None) -> None:
+            if values is None:
+                return
+
+            def add() -> str:
+                if values["pin"] != values["pin2"]:
+                    raise InvalidInput("pin", "mismatch", "the PINs differ")
+                p = self.staffing.directory.add(
+                    values["name"], parse_codes(values["languages"]), values["pin"],
+                    desk=values["desk"], is_admin=bool(values["admin"]), by=self.admin.id)
+                return f"Profil {p.display_name} ({p.id}) angelegt."
+
+            self.run(add)
+
+        self.app.push_screen(FormDialog("Neues Profil", fields, ok="Anlegen"), done)
+
+    def action_pin(self) -> None:
+        profile = self._selected()
+        if profile is None:
+            return
+        fields = [FieldSpec("pin", "Neue PIN", "password"),
+                  FieldSpec("pin2", "PIN wiederholen", "password")]
+
+        def done(values: dict | None) -> None:
+            if values is None:
+                return
+
+            def set_pin() -> str:
+                if values["pin"] != values["pin2"]:
+                    raise InvalidInput("pin", "mismatch", "the PINs differ")
+                self.staffing.directory.set_pin(profile.id, values["pin"], by=self.admin.id)
+                return f"PIN von {profile.display_name} geändert (Sperre aufgehoben)."
+
+            self.run(set_pin)
+
+        self.app.push_screen(FormDialog(f"PIN für {profile.display_name}", fields), done)
+
+    def action_desk(self) -> None:
+        profile = self._selected()
+        if profile is None:
+            return
+        options = [(d, label) for label, d in self._desk_options()] + [("", "ohne Schalter")]
+
+        def done(desk: str | None) -> None:
+            if desk is None:
+                return
+            self.run(lambda: (self.staffing.directory.update(
+                profile.id, desk=desk or None, clear_desk=not desk, by=self.admin.id)
+                and f"{profile.display_name}: Schalter {desk or '—'}."))
+
+        self.app.push_screen(ChoiceDialog(f"Schalter für {profile.display_name}", options),
+                             done)
+
+    def action_toggle_active(self) -> None:
+        profile = self._selected()
+        if profile is None:
+            return
+        if profile.id == self.admin.id:
+            self.say("Das eigene Profil kann hier nicht deaktiviert werden.", True)
+            return
+        self.run(lambda: (self.staffing.directory.set_active(
+            profile.id, not profile.active, by=self.admin.id)
+            and f"{profile.display_name} {'deaktiviert' if profile.active else 'aktiviert'}."))
+
+    def action_desk_label(self) -> None:
+        ctx = self.staffing.ctx
+
+        def done(values: dict | None) -> None:
+            if values is None or not values["desk"]:
+                return
+            self.run(lambda: (set_desk_label(ctx.store, ctx.config, values["desk"],
+                                             values["label"])
+                              or f"Schalter {values['desk']} heißt jetzt „{values['label']}“."))
+
+        self.app.push_screen(FormDialog("Schalter benennen (für den Wartezimmer-Bildschirm)", [
+            FieldSpec("desk", "Schalter", "select", "", self._desk_options()),
+            FieldSpec("label", "Bezeichnung", placeholder="z. B. Raum 2.14")]), done)

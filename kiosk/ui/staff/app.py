@@ -1,0 +1,128 @@
+"""The staff console app: sign in, then the queue; appointments, mediators, admin on keys.
+
+`make_staff_app(ctx)` is the one factory; `kiosk staff` and the tests both use it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from kiosk.context import KioskContext
+from kiosk.queue.errors import QueueError
+from kiosk.staffing.console import Console, Staffing
+from kiosk.staffing.quality import TOLERANCE_MINUTES, estimate_quality
+from kiosk.ui.staff.dialogs import FieldSpec, FormDialog, NoticeDialog
+from kiosk.ui.staff.queue_screen import QueueScreen
+from kiosk.ui.staff.signin import SignInScreen
+from kiosk.ui.staff.texts import POLICY_HELP, error_text
+
+
+class StaffApp(App[None], inherit_bindings=False):
+    """The console of one office desk."""
+
+    CSS_PATH = "staff.tcss"
+    TITLE = "lokal willkommen · Beratung"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Beenden", priority=True)]
+
+    def __init__(self, ctx: KioskContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.staffing = Staffing(ctx)
+        self.session: Console | None = None
+
+    def on_mount(self) -> None:
+        self.push_screen(SignInScreen(self.staffing))
+
+    def on_sign_in_screen_signed_in(self, event: SignInScreen.SignedIn) -> None:
+        self.session = Console(self.staffing, event.profile)
+        self.switch_screen(QueueScreen(self.session))
+
+    # --- screens reached from the queue ------------------------------------------------
+    def action_appointments(self) -> None:
+        from kiosk.ui.staff.appointments import AppointmentsScreen
+
+        if self.session:
+            self.push_screen(AppointmentsScreen(self.session))
+
+    def action_mediators(self) -> None:
+        from kiosk.ui.staff.mediators import MediatorsScreen
+
+        if self.session:
+            self.push_screen(MediatorsScreen(self.session))
+
+    def action_help(self) -> None:
+        q = self.ctx.config.queue
+        self.push_screen(NoticeDialog("Hilfe: Aufrufreihenfolge", POLICY_HELP.format(
+            fairness=q.fairness_minutes, max_calls=q.max_calls)))
+
+    @work(thread=True, group="figures")
+    def action_figures(self) -> None:
+        queue = self.ctx.queue
+        try:
+            q = estimate_quality(queue.location.code, queue.today())
+        finally:
+            self.ctx.store.close()
+        if q.estimated:
+            text = (f"Heute aufgerufen (ohne Termin): {q.called}\n"
+                    f"Mit Wartezeit-Schätzung: {q.estimated}\n"
+                    f"Schätzung traf auf ±{TOLERANCE_MINUTES} min: {q.within_tolerance} von "
+                    f"{q.estimated} ({100 * (q.share_within or 0):.0f} %)\n"
+                    f"Mittlere Abweichung: {q.mean_error:+.0f} min "
+                    f"(positiv: länger gewartet als gesagt)\n"
+                    f"Median der Abweichung (Betrag): {q.median_abs_error:.0f} min\n"
+                    f"Median der Wartezeit: {q.median_wait:.0f} min")
+        else:
+            text = (f"Heute aufgerufen (ohne Termin): {q.called}\n"
+                    "Noch keine Schätzungen: Die Wartezeit wird erst geschätzt, wenn heute "
+                    "mindestens drei Beratungen abgeschlossen sind.")
+        self.call_from_thread(self.push_screen,
+                              NoticeDialog("Wie gut war die Wartezeit-Schätzung heute?", text))
+
+    def action_admin(self) -> None:
+        admins = [(p.display_name, p.id) for p in self.staffing.directory.list() if p.is_admin]
+        fields = [FieldSpec("who", "Admin-Profil", "select",
+                            admins[0][1] if admins else "", admins),
+                  FieldSpec("pin", "Admin-PIN", "password")]
+
+        def done(values: dict | None) -> None:
+            if values and values["who"]:
+                self.check_admin(values["who"], values["pin"])
+
+        self.push_screen(FormDialog("Verwaltung – Admin-PIN", fields, ok="Öffnen"), done)
+
+    @work(thread=True, group="admin")
+    def check_admin(self, who: str, pin: str) -> None:
+        try:
+            admin = self.staffing.directory.authenticate(who, pin, need_admin=True)
+        except QueueError as exc:  # known errors become a German message; bugs surface
+            self.call_from_thread(self.notify, error_text(exc, self.ctx.queue.tz),
+                                  severity="error")
+            return
+        finally:
+            self.ctx.store.close()
+        from kiosk.ui.staff.admin import AdminScreen
+
+        self.call_from_thread(self.push_screen, AdminScreen(self.staffing, admin))
+
+    def action_sign_out(self) -> None:
+        if self.session:
+            self.sign_out(self.session)
+        self.session = None
+        self.switch_screen(SignInScreen(self.staffing))
+
+    @work(thread=True, group="signout")
+    def sign_out(self, console: Console) -> None:
+        try:
+            console.sign_off()
+        finally:
+            self.ctx.store.close()
+
+
+def make_staff_app(ctx: KioskContext) -> StaffApp:
+    """The staff console over an open context (the CLI and the tests call this)."""
+    return StaffApp(ctx)

@@ -1,0 +1,231 @@
+"""Appointments: the day view per desk; book, move, cancel; arrival by code at the desk.
+
+The visitor's code is shown once, right after booking (only its hash is stored).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Select, Static
+
+from kiosk.config import WEEKDAYS
+from kiosk.queue.errors import QueueError
+from kiosk.queue.views import AppointmentInfo
+from kiosk.staffing.console import Console
+from kiosk.staffing.forms import parse_minutes, parse_slot
+from kiosk.ui.staff.dialogs import FOCUS_BINDINGS, FieldSpec, FormDialog, NoticeDialog
+from kiosk.ui.staff.texts import STATUS, WEEKDAY, clock_text, error_text, language_name
+from kiosk.ui.staff.widgets import concern_text
+
+
+class AppointmentsScreen(Screen[None], inherit_bindings=False):
+    """One day's appointments at this location, optionally for one desk."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Zurück"),
+        Binding("left", "day(-1)", "Vortag"),
+        Binding("right", "day(1)", "Folgetag"),
+        Binding("h", "today", "Heute"),
+        Binding("b", "book", "Buchen"),
+        Binding("v", "move", "Verschieben"),
+        Binding("s", "cancel", "Stornieren"),
+        Binding("e", "arrive", "Code einlösen"),
+        *FOCUS_BINDINGS,
+    ]
+
+    def __init__(self, console: Console) -> None:
+        super().__init__(id="appointments-screen")
+        self.console = console
+        self.queue = console.ctx.queue
+        self.day = self.queue.now().date()
+        self.desk: str | None = None
+        self.rows: list[AppointmentInfo] = []
+
+    def compose(self) -> ComposeResult:
+        desks = self.console.ctx.config.office(self.console.ctx.store.site).desks
+        with Horizontal(id="appt-bar"):
+            yield Label("", id="appt-day", classes="section")
+            yield Label("Schalter", classes="filter-label")
+            yield Select([(f"Schalter {d}", d) for d in desks], prompt="alle", id="appt-desk")
+        yield DataTable(id="appt-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#appt-table", DataTable)
+        table.add_columns("Zeit", "Dauer", "Schalter", "Sprache", "Dolmetsch", "Anliegen",
+                          "Name", "Telefon", "Status")
+        table.focus()
+        self.load()
+
+    # --- loading ------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="appt-load")
+    def load(self) -> None:
+        try:
+            rows = self.console.ctx.appointments.day(self.day)
+        finally:
+            self.console.ctx.store.close()
+        self.app.call_from_thread(self.show, rows)
+
+    def show(self, rows: list[AppointmentInfo]) -> None:
+        tz = self.queue.tz
+        self.rows = [a for a in rows if self.desk is None or a.desk == self.desk]
+        desk = f" · Schalter {self.desk}" if self.desk else " · alle Schalter"
+        weekday = WEEKDAY[WEEKDAYS[self.day.weekday()]]
+        self.query_one("#appt-day", Label).update(
+            f"Termine am {weekday} {self.day:%d.%m.%Y}{desk}: {len(self.rows)}")
+        table = self.query_one("#appt-table", DataTable)
+        table.clear()
+        config = self.console.ctx.config
+        for a in self.rows:
+            style = "dim strike" if a.status == "cancelled" else ""
+            table.add_row(Text(clock_text(a.starts_at, tz), style=style or "bold"),
+                          f"{a.duration_min} min", a.desk or "—", language_name(a.language),
+                          language_name(a.interpreter_language) if a.interpreter_language
+                          else "", concern_text(config, a.concerns), a.name or "",
+                          a.phone or "", Text(STATUS.get(a.status, a.status), style=style),
+                          key=a.id)
+
+    @on(Select.Changed, "#appt-desk")
+    def _desk(self, event: Select.Changed) -> None:
+        self.desk = None if event.value is Select.BLANK else str(event.value)
+        self.load()
+
+    def action_day(self, delta: int) -> None:
+        self.day += dt.timedelta(days=delta)
+        self.load()
+
+    def action_today(self) -> None:
+        self.day = self.queue.now().date()
+        self.load()
+
+    def say(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.set_class(error, "error")
+        status.update(text)
+
+    def _selected(self) -> AppointmentInfo | None:
+        table = self.query_one("#appt-table", DataTable)
+        if not self.rows:
+            self.say("An diesem Tag gibt es keinen Termin.", True)
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next(a for a in self.rows if a.id == key)
+
+    @work(thread=True, group="appt-action")
+    def run(self, fn: Callable[[], str], notice: str | None = None) -> None:
+        """Run a booking action; show its message (or a notice dialog), then reload."""
+        try:
+            text = fn()
+        except QueueError as exc:  # known errors become a German message; bugs surface
+            self.app.call_from_thread(self.say, error_text(exc, self.queue.tz), True)
+            return
+        finally:
+            self.console.ctx.store.close()
+        self.app.call_from_thread(self.say, text)
+        if notice:
+            self.app.call_from_thread(self.app.push_screen, NoticeDialog(notice, text))
+        self.app.call_from_thread(self.load)
+
+    # --- actions ------------------------------------------------------------------------
+    def _slot_fields(self, when: dt.datetime | None = None, desk: str | None = None,
+                     minutes: int = 30) -> list[FieldSpec]:
+        desks = self.console.ctx.config.office(self.console.ctx.store.site).desks
+        when = when or dt.datetime.combine(self.day, dt.time(10, 0))
+        return [FieldSpec("date", "Datum", value=f"{when:%d.%m.%Y}"),
+                FieldSpec("time", "Uhrzeit", value=f"{when:%H:%M}"),
+                FieldSpec("minutes", "Dauer (min)", value=str(minutes)),
+                FieldSpec("desk", "Schalter", "select", desk or self.desk or self.console.staff
+                          .desk or "", [(f"Schalter {d}", d) for d in desks])]
+
+    def action_book(self) -> None:
+        ctx = self.console.ctx
+        office = ctx.config.office(ctx.store.site)
+        fields = [*self._slot_fields(),
+                  FieldSpec("language", "Beratungssprache", "select", "de",
+                            [(language_name(c), c) for c in office.languages]),
+                  FieldSpec("interpreter", "Dolmetsch für", "select", "",
+                            [(language_name(c), c) for c in ctx.config.interpreter_languages]),
+                  FieldSpec("concern", "Anliegen", "select", "",
+                            [(c.label, c.id) for c in ctx.config.concerns]),
+                  FieldSpec("name", "Vorname (optional)"),
+                  FieldSpec("phone", "Telefon (optional)")]
+        self.app.push_screen(FormDialog("Termin buchen", fields, ok="Buchen"), self._book)
+
+    def _book(self, values: dict | None) -> None:
+        if values is None:
+            return
+        staff = self.console.staff.id
+
+        def book() -> str:
+            when = parse_slot(values["date"], values["time"], self.queue.tz)
+            _info, code = self.console.ctx.appointments.book(
+                when, values["language"] or "de", minutes=parse_minutes(values["minutes"]),
+                desk=values["desk"], interpreter_language=values["interpreter"],
+                concerns=[values["concern"]] if values["concern"] else [],
+                name=values["name"] or None, phone=values["phone"].strip() or None,
+                staff_id=staff)
+            self.day = when.date()
+            return (f"Termin am {when:%d.%m.%Y um %H:%M} Uhr gebucht.\n\n"
+                    f"Code für die Besucherin / den Besucher:  [b]{code}[/b]\n\n"
+                    "Der Code wird nur jetzt angezeigt – bitte aufschreiben oder mitgeben.")
+
+        self.run(book, notice="Termin gebucht")
+
+    def action_move(self) -> None:
+        appt = self._selected()
+        if appt is None:
+            return
+        when = dt.datetime.fromtimestamp(appt.starts_at / 1000, self.queue.tz)
+        fields = self._slot_fields(when, appt.desk, appt.duration_min)
+
+        def done(values: dict | None) -> None:
+            if values is None:
+                return
+
+            def move() -> str:
+                new = parse_slot(values["date"], values["time"], self.queue.tz)
+                self.console.ctx.appointments.move(
+                    appt.id, new, minutes=parse_minutes(values["minutes"]),
+                    desk=values["desk"], staff_id=self.console.staff.id)
+                return f"Termin verschoben auf {new:%d.%m.%Y %H:%M} Uhr."
+
+            self.run(move)
+
+        self.app.push_screen(FormDialog("Termin verschieben", fields, ok="Verschieben"), done)
+
+    def action_cancel(self) -> None:
+        appt = self._selected()
+        if appt is None:
+            return
+
+        def cancel() -> str:
+            self.console.ctx.appointments.cancel(appt.id, staff_id=self.console.staff.id)
+            return "Termin storniert."
+
+        self.run(cancel)
+
+    def action_arrive(self) -> None:
+        def done(values: dict | None) -> None:
+            if values is None:
+                return
+
+            def arrive() -> str:
+                ticket = self.console.ctx.appointments.check_in(values["code"])
+                return f"Angekommen: Nummer {ticket.ticket} ist in der Warteschlange."
+
+            self.run(arrive)
+
+        self.app.push_screen(FormDialog("Ankunft mit Termincode", [
+            FieldSpec("code", "Code", placeholder="z. B. K7M-4QX")], ok="Einlösen"), done)
+
+

@@ -1,0 +1,142 @@
+"""Small modal dialogs that return typed results (`dismiss(value)`), never reach into parents.
+
+`ChoiceDialog` picks one value from a list, `FormDialog` collects a few fields as a dict,
+`NoticeDialog` shows a text once (e.g. an appointment code) until acknowledged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+#: Tab moves between fields; declared because every screen here declares all its bindings.
+FOCUS_BINDINGS = [Binding("tab", "app.focus_next", "Weiter", show=False),
+                  Binding("shift+tab", "app.focus_previous", "Zurück", show=False)]
+
+
+class ChoiceDialog(ModalScreen[str | None], inherit_bindings=False):
+    """Pick one option; returns its value, or None on Escape."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Abbrechen")]
+
+    def __init__(self, title: str, options: Sequence[tuple[str, str]]) -> None:
+        super().__init__(classes="dialog")
+        self.title_text = title
+        self.options = list(options)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield OptionList(*[Option(label, id=value) for value, label in self.options],
+                             id="choices")
+            yield Static("Enter: wählen · Esc: abbrechen", classes="dialog-hint")
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass
+class FieldSpec:
+    """One field of a `FormDialog`."""
+
+    name: str
+    label: str
+    kind: str = "text"  # text | password | select | checkbox
+    value: str | bool = ""
+    options: Sequence[tuple[str, str]] = field(default_factory=list)  # (label, value)
+    placeholder: str = ""
+
+
+class FormDialog(ModalScreen[dict | None], inherit_bindings=False):
+    """A few labelled fields; returns {name: value} on "OK", None on Escape/"Abbrechen"."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Abbrechen"),
+                Binding("ctrl+s", "submit", "Speichern"), *FOCUS_BINDINGS]
+
+    def __init__(self, title: str, fields: Sequence[FieldSpec], ok: str = "OK",
+                 error: str = "") -> None:
+        super().__init__(classes="dialog")
+        self.title_text = title
+        self.fields = list(fields)
+        self.ok = ok
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box form"):
+            yield Label(self.title_text, classes="dialog-title")
+            if self.error:
+                yield Static(self.error, classes="dialog-error")
+            for spec in self.fields:
+                with Horizontal(classes="form-row"):
+                    yield Label(spec.label, classes="form-label")
+                    yield self._widget(spec)
+            with Horizontal(classes="form-buttons"):
+                yield Button(self.ok, id="ok", variant="primary")
+                yield Button("Abbrechen", id="cancel")
+
+    @staticmethod
+    def _widget(spec: FieldSpec):
+        wid = f"f-{spec.name}"
+        if spec.kind == "select":
+            options = list(spec.options)
+            value = spec.value if any(v == spec.value for _, v in options) else Select.BLANK
+            return Select(options, value=value, id=wid, allow_blank=value is Select.BLANK)
+        if spec.kind == "checkbox":
+            return Checkbox(value=bool(spec.value), id=wid)
+        return Input(str(spec.value), placeholder=spec.placeholder, id=wid,
+                     password=spec.kind == "password")
+
+    def values(self) -> dict:
+        out: dict = {}
+        for spec in self.fields:
+            widget = self.query_one(f"#f-{spec.name}")
+            if isinstance(widget, Select):
+                out[spec.name] = None if widget.value is Select.BLANK else widget.value
+            else:
+                out[spec.name] = widget.value
+        return out
+
+    @on(Button.Pressed, "#ok")
+    def action_submit(self) -> None:
+        self.dismiss(self.values())
+
+    @on(Input.Submitted)
+    def _enter(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NoticeDialog(ModalScreen[None], inherit_bindings=False):
+    """Shows a message (e.g. the appointment code, shown only this once) until Enter/Esc."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "close", "Schließen")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__(classes="dialog")
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.text, id="notice-text")
+            yield Static("Enter: schließen", classes="dialog-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,127 @@
+"""The language-mediator register: who could help now, the list, adding and retiring."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from kiosk.queue.errors import QueueError
+from kiosk.staffing.console import Console
+from kiosk.staffing.forms import parse_codes, parse_weekdays
+from kiosk.staffing.mediators import MediatorInfo, MediatorNeed
+from kiosk.ui.staff.dialogs import FOCUS_BINDINGS, FieldSpec, FormDialog
+from kiosk.ui.staff.texts import WEEKDAY, clock_text, error_text, language_name
+
+
+class MediatorsScreen(Screen[None], inherit_bindings=False):
+    """Needs first (visitors and appointments nobody on duty can talk to), then the register."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Zurück"),
+        Binding("n", "add", "Neu"),
+        Binding("d", "deactivate", "Austragen"),
+        *FOCUS_BINDINGS,
+    ]
+
+    def __init__(self, console: Console) -> None:
+        super().__init__(id="mediators-screen")
+        self.console = console
+        self.mediators: list[MediatorInfo] = []
+
+    def compose(self) -> ComposeResult:
+        yield Label("Sprachmittlung nötig", classes="section")
+        yield Static("", id="needs-list")
+        yield Label("Register der Sprachmittler:innen", classes="section")
+        yield DataTable(id="mediator-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#mediator-table", DataTable)
+        table.add_columns("Name", "Sprachen", "Wochentage", "Kontakt")
+        table.focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="med-load")
+    def load(self) -> None:
+        try:
+            needs = self.console.snapshot().needs
+            mediators = self.console.staffing.mediators.list()
+        finally:
+            self.console.ctx.store.close()
+        self.app.call_from_thread(self.show, needs, mediators)
+
+    def show(self, needs: tuple[MediatorNeed, ...], mediators: list[MediatorInfo]) -> None:
+        tz = self.console.ctx.queue.tz
+        lines = []
+        for need in needs:
+            who = (f"Nummer {need.ticket}" if need.ticket
+                   else f"Termin {clock_text(need.starts_at or 0, tz)}")
+            avail = ", ".join(f"{m.name} ({m.contact or 'ohne Kontakt'})"
+                              for m in need.available) or "heute niemand"
+            other = ", ".join(m.name for m in need.others)
+            lines.append(f"⚑ {who}: {language_name(need.language)} – könnte helfen: {avail}"
+                         + (f"; an anderen Tagen: {other}" if other else ""))
+        self.query_one("#needs-list", Static).update(
+            "\n".join(lines) or "Niemand wartet auf eine Sprache, die niemand im Dienst spricht.")
+        self.mediators = mediators
+        table = self.query_one("#mediator-table", DataTable)
+        table.clear()
+        for m in mediators:
+            table.add_row(m.name, ", ".join(language_name(c) for c in m.languages),
+                          " ".join(WEEKDAY[d] for d in m.weekdays) or "nach Absprache",
+                          m.contact, key=m.id)
+
+    def say(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.set_class(error, "error")
+        status.update(text)
+
+    def action_add(self) -> None:
+        fields = [FieldSpec("name", "Name"),
+                  FieldSpec("languages", "Sprachen (Kürzel)", placeholder="z. B. ti, am"),
+                  FieldSpec("contact", "Kontakt", placeholder="Telefon oder E-Mail"),
+                  FieldSpec("weekdays", "Wochentage", placeholder="z. B. Di, Do")]
+        self.app.push_screen(FormDialog("Sprachmittler:in eintragen", fields, ok="Eintragen"),
+                             self._add)
+
+    @work(thread=True, group="med-action")
+    def _add(self, values: dict | None) -> None:
+        if values is None:
+            return
+        try:
+            m = self.console.staffing.mediators.add(
+                values["name"], parse_codes(values["languages"]), contact=values["contact"],
+                weekdays=parse_weekdays(values["weekdays"]), by=self.console.staff.id)
+        except QueueError as exc:  # known errors become a German message; bugs surface
+            self.app.call_from_thread(self.say, error_text(exc), True)
+            return
+        finally:
+            self.console.ctx.store.close()
+        self.app.call_from_thread(self.say, f"{m.name} eingetragen.")
+        self.app.call_from_thread(self.load)
+
+    def action_deactivate(self) -> None:
+        table = self.query_one("#mediator-table", DataTable)
+        if not self.mediators:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self._deactivate(key)
+
+    @work(thread=True, group="med-action")
+    def _deactivate(self, mediator_id: str) -> None:
+        try:
+            self.console.staffing.mediators.set_active(mediator_id, False,
+                                                       by=self.console.staff.id)
+        except QueueError as exc:  # known errors become a German message; bugs surface
+            self.app.call_from_thread(self.say, error_text(exc), True)
+            return
+        finally:
+            self.console.ctx.store.close()
+        self.app.call_from_thread(self.say, "Aus dem Register ausgetragen.")
+        self.app.call_from_thread(self.load)

@@ -1,0 +1,300 @@
+"""The console's main screen: the queue, my visitors, mediator hints, one key per action.
+
+Thin: it shows `ConsoleSnapshot`s and turns keys into `Console` calls. A thread worker
+watches the store (`PRAGMA data_version`, every 0.3 s) and reloads only when another process
+or console changed something; actions run in thread workers and never block the screen.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Select, Static
+from textual.worker import get_current_worker
+
+from kiosk.queue.errors import QueueError
+from kiosk.queue.views import VisitInfo
+from kiosk.staffing import duty
+from kiosk.staffing.console import OUTCOMES, REASON_CODES, Console, ConsoleSnapshot, filter_rows
+from kiosk.staffing.watch import POLL_SECONDS, ChangeWatcher
+from kiosk.ui.staff.dialogs import FOCUS_BINDINGS, ChoiceDialog, FieldSpec, FormDialog
+from kiosk.ui.staff.texts import (
+    OUTCOME,
+    REASON,
+    STATUS,
+    WEEKDAY,
+    clock_text,
+    error_text,
+    language_name,
+)
+from kiosk.ui.staff.widgets import MineTable, QueueTable
+
+#: Reload at least this often even without changes: waiting minutes move on.
+REFRESH_SECONDS = 30.0
+
+
+class QueueScreen(Screen[None], inherit_bindings=False):
+    """The queue for one signed-in staff member."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "call_next", "Nächste:r"),
+        Binding("c", "call_selected", "Aufrufen"),
+        Binding("w", "recall", "Erneut rufen"),
+        Binding("b", "start", "Beginnen"),
+        Binding("f", "finish", "Abschließen"),
+        Binding("p", "park", "Parken/Fortsetzen"),
+        Binding("u", "priority", "Dringend"),
+        Binding("t", "transfer", "Weitergeben"),
+        Binding("z", "restore", "Zurückholen"),
+        Binding("a", "app.appointments", "Termine"),
+        Binding("m", "app.mediators", "Sprachmittlung"),
+        Binding("k", "app.figures", "Kennzahlen"),
+        Binding("x", "app.admin", "Verwaltung"),
+        Binding("question_mark,f1", "app.help", "Hilfe"),
+        Binding("ctrl+l", "app.sign_out", "Abmelden"),
+        *FOCUS_BINDINGS,
+    ]
+
+    def __init__(self, console: Console) -> None:
+        super().__init__(id="queue-screen")
+        self.console = console
+        self.snapshot: ConsoleSnapshot | None = None
+        self.loads = 0
+        self._language: str | None = None
+        self._concern: str | None = None
+
+    # --- layout -------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        ctx = self.console.ctx
+        office = ctx.config.office(ctx.store.site)
+        langs = sorted({lang for o in (office.languages, ctx.config.interpreter_languages)
+                        for lang in o})
+        yield Static("", id="header")
+        with Horizontal(id="filters"):
+            yield Label("Sprache", classes="filter-label")
+            yield Select([(language_name(c), c) for c in langs], prompt="alle",
+                         id="filter-language")
+            yield Label("Anliegen", classes="filter-label")
+            yield Select([(c.label, c.id) for c in ctx.config.concerns], prompt="alle",
+                         id="filter-concern")
+        with Vertical(id="mine-box"):
+            yield Label("Bei mir · geparkt · verpasst", classes="section")
+            yield MineTable(id="mine")
+        with Vertical(id="queue-box"):
+            yield Label("Warteschlange", id="queue-title", classes="section")
+            yield QueueTable(id="queue")
+        yield Static("", id="needs")
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#queue", QueueTable).focus()
+        self.watch_store()
+
+    # --- loading ------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="watch")
+    def watch_store(self) -> None:
+        """Reload when the store changed (or every REFRESH_SECONDS); keep the duty beat."""
+        worker = get_current_worker()
+        watcher = ChangeWatcher(self.console.ctx.store.db)
+        last_load = last_beat = 0.0
+        try:
+            while not worker.is_cancelled:
+                now = time.monotonic()
+                if now - last_beat > duty.HEARTBEAT_MINUTES * 60:
+                    self.console.sign_on()
+                    last_beat = now
+                if watcher.changed() or now - last_load > REFRESH_SECONDS:
+                    snap = self.console.snapshot()
+                    last_load = now
+                    if worker.is_cancelled:
+                        break
+                    self.app.call_from_thread(self.show, snap)
+                time.sleep(POLL_SECONDS)
+        finally:
+            self.console.ctx.store.close()
+
+    def show(self, snap: ConsoleSnapshot) -> None:
+        """Display a snapshot (runs on the UI thread)."""
+        self.snapshot = snap
+        self.loads += 1
+        ctx, staff = self.console.ctx, self.console.staff
+        tz = ctx.queue.tz
+        duty_names = ", ".join(p.display_name for p in snap.on_duty) or "—"
+        desk = f"Schalter {staff.desk}" if staff.desk else "ohne Schalter"
+        self.query_one("#header", Static).update(
+            f"[b]{ctx.config.location(ctx.store.location).name}[/b] · "
+            f"[b]{staff.display_name}[/b] ({desk}; "
+            f"{', '.join(language_name(c) for c in staff.languages)}) · "
+            f"im Dienst: {duty_names} · nächste:r für mich: "
+            f"[b]{snap.next_ticket or '—'}[/b] · {clock_text(snap.now_ms, tz)} Uhr")
+        mine = [*snap.mine, *snap.parked, *snap.missed]
+        self.query_one("#mine", MineTable).show(mine, ctx.config, tz)
+        rows = filter_rows(snap.waiting, self._language, self._concern)
+        shown = f"{len(rows)} von {len(snap.waiting)}" if len(rows) != len(snap.waiting) \
+            else str(len(snap.waiting))
+        self.query_one("#queue-title", Label).update(f"Warteschlange ({shown} wartend)")
+        self.query_one("#queue", QueueTable).show(rows, ctx.config)
+        self.query_one("#needs", Static).update(self._needs_text(snap))
+
+    def _needs_text(self, snap: ConsoleSnapshot) -> str:
+        if not snap.needs:
+            return ""
+        tz = self.console.ctx.queue.tz
+        lines = ["[b]⚑ Sprachmittlung nötig[/b] (spricht niemand im Dienst):"]
+        for need in snap.needs[:4]:
+            who = need.ticket or f"Termin {clock_text(need.starts_at or 0, tz)}"
+            helpers = [f"{m.name} ({m.contact or 'ohne Kontakt'})" for m in need.available]
+            helpers += [f"{m.name} nur {'/'.join(WEEKDAY[d] for d in m.weekdays)}"
+                        for m in need.others]
+            lines.append(f" {who}: {language_name(need.language)} – "
+                         f"{'; '.join(helpers) or 'keine Sprachmittler:in im Register'}")
+        if len(snap.needs) > 4:
+            lines.append(f" … und {len(snap.needs) - 4} weitere (Taste m)")
+        return "\n".join(lines)
+
+    @on(Select.Changed, "#filter-language")
+    def _language_filter(self, event: Select.Changed) -> None:
+        self._language = None if event.value is Select.BLANK else str(event.value)
+        if self.snapshot:
+            self.show(self.snapshot)
+
+    @on(Select.Changed, "#filter-concern")
+    def _concern_filter(self, event: Select.Changed) -> None:
+        self._concern = None if event.value is Select.BLANK else str(event.value)
+        if self.snapshot:
+            self.show(self.snapshot)
+
+    # --- selection ----------------------------------------------------------------------
+    def selected(self) -> str | None:
+        """The visit an action applies to: the focused table's row, else my current call."""
+        focused = self.focused
+        if isinstance(focused, QueueTable | MineTable):
+            picked = focused.selected_id()
+            if picked:
+                return picked
+        if self.snapshot and self.snapshot.mine:
+            return self.snapshot.mine[0].id
+        return None
+
+    def say(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.set_class(error, "error")
+        status.update(text)
+
+    # --- actions ------------------------------------------------------------------------
+    @work(thread=True, group="action")
+    def run(self, label: str, fn: Callable[..., VisitInfo | None], *args, **kwargs) -> None:
+        """Run a console action off the UI thread and report its result in the status line."""
+        try:
+            result = fn(*args, **kwargs)
+        except QueueError as exc:  # known errors become a German message; bugs surface
+            self.app.call_from_thread(self.say, error_text(exc, self.console.ctx.queue.tz),
+                                      True)
+            return
+        finally:
+            self.console.ctx.store.close()
+        if result is None:
+            text = "Niemand wartet auf mich."
+        else:
+            text = f"{label}: {result.ticket} ({STATUS.get(result.status, result.status)})"
+        self.app.call_from_thread(self._done, text, result)
+
+    def _done(self, text: str, result: VisitInfo | None) -> None:
+        self.say(text)
+        if result is not None and result.status in ("called", "in_service"):
+            mine = self.query_one("#mine", MineTable)
+            mine.focus()
+            self.call_after_refresh(mine.select, result.id)
+
+    def _need_selection(self) -> str | None:
+        visit = self.selected()
+        if visit is None:
+            self.say("Bitte zuerst eine Person in der Tabelle markieren.", True)
+        return visit
+
+    def action_call_next(self) -> None:
+        self.run("Aufgerufen", self.console.call_next)
+
+    def action_call_selected(self) -> None:
+        if visit := self._need_selection():
+            self.run("Aufgerufen", self.console.call, visit)
+
+    def action_recall(self) -> None:
+        if visit := self._need_selection():
+            self.run("Erneut aufgerufen", self.console.recall, visit)
+
+    def action_start(self) -> None:
+        if visit := self._need_selection():
+            self.run("Gespräch begonnen", self.console.start, visit)
+
+    def action_park(self) -> None:
+        if visit := self._need_selection():
+            self.run("Geparkt/fortgesetzt", self.console.toggle_park, visit)
+
+    def action_restore(self) -> None:
+        if visit := self._need_selection():
+            self.run("Zurückgeholt", self.console.restore, visit)
+
+    def action_priority(self) -> None:
+        visit = self._need_selection()
+        if visit is None:
+            return
+        options = [(code, f"Dringend: {REASON[code]}") for code in REASON_CODES]
+        options.append(("normal", "Wieder normal"))
+
+        def chosen(code: str | None) -> None:
+            if code is not None:
+                self.run("Priorität gesetzt", self.console.prioritise, visit,
+                         None if code == "normal" else code)
+
+        self.app.push_screen(ChoiceDialog("Priorität – Grund (kein Freitext)", options), chosen)
+
+    def action_transfer(self) -> None:
+        visit = self._need_selection()
+        if visit is None:
+            return
+        ctx = self.console.ctx
+        options = [(f"desk:{d}", f"An Schalter {d}") for d in ctx.config.office(
+            ctx.store.site).desks]
+        options += [(f"staff:{p.id}", f"An {p.display_name}")
+                    for p in (self.snapshot.on_duty if self.snapshot else ())
+                    if p.id != self.console.staff.id]
+
+        def chosen(target: str | None) -> None:
+            if target is None:
+                return
+            kind, _, value = target.partition(":")
+            if kind == "desk":
+                self.run("Weitergegeben", self.console.transfer, visit, desk=value)
+            else:
+                self.run("Weitergegeben", self.console.transfer, visit, to_staff=value)
+
+        self.app.push_screen(ChoiceDialog("Weitergeben an …", options), chosen)
+
+    def action_finish(self) -> None:
+        visit = self._need_selection()
+        if visit is None:
+            return
+        referrals = [(r.name, r.id) for r in self.console.ctx.config.referrals]
+        fields = [
+            FieldSpec("outcome", "Ergebnis", "select", "resolved",
+                      [(OUTCOME[o], o) for o in OUTCOMES]),
+            FieldSpec("referral", "Fachstelle", "select", "", referrals),
+            FieldSpec("note", "Notiz (kurz, optional)", placeholder="ohne Namen/Daten"),
+        ]
+
+        def done(values: dict | None) -> None:
+            if values is None:
+                return
+            self.run("Abgeschlossen", self.console.finish, visit, values["outcome"] or "",
+                     values["referral"], values["note"])
+
+        self.app.push_screen(FormDialog("Besuch abschließen", fields, ok="Abschließen"), done)
