@@ -1,0 +1,234 @@
+"""Key commands: the admin's network key file, site enrolment bundles, rotation, enrolment.
+
+Passphrases are prompted for (twice when a new one is chosen) or read from the first line
+of ``--passphrase-file``; never taken as an argument, never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from kiosk.commands.common import (
+    EXIT_CONFIG,
+    EXIT_INVALID,
+    EXIT_SECURITY,
+    context_from_args,
+    fail,
+    handles_errors,
+)
+from kiosk.crypto import admin as adminkeys
+from kiosk.crypto.files import KeyFileError, read_json, write_json
+from kiosk.crypto.site_keys import (
+    certificate_matches,
+    load_site_keys,
+    load_trust,
+    merge_keyring,
+    save_trust,
+)
+from kiosk.paths import key_dir_for, resolve_db
+from kiosk.sync.errors import SyncError
+from kiosk.sync.http import ServerAPI
+from kiosk.sync.state import SERVER
+from sync_server.protocol import (
+    KeyringEntry,
+    ProtocolError,
+    parse_root_public,
+    verify_certificate,
+    verify_keyring_entry,
+)
+
+
+def _passphrase(args: argparse.Namespace, *, new: bool = False) -> str:
+    if getattr(args, "passphrase_file", None):
+        text = Path(args.passphrase_file).read_text(encoding="utf-8").splitlines()
+        return text[0] if text else ""
+    first = getpass.getpass("admin key passphrase: ")
+    if new and getpass.getpass("repeat the passphrase: ") != first:
+        raise KeyFileError("the two passphrases differ", "passphrase_mismatch")
+    return first
+
+
+def _pass_opt(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--passphrase-file", metavar="FILE",
+                   help="read the passphrase from the first line of FILE (automation)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    keys = sub.add_parser("keys", help="network and site keys (admin)",
+                          description="Keys of the network (admin, offline) and of this site.")
+    ks = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+
+    p = ks.add_parser("init-network", help="create the network root key and first data key")
+    p.add_argument("--out", required=True, metavar="ADMIN_FILE")
+    p.add_argument("--network", default="lokal-willkommen", metavar="ID",
+                   help="network id (lowercase letters, digits, dashes)")
+    _pass_opt(p)
+    p.set_defaults(func=cmd_init_network)
+
+    p = ks.add_parser("root-public", help="print the network root public key")
+    p.add_argument("--admin-key", required=True, metavar="ADMIN_FILE")
+    _pass_opt(p)
+    p.set_defaults(func=cmd_root_public)
+
+    p = ks.add_parser("public", help="print this site's public keys as one line")
+    p.set_defaults(func=cmd_public)
+
+    p = ks.add_parser("enroll-site", help="certify a site and wrap the data keys to it")
+    p.add_argument("code", metavar="CODE", help="the site's writer id, e.g. EVSC-3F2A")
+    p.add_argument("--public-key", required=True, metavar="LINE",
+                   help="the line printed by `kiosk keys public` at the site")
+    p.add_argument("--admin-key", required=True, metavar="ADMIN_FILE")
+    p.add_argument("--out", required=True, metavar="SITE_BUNDLE")
+    _pass_opt(p)
+    p.set_defaults(func=cmd_enroll_site)
+
+    p = ks.add_parser("import", help="install the admin's bundle at this site")
+    p.add_argument("bundle", metavar="SITE_BUNDLE")
+    p.set_defaults(func=cmd_import)
+
+    p = ks.add_parser("rotate", help="new data-key generation for every certified site",
+                      description="Make a new data-key generation, wrap it to every "
+                                  "certified, unrevoked site the server lists (each "
+                                  "certificate checked against the root), sign it with the "
+                                  "root and publish it through the server. Run at an "
+                                  "enrolled site (requests are signed with its key).")
+    p.add_argument("--admin-key", required=True, metavar="ADMIN_FILE")
+    p.add_argument("--server", metavar="URL")
+    p.add_argument("--insecure", action="store_true", help="allow plain http to a remote host")
+    _pass_opt(p)
+    p.set_defaults(func=cmd_rotate)
+
+    p = sub.add_parser("enroll", help="present this site's certificate to the sync server")
+    p.add_argument("--server", required=True, metavar="URL")
+    p.add_argument("--insecure", action="store_true", help="allow plain http to a remote host")
+    p.set_defaults(func=cmd_enroll)
+
+
+def handles_key_errors(func: Callable[[argparse.Namespace], int]
+                       ) -> Callable[[argparse.Namespace], int]:
+    """Key-file and sync errors become a message and an exit code, like the store's."""
+
+    @handles_errors
+    def wrapper(args: argparse.Namespace) -> int:
+        try:
+            return func(args)
+        except KeyFileError as exc:
+            code = EXIT_SECURITY if exc.code == "bad_passphrase" else EXIT_CONFIG
+            return fail(str(exc), code)
+        except SyncError as exc:
+            return fail(str(exc), exc.exit_code)
+        except ProtocolError as exc:
+            return fail(exc.message, EXIT_INVALID)
+        except OSError as exc:
+            return fail(f"{exc.filename or ''}: {exc.strerror}", EXIT_CONFIG)
+
+    wrapper.__name__ = func.__name__
+    return wrapper
+
+
+def _key_dir(args: argparse.Namespace) -> Path:
+    return key_dir_for(resolve_db(args.db))
+
+
+@handles_key_errors
+def cmd_init_network(args: argparse.Namespace) -> int:
+    keys = adminkeys.init_network(Path(args.out), args.network, _passphrase(args, new=True))
+    print(keys.root_line())
+    print(f"admin key file written to {args.out}: keep it offline, with its passphrase "
+          "stored apart", file=sys.stderr)
+    return 0
+
+
+@handles_key_errors
+def cmd_root_public(args: argparse.Namespace) -> int:
+    print(adminkeys.load_admin(Path(args.admin_key), _passphrase(args)).root_line())
+    return 0
+
+
+@handles_key_errors
+def cmd_public(args: argparse.Namespace) -> int:
+    keys = load_site_keys(_key_dir(args))
+    print(keys.public_line())
+    print(f"site id (CODE for enroll-site): {keys.writer}", file=sys.stderr)
+    return 0
+
+
+@handles_key_errors
+def cmd_enroll_site(args: argparse.Namespace) -> int:
+    admin = adminkeys.load_admin(Path(args.admin_key), _passphrase(args))
+    bundle = adminkeys.enroll_site(admin, args.code, args.public_key)
+    write_json(Path(args.out), bundle)
+    print(f"bundle for {args.code} written to {args.out} (generations "
+          f"{sorted(admin.generations)}); carry it to the site and run `kiosk keys import`",
+          file=sys.stderr)
+    return 0
+
+
+@handles_key_errors
+def cmd_import(args: argparse.Namespace) -> int:
+    root_line, cert, entries = adminkeys.parse_bundle(read_json(Path(args.bundle),
+                                                                "site bundle"))
+    net, root = parse_root_public(root_line)
+    verify_certificate(cert, root, net)
+    key_dir = _key_dir(args)
+    keys = load_site_keys(key_dir)
+    if not certificate_matches(cert, keys):
+        return fail(f"this bundle is for {cert.site} with other keys; this site is "
+                    f"{keys.writer} (run `kiosk keys public` and ask for its own bundle)",
+                    EXIT_SECURITY)
+    for entry in entries:
+        verify_keyring_entry(entry, root, net)
+    save_trust(key_dir, root_line, cert)
+    trust = load_trust(key_dir)
+    added = merge_keyring(key_dir, entries, trust, keys)
+    print(f"imported certificate for {cert.site} in network {net}; data-key generations "
+          f"{added or 'already present'}")
+    return 0
+
+
+@handles_key_errors
+def cmd_enroll(args: argparse.Namespace) -> int:
+    ctx = context_from_args(args)
+    try:
+        key_dir = _key_dir(args)
+        trust = load_trust(key_dir)
+        api = ServerAPI(args.server, load_site_keys(key_dir), insecure=args.insecure)
+        answer = api.call("POST", "/v1/enroll",
+                          body={"certificate": trust.certificate.to_dict()})
+        with ctx.store.db.atomic("IMMEDIATE"):
+            ctx.store.set_setting(SERVER, api.base)
+        print(f"site {answer['site']}: {answer['result']} at {api.base}")
+    finally:
+        ctx.close()
+    return 0
+
+
+@handles_key_errors
+def cmd_rotate(args: argparse.Namespace) -> int:
+    ctx = context_from_args(args)
+    try:
+        key_dir = _key_dir(args)
+        keys, trust = load_site_keys(key_dir), load_trust(key_dir)
+        url = args.server or ctx.store.setting(SERVER) or ctx.config.sync_server
+        if not url:
+            return fail("no sync server known: pass --server URL", EXIT_CONFIG)
+        passphrase = _passphrase(args)
+        admin = adminkeys.load_admin(Path(args.admin_key), passphrase)
+        if admin.root_line() != trust.root_line:
+            return fail("this admin key belongs to another network than this site",
+                        EXIT_SECURITY)
+        api = ServerAPI(url, keys, insecure=args.insecure)
+        certs = api.call("GET", "/v1/sites").get("certificates", [])
+        rotated, entry = adminkeys.rotate(admin, certs)
+        adminkeys.save_admin(Path(args.admin_key), rotated, passphrase)
+        api.call("POST", "/v1/keyring", body=entry.to_dict())
+        merge_keyring(key_dir, [KeyringEntry.from_dict(entry.to_dict())], trust, keys)
+        print(json.dumps({"generation": entry.gen, "sites": sorted(entry.wrapped)}))
+    finally:
+        ctx.close()
+    return 0

@@ -1,0 +1,273 @@
+"""Applying pulled envelopes: merge per field, log concurrent losses, quarantine the rest.
+
+One page is applied in one ``BEGIN IMMEDIATE`` transaction together with the cursor that
+follows it, so a crash anywhere leaves either the page and its cursor or neither.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.clock.hlc import HybridClock, Timestamp
+from kiosk.store.db import Store, Writer
+from kiosk.store.models import SYNCED_MODELS, Outbox, SyncedModel
+from kiosk.sync import records
+from kiosk.sync.merge import State, canonical_value, concurrent_losses, join
+from kiosk.sync.state import CURSOR, set_int
+
+
+@dataclass
+class Opened:
+    """One pulled envelope after verification: either a state to merge or a reason."""
+
+    seq: int
+    raw: bytes
+    site: str = ""
+    rid: str = ""
+    gen: int = 0
+    op: str = "put"
+    kind: str = ""
+    record_id: str = ""
+    state: State | None = None
+    reason: str | None = None
+    detail: str = ""
+
+
+@dataclass
+class ApplyResult:
+    merged: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    conflicts: int = 0
+    applied_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Work:
+    rid: str
+    kind: str | None
+    record_id: str | None
+    values: dict[str, Any] = field(default_factory=dict)
+    clocks: dict[str, str] = field(default_factory=dict)
+    erased: bool = False
+    bases: dict[str, str] = field(default_factory=dict)
+    synced: dict[str, str] = field(default_factory=dict)
+    dirty: bool = False
+
+
+def _chunks(items: list, size: int = 500):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _load_sync_records(store: Store, rids: list[str]) -> dict[str, _Work]:
+    out = {}
+    for chunk in _chunks(rids):
+        marks = ",".join("?" * len(chunk))
+        for rid, rec, kind, erased, bases, synced in store.db.execute_sql(
+                "SELECT rid, record, kind, erased, bases, synced FROM sync_record "
+                f"WHERE rid IN ({marks})", chunk):
+            out[rid] = _Work(rid, kind, rec, erased=bool(erased), bases=json.loads(bases),
+                             synced=json.loads(synced))
+    return out
+
+
+def load_rows(store: Store, model: type[SyncedModel], ids: list[str]
+              ) -> dict[str, tuple[dict[str, Any], dict[str, str], bool]]:
+    """Rows by id: (synced field values, clocks, erased)."""
+    cols = records.columns(model)
+    names = model.SYNCED_FIELDS
+    select = ", ".join(f'"{c}"' for c in cols)
+    out = {}
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        for row in store.db.execute_sql(
+                f'SELECT id, clocks, erased, {select} FROM "{model._meta.table_name}" '
+                f"WHERE id IN ({marks})", chunk):
+            values = {n: records.from_db(model, n, v) for n, v in zip(names, row[3:],
+                                                                       strict=True)}
+            out[row[0]] = (values, json.loads(row[1]), bool(row[2]))
+    return out
+
+
+def _default(model: type[SyncedModel], name: str) -> Any:
+    fld = model._meta.fields[name]
+    if fld.default is not None:
+        return fld.default() if callable(fld.default) else fld.default
+    return records.scrubbed(model, name)
+
+
+def write_rows(store: Store, model: type[SyncedModel], works: list[_Work]) -> None:
+    """Upsert merged rows (erased ones scrubbed of every personal value)."""
+    if not works:
+        return
+    names = model.SYNCED_FIELDS
+    cols = records.columns(model)
+    table = model._meta.table_name
+    all_cols = ["id", "clocks", "erased", *cols]
+    sql = (f'INSERT INTO "{table}" ({", ".join(repr_col(c) for c in all_cols)}) '
+           f'VALUES ({", ".join("?" * len(all_cols))}) ON CONFLICT(id) DO UPDATE SET '
+           + ", ".join(f"{repr_col(c)}=excluded.{repr_col(c)}" for c in all_cols[1:]))
+    rows = []
+    for w in works:
+        if w.erased:
+            vals = [records.to_db(model, n, records.scrubbed(model, n)) for n in names]
+            clocks = "{}"
+        else:
+            vals = [records.to_db(model, n, w.values[n] if n in w.values else _default(model, n))
+                    for n in names]
+            clocks = json.dumps(w.clocks, sort_keys=True, separators=(",", ":"))
+        rows.append((w.record_id, clocks, int(w.erased), *vals))
+    store.db.cursor().executemany(sql, rows)
+
+
+def repr_col(name: str) -> str:
+    return f'"{name}"'
+
+
+def write_sync_records(store: Store, works: list[_Work]) -> None:
+    store.db.cursor().executemany(
+        "INSERT INTO sync_record (rid, record, kind, erased, bases, synced) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(rid) DO UPDATE SET record=excluded.record, "
+        "kind=excluded.kind, erased=excluded.erased, bases=excluded.bases, "
+        "synced=excluded.synced",
+        [(w.rid, w.record_id, w.kind, int(w.erased),
+          "{}" if w.erased else json.dumps(w.bases, sort_keys=True, separators=(",", ":")),
+          "{}" if w.erased else json.dumps(w.synced, sort_keys=True, separators=(",", ":")))
+         for w in works])
+
+
+def forget_erased(store: Store, works: list[_Work]) -> None:
+    """An erased record leaves no conflict-log values and no pending outbox entry behind."""
+    ids = [(w.record_id,) for w in works if w.erased and w.record_id]
+    if ids:
+        store.db.cursor().executemany("DELETE FROM sync_conflict WHERE record = ?", ids)
+        store.db.cursor().executemany(
+            f'DELETE FROM "{Outbox._meta.table_name}" WHERE record = ?', ids)
+
+
+def quarantine(store: Store, items: list[Opened], now_s: int) -> int:
+    rows = [(o.seq, o.site or None, o.rid or None, o.gen or None, o.reason,
+             (o.detail or "")[:250], o.raw, now_s) for o in items]
+    cur = store.db.cursor()
+    cur.executemany("INSERT OR IGNORE INTO sync_quarantine (seq, site, rid, gen, reason, detail,"
+                    " envelope, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return len(rows)
+
+
+def _merge_items(store: Store, good: list[Opened], result: ApplyResult
+                 ) -> tuple[dict[str, _Work], list[tuple]]:
+    works = _load_sync_records(store, sorted({o.rid for o in good}))
+    wanted: dict[str, set[str]] = {}
+    for o in good:
+        if o.op == "put":
+            wanted.setdefault(o.kind, set()).add(o.record_id)
+    for w in works.values():
+        if w.kind in SYNCED_MODELS and w.record_id:
+            wanted.setdefault(w.kind, set()).add(w.record_id)
+    rows = {kind: load_rows(store, SYNCED_MODELS[kind], sorted(ids))
+            for kind, ids in wanted.items()}
+    conflicts: list[tuple] = []
+    now_s = int(time.time())
+    for o in good:
+        w = works.get(o.rid)
+        if w is None:
+            w = works[o.rid] = _Work(o.rid, o.kind or None, o.record_id or None)
+        if o.op == "put" and w.record_id is None:
+            w.kind, w.record_id = o.kind, o.record_id
+        if w.record_id and w.kind in rows and not w.values and not w.clocks:
+            found = rows[w.kind].get(w.record_id)
+            if found:
+                w.values, w.clocks = dict(found[0]), dict(found[1])
+                w.erased = w.erased or found[2]
+        if w.erased:
+            result.unchanged += 1
+            continue
+        if o.op == "erase":
+            w.erased = w.dirty = True
+            result.merged += 1
+            continue
+        local = records.row_state(SYNCED_MODELS[w.kind], w.values, w.clocks, False,
+                                  w.bases, w.synced)
+        incoming = o.state or State()
+        merged = join(local, incoming)
+        changed = False
+        for name, entry in merged.fields.items():
+            mine = local.fields.get(name)
+            if mine is None or mine.key() != entry.key():
+                w.values[name] = entry.value
+                w.clocks[name] = entry.clock
+                w.synced[name] = entry.clock
+                w.bases[name] = entry.base
+                changed = True
+        for loss in concurrent_losses(local, incoming):
+            conflicts.append((w.record_id, w.kind, loss.field, canonical_value(loss.loser.value),
+                              loss.loser.clock, loss.winner.clock, now_s))
+        if changed:
+            w.dirty = True
+            result.merged += 1
+        else:
+            result.unchanged += 1
+    return works, conflicts
+
+
+def observe_clocks(store: Store, items: list[Opened]) -> None:
+    """Advance this site's HLC past every clock it has now seen (so later edits win)."""
+    newest = ""
+    for o in items:
+        if o.state is not None:
+            for e in o.state.fields.values():
+                newest = max(newest, e.clock)
+    if not newest:
+        return
+    text = store.setting("hlc")
+    clock = HybridClock(store.writer, Timestamp.parse(text) if text else None,
+                        max_drift_ms=10**15)
+    clock.observe(Timestamp.parse(newest))
+    store.set_setting("hlc", str(clock.last))
+
+
+def apply_page(store: Store, items: list[Opened], *, cursor: int | None) -> ApplyResult:
+    """Merge a page and (if given) store the cursor after it, in one transaction."""
+    result = ApplyResult()
+    bad = [o for o in items if o.reason]
+    good = [o for o in items if not o.reason]
+    with store.db.atomic("IMMEDIATE"):
+        if bad:
+            result.quarantined = quarantine(store, bad, int(time.time()))
+        if good:
+            works, conflicts = _merge_items(store, good, result)
+            dirty = [w for w in works.values() if w.dirty]
+            for kind, model in SYNCED_MODELS.items():
+                write_rows(store, model, [w for w in dirty if w.kind == kind and w.record_id])
+            write_sync_records(store, dirty)
+            forget_erased(store, dirty)
+            if conflicts:
+                store.db.cursor().executemany(
+                    "INSERT OR IGNORE INTO sync_conflict (record, kind, field, value, clock, "
+                    "winner_clock, at) VALUES (?, ?, ?, ?, ?, ?, ?)", conflicts)
+                result.conflicts = len(conflicts)
+            observe_clocks(store, good)
+        if cursor is not None:
+            set_int(store, CURSOR, cursor)
+    return result
+
+
+def erase_record(writer: Writer, model: type[SyncedModel], record_id: str) -> None:
+    """Erase a record network-wide (GDPR Art. 17), inside a ``store.writing()`` transaction.
+
+    The row keeps only its id and the erased flag; its personal values, conflict-log entries
+    and clocks go at once (``secure_delete`` is on), and the outbox carries the erasure.
+    """
+    store = writer.store
+    stamp = str(writer.stamp())
+    rid = records.rid_for(model.KIND, record_id)
+    w = _Work(rid, model.KIND, record_id, erased=True, dirty=True)
+    write_rows(store, model, [w])
+    write_sync_records(store, [w])
+    forget_erased(store, [w])
+    Outbox.insert(record=record_id, kind=model.KIND, changed_at=stamp
+                  ).on_conflict_replace().execute()

@@ -1,0 +1,375 @@
+"""One run of ``kiosk sync``: push the outbox, pull and merge, retry the quarantine.
+
+Requests for a sync with nothing to do: one (a pull page that says ``done``). Pushing adds
+``/v1/config`` (limits, epoch, server time) and ``/v1/keyring`` (the newest generation to
+write with); a pull that brings envelopes adds one ``/v1/sites`` per run, so a revocation
+takes effect at every site's next sync.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from kiosk.config import NetworkConfig
+from kiosk.crypto.files import KeyFileError
+from kiosk.crypto.site_keys import (
+    SiteKeys,
+    Trust,
+    certificate_matches,
+    data_keys,
+    load_site_keys,
+    load_trust,
+    merge_keyring,
+)
+from kiosk.store.db import Store
+from kiosk.store.models import Outbox
+from kiosk.sync import push as pushing
+from kiosk.sync.apply import ApplyResult, Opened, apply_page
+from kiosk.sync.errors import EpochChanged, NotSetUp, SiteRestored, SyncError
+from kiosk.sync.http import ServerAPI
+from kiosk.sync.pipeline import Opener
+from kiosk.sync.state import (
+    ACKED_HIGH,
+    COUNTER,
+    CURSOR,
+    EPOCH,
+    LAST_SYNC,
+    OFFSET,
+    SERVER,
+    get_int,
+    requeue_everything,
+    set_int,
+)
+from sync_server.protocol import (
+    KeyringEntry,
+    ProtocolError,
+    SiteCertificate,
+    b64d,
+    verify_certificate,
+)
+
+RETRYABLE = ("unknown_writer", "unknown_generation", "clock_ahead", "unknown_kind")
+
+
+class Progress(Protocol):
+    """What the command line shows; the client itself never prints."""
+
+    def phase(self, name: str, total: int | None) -> None: ...
+
+    def advance(self, n: int) -> None: ...
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    pulled: int = 0
+    merged: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    released: int = 0
+    conflicts: int = 0
+    requests: int = 0
+    bytes_sent: int = 0
+    bytes_received: int = 0
+    epoch_resets: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def sync_lock(key_dir: Path) -> Iterator[None]:
+    """Refuse a second sync of the same site running at the same time."""
+    key_dir.mkdir(parents=True, exist_ok=True)
+    with open(key_dir / "sync.lock", "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SyncError("another sync of this site is running", "busy") from None
+        yield
+
+
+class SyncClient:
+    """The state of one run; :func:`run_sync` is the entry point."""
+
+    def __init__(self, store: Store, config: NetworkConfig, key_dir: Path, server_url: str,
+                 *, insecure: bool = False, progress: Progress | None = None,
+                 page_limit: int = 1000, workers: int | None = None) -> None:
+        self.store, self.config, self.key_dir = store, config, Path(key_dir)
+        try:
+            self.keys: SiteKeys = load_site_keys(self.key_dir)
+            self.trust: Trust = load_trust(self.key_dir)
+        except KeyFileError as exc:
+            raise NotSetUp(str(exc), exc.code) from None
+        if self.keys.writer != store.writer or not certificate_matches(
+                self.trust.certificate, self.keys):
+            raise NotSetUp("the imported certificate is not for this store's keys "
+                           f"(writer {store.writer}); import this site's own bundle")
+        self.api = ServerAPI(server_url, self.keys, insecure=insecure,
+                             offset_ms=get_int(store, OFFSET))
+        self.progress = progress
+        self.page_limit = page_limit
+        self.opener = Opener(workers)
+        self.report = SyncReport()
+        self.peers_fresh = False
+        self.keyring_fresh = False
+        self.max_batch = 100
+        self.max_request = 1024 * 1024
+
+    # -- trust material ---------------------------------------------------------------
+    def refresh_peers(self) -> None:
+        """Replace the cached certificates with the server's list, keeping root-signed ones."""
+        data = self.api.call("GET", "/v1/sites")
+        rows = []
+        for raw in data.get("certificates", []):
+            try:
+                cert = SiteCertificate.from_dict(raw)
+                verify_certificate(cert, self.trust.root, self.trust.net)
+            except ProtocolError:
+                continue
+            rows.append((cert.site, cert.sign_pub, int(time.time())))
+        with self.store.db.atomic("IMMEDIATE"):
+            self.store.db.execute_sql("DELETE FROM sync_peer")
+            self.store.db.cursor().executemany(
+                "INSERT OR REPLACE INTO sync_peer (site, certificate, fetched_at) "
+                "VALUES (?, ?, ?)", rows)
+        self.peers_fresh = True
+
+    def peer_keys(self) -> dict[str, bytes]:
+        keys = {site: b64d(pub) for site, pub in
+                self.store.db.execute_sql("SELECT site, certificate FROM sync_peer")}
+        keys.setdefault(self.keys.writer, b64d(self.trust.certificate.sign_pub))
+        return keys
+
+    def refresh_keyring(self) -> None:
+        data = self.api.call("GET", "/v1/keyring")
+        entries = []
+        for raw in data.get("entries", []):
+            try:
+                entries.append(KeyringEntry.from_dict(raw))
+            except ProtocolError:
+                continue
+        added = merge_keyring(self.key_dir, entries, self.trust, self.keys)
+        if added:
+            self.report.notes.append(f"new data-key generation(s): {added}")
+        self.keyring_fresh = True
+
+    # -- epoch and counters -------------------------------------------------------------
+    def check_epoch(self, epoch: str, site_high: int | None = None) -> None:
+        """A new server epoch (or a server that lost our pushes) means: start again."""
+        stored = self.store.setting(EPOCH)
+        lost = site_high is not None and site_high < get_int(self.store, ACKED_HIGH)
+        if stored == epoch and not lost:
+            return
+        with self.store.db.atomic("IMMEDIATE"):
+            self.store.set_setting(EPOCH, epoch)
+            if stored is None and not lost:
+                return
+            set_int(self.store, CURSOR, 0)
+            set_int(self.store, ACKED_HIGH, 0)
+            requeue_everything(self.store)
+        self.report.epoch_resets += 1
+        self.report.notes.append("the server was reset or restored: pushing the whole "
+                                 "state again and pulling from the start")
+        raise EpochChanged(epoch)
+
+    def check_counter(self, site_high: int, reincarnating: bool) -> None:
+        if site_high > get_int(self.store, COUNTER) and not reincarnating:
+            raise SiteRestored(
+                f"the server has seen writer counter {site_high} from this site, but this "
+                f"store is at {get_int(self.store, COUNTER)}: it was restored from an older "
+                "backup. Run `kiosk sync --reincarnate` to recover it (see the runbook).")
+
+    # -- push ---------------------------------------------------------------------------
+    def push_all(self) -> None:
+        if not Outbox.select().exists():
+            return
+        cfg = self.api.call("GET", "/v1/config", signed=False)
+        self.check_epoch(str(cfg["epoch"]))
+        limits = cfg.get("limits", {})
+        self.max_batch = int(limits.get("max_batch", self.max_batch))
+        self.max_request = int(limits.get("max_request_bytes", self.max_request))
+        if not self.keyring_fresh:
+            self.refresh_keyring()
+        keys = data_keys(self.key_dir, self.trust, self.keys)
+        if not keys:
+            raise NotSetUp("no data key: import the site bundle (`kiosk keys import`)")
+        gen = max(keys)
+        rows = pushing.outbox_snapshot(self.store)
+        self._phase("push", len(rows))
+        start = 0
+        while start < len(rows):
+            chunk = rows[start:start + self.max_batch]
+            pending = pushing.reserve(self.store, chunk)
+            pushing.seal_all(pending, self.keys, self.trust.net, gen, keys[gen],
+                             self.config.retention_days)
+            for batch in self._by_size(pending):
+                answer = self.api.call("POST", "/v1/push",
+                                       body={"envelopes": [p.env.to_b64() for p in batch]})
+                pushing.acknowledge(self.store, batch)
+                self.report.pushed += len(batch)
+                self.check_epoch(str(answer["epoch"]))
+            start += len(chunk)
+            self._advance(len(chunk))
+
+    def _by_size(self, pending: list[pushing.Pending]) -> Iterator[list[pushing.Pending]]:
+        batch: list[pushing.Pending] = []
+        size = 64
+        budget = int(self.max_request * 0.9)
+        for p in pending:
+            n = len(p.env.to_bytes()) * 4 // 3 + 8
+            if batch and size + n > budget:
+                yield batch
+                batch, size = [], 64
+            batch.append(p)
+            size += n
+        if batch:
+            yield batch
+
+    # -- pull ---------------------------------------------------------------------------
+    def open_items(self, items: list[tuple[int, bytes]], include_own: bool) -> list[Opened]:
+        datakeys = data_keys(self.key_dir, self.trust, self.keys)
+        skip = "" if include_own else self.keys.writer
+        now_ms = int(time.time() * 1000) + max(0, self.api.offset_ms)
+        opened = self.opener.open(items, self.peer_keys(), datakeys, self.trust.net, now_ms,
+                                  skip)
+        reasons = {o.reason for o in opened}
+        retry = False
+        if "unknown_writer" in reasons and not self.peers_fresh:
+            self.refresh_peers()
+            retry = True
+        if "unknown_generation" in reasons and not self.keyring_fresh:
+            self.refresh_keyring()
+            retry = True
+        if retry:
+            again = [(o.seq, o.raw) for o in opened if o.reason in RETRYABLE]
+            fixed = {o.seq: o for o in self.opener.open(
+                again, self.peer_keys(), data_keys(self.key_dir, self.trust, self.keys),
+                self.trust.net, now_ms, skip)}
+            opened = [fixed.get(o.seq, o) if o.reason in RETRYABLE else o for o in opened]
+        return [o for o in opened if o.reason != "own"]
+
+    def pull_all(self, include_own: bool = False) -> int:
+        """Pull every page after the cursor; returns the highest site counter seen."""
+        cursor = get_int(self.store, CURSOR)
+        self._phase("pull", None)
+        high = 0
+        while True:
+            page = self.api.call("GET", "/v1/pull",
+                                 params={"after": cursor, "limit": self.page_limit})
+            high = max(high, int(page.get("site_high", 0)))
+            self.check_epoch(str(page["epoch"]), int(page.get("site_high", 0)))
+            self.check_counter(int(page.get("site_high", 0)), include_own)
+            items = [(int(e["seq"]), b64d(e["env"], field="envelope"))
+                     for e in page["envelopes"]]
+            if items and not self.peers_fresh:
+                self.refresh_peers()
+            opened = self.open_items(items, include_own)
+            result = apply_page(self.store, opened, cursor=int(page["next"]))
+            self._count(len(items), result)
+            self._advance(len(items))
+            cursor = int(page["next"])
+            if page["done"]:
+                return high
+
+    def retry_quarantine(self) -> None:
+        rows = list(self.store.db.execute_sql(
+            "SELECT id, seq, envelope FROM sync_quarantine ORDER BY id"))
+        if not rows:
+            return
+        opened = self.open_items([(seq, bytes(raw)) for _, seq, raw in rows], True)
+        ok = [o for o in opened if o.reason is None]
+        if ok:
+            result = apply_page(self.store, ok, cursor=None)
+            self.report.merged += result.merged
+            self.report.conflicts += result.conflicts
+            with self.store.db.atomic("IMMEDIATE"):
+                self.store.db.cursor().executemany(
+                    "DELETE FROM sync_quarantine WHERE envelope = ?", [(o.raw,) for o in ok])
+            self.report.released += len(ok)
+
+    def _count(self, pulled: int, result: ApplyResult) -> None:
+        self.report.pulled += pulled
+        self.report.merged += result.merged
+        self.report.unchanged += result.unchanged
+        self.report.quarantined += result.quarantined
+        self.report.conflicts += result.conflicts
+
+    def _phase(self, name: str, total: int | None) -> None:
+        if self.progress:
+            self.progress.phase(name, total)
+
+    def _advance(self, n: int) -> None:
+        if self.progress:
+            self.progress.advance(n)
+
+    # -- the run --------------------------------------------------------------------------
+    def reincarnate(self) -> None:
+        """Recover a store restored from an older backup, keeping its identity.
+
+        Pull everything (this site's own lost envelopes too), then move the writer counter
+        past the highest the server has seen from it, then push the whole merged state.
+        """
+        with self.store.db.atomic("IMMEDIATE"):
+            set_int(self.store, CURSOR, 0)
+            requeue_everything(self.store)
+        high = self.pull_all(include_own=True)
+        with self.store.db.atomic("IMMEDIATE"):
+            set_int(self.store, COUNTER, max(get_int(self.store, COUNTER), high) + 1)
+        self.report.notes.append(f"reincarnated: writer counter moved past {high}")
+
+    def run(self, *, reincarnate: bool = False) -> SyncReport:
+        started = time.monotonic()
+        try:
+            if reincarnate:
+                self.reincarnate()
+            for _ in range(4):
+                try:
+                    self.push_all()
+                    self.pull_all()
+                    break
+                except EpochChanged:
+                    continue
+            else:
+                raise SyncError("the server's epoch keeps changing; try again later",
+                                "epoch_unstable")
+            self.retry_quarantine()
+            with self.store.db.atomic("IMMEDIATE"):
+                set_int(self.store, LAST_SYNC, int(time.time() * 1000))
+                set_int(self.store, OFFSET, self.api.offset_ms)
+                self.store.set_setting(SERVER, self.api.base)
+        finally:
+            self.opener.close()
+            self.api.close()
+        self.report.requests = self.api.requests
+        self.report.bytes_sent = self.api.bytes_sent
+        self.report.bytes_received = self.api.bytes_received
+        self.report.quarantined = int(self.store.db.execute_sql(
+            "SELECT COUNT(*) FROM sync_quarantine").fetchone()[0])
+        self.report.seconds = time.monotonic() - started
+        return self.report
+
+
+def server_url_for(store: Store, config: NetworkConfig, flag: str | None) -> str:
+    """``--server``, else the URL this site enrolled with, else the network config's."""
+    url = flag or store.setting(SERVER) or config.sync_server
+    if not url:
+        raise NotSetUp("no sync server known: pass --server URL (or enrol first)")
+    return url
+
+
+def run_sync(store: Store, config: NetworkConfig, key_dir: Path, server_url: str | None = None,
+             *, insecure: bool = False, reincarnate: bool = False,
+             progress: Progress | None = None, page_limit: int = 1000,
+             workers: int | None = None) -> SyncReport:
+    """One complete sync of this site (see the module docstring)."""
+    with sync_lock(Path(key_dir)):
+        client = SyncClient(store, config, key_dir, server_url_for(store, config, server_url),
+                            insecure=insecure, progress=progress, page_limit=page_limit,
+                            workers=workers)
+        return client.run(reincarnate=reincarnate)

@@ -1,0 +1,132 @@
+"""Signed HTTP requests to the sync server, with errors mapped to :mod:`kiosk.sync.errors`.
+
+Every request is signed with the site's Ed25519 key (see ``sync_server.protocol_trust``
+for why signatures rather than tokens). If the site's clock is off by more than the
+server's window, the first answer says so; the client then learns the offset from
+``/v1/config`` once, signs with corrected time, and remembers the offset.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import time
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import requests
+
+from kiosk.crypto.site_keys import SiteKeys
+from kiosk.sync.errors import NetworkError, NotSetUp, SecurityError, SiteRestored, SyncError
+from sync_server.protocol import sign_request
+
+TIMEOUT = (10, 120)
+
+
+def check_url(url: str, insecure: bool) -> str:
+    """The normalised base URL; plain HTTP only to loopback unless ``insecure``."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise NotSetUp(f"not a server URL: {url!r} (expected https://host[:port])", "bad_url")
+    if parts.scheme == "http" and not insecure:
+        host = parts.hostname
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            raise SecurityError(f"refusing plain http to {host}: use https, or --insecure "
+                                "on a trusted network", "insecure_url")
+    return url.strip().rstrip("/")
+
+
+class ServerAPI:
+    """One server, one site identity; a requests session with connection reuse."""
+
+    def __init__(self, base_url: str, keys: SiteKeys, *, insecure: bool = False,
+                 offset_ms: int = 0) -> None:
+        self.base = check_url(base_url, insecure)
+        self.prefix = urlsplit(self.base).path
+        self.keys = keys
+        self.offset_ms = offset_ms
+        self.http = requests.Session()
+        self.requests = 0
+        self.bytes_sent = 0
+        self.bytes_received = 0
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _send(self, method: str, path: str, params: dict[str, Any] | None, body: Any,
+              signed: bool) -> requests.Response:
+        query = urlencode(sorted((params or {}).items()))
+        data = b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        if signed:
+            ts = int(time.time() + self.offset_ms / 1000)
+            headers.update(sign_request(self.keys.sign, self.keys.writer, method,
+                                        self.prefix + path, query, data, timestamp=ts))
+        url = self.base + path + ("?" + query if query else "")
+        self.requests += 1
+        self.bytes_sent += len(data)
+        try:
+            resp = self.http.request(method, url, data=data or None, headers=headers,
+                                     timeout=TIMEOUT)
+        except requests.RequestException as exc:
+            raise NetworkError(f"cannot reach the sync server at {self.base} "
+                               f"({exc.__class__.__name__})", "unreachable") from None
+        self.bytes_received += len(resp.content)
+        return resp
+
+    def call(self, method: str, path: str, *, params: dict[str, Any] | None = None,
+             body: Any = None, signed: bool = True) -> dict[str, Any]:
+        """One request; the decoded JSON answer, or a named error."""
+        resp = self._send(method, path, params, body, signed)
+        if resp.status_code == 401 and signed and _code(resp) == "stale_request":
+            self.learn_offset()
+            resp = self._send(method, path, params, body, signed)
+        return _decode(resp, self.base)
+
+    def learn_offset(self) -> int:
+        """Server time minus local time, from the unauthenticated ``/v1/config``."""
+        before = time.time()
+        cfg = self.call("GET", "/v1/config", signed=False)
+        after = time.time()
+        self.offset_ms = int(cfg["server_time"] - (before + after) / 2 * 1000)
+        return self.offset_ms
+
+
+def _code(resp: requests.Response) -> str:
+    try:
+        return str(resp.json()["error"]["code"])
+    except (ValueError, KeyError, TypeError):
+        return ""
+
+
+def _decode(resp: requests.Response, base: str) -> dict[str, Any]:
+    if resp.status_code == 200:
+        try:
+            data = resp.json()
+        except ValueError:
+            raise NetworkError(f"the server at {base} answered something that is not JSON",
+                               "bad_answer") from None
+        if not isinstance(data, dict):
+            raise NetworkError("the server's answer has an unexpected shape", "bad_answer")
+        return data
+    code = _code(resp)
+    try:
+        message = str(resp.json()["error"]["message"])
+    except (ValueError, KeyError, TypeError):
+        message = f"HTTP {resp.status_code}"
+    if resp.status_code == 409 and code == "counter_reused":
+        raise SiteRestored(
+            "the server already holds other content under this site's writer counter: this "
+            "store was probably restored from a backup. Run `kiosk sync --reincarnate` "
+            "(see `kiosk sync --help`).", code)
+    if resp.status_code in (401, 403):
+        raise SecurityError(f"the server refused this site: {message} ({code})", code)
+    if resp.status_code == 503 or resp.status_code >= 500:
+        raise NetworkError(f"the sync server failed ({resp.status_code}); try again later",
+                           "server_error")
+    raise SyncError(f"the server rejected a request: {message} ({code or resp.status_code})",
+                    code or "rejected")

@@ -1,0 +1,136 @@
+"""Verify and open pulled envelopes, on both cores.
+
+An Ed25519 verify costs about 0.1 ms here, more than everything else a record needs, so a
+page is split across a small process pool (threads help less: measured in
+``bench/bench_sync_network.py``). Small pages are opened inline, where starting the pool
+would cost more than it saves. Workers get only the keys they need for the page.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from kiosk.clock.hlc import Timestamp
+from kiosk.sync import records
+from kiosk.sync.apply import Opened
+from sync_server.protocol import Envelope, ProtocolError, open_envelope, verify
+
+POOL_THRESHOLD = 200
+"""Pages smaller than this are opened in the calling process."""
+MAX_DRIFT_MS = 10 * 60 * 1000
+"""Clocks further ahead of local (or server) time than this are quarantined."""
+
+
+def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
+             datakeys: dict[int, bytes], net: str, now_ms: int,
+             max_drift_ms: int = MAX_DRIFT_MS, skip_site: str = "") -> Opened:
+    """Parse, verify the writer's signature, decrypt and decode one envelope.
+
+    Envelopes written by ``skip_site`` (this site: they hold nothing it lacks) come back
+    with reason ``own`` after parsing only.
+    """
+    out = Opened(seq, raw)
+    try:
+        env = Envelope.from_bytes(raw)
+    except ProtocolError as exc:
+        out.reason, out.detail = "malformed", exc.message
+        return out
+    h = env.header
+    out.site, out.rid, out.gen, out.op = h.site, h.rid, h.gen, h.op
+    if skip_site and h.site == skip_site:
+        out.reason = "own"
+        return out
+    if h.net != net:
+        out.reason, out.detail = "wrong_network", "envelope of another network"
+        return out
+    key = pubkeys.get(h.site)
+    if key is None:
+        out.reason, out.detail = "unknown_writer", f"no valid certificate for {h.site}"
+        return out
+    try:
+        verify(env, key)
+    except ProtocolError:
+        out.reason, out.detail = "bad_signature", "signature does not verify for its writer"
+        return out
+    data_key = datakeys.get(h.gen)
+    if data_key is None:
+        out.reason, out.detail = "unknown_generation", f"no data key of generation {h.gen}"
+        return out
+    try:
+        body = open_envelope(env, data_key)
+    except ProtocolError:
+        out.reason, out.detail = "decryption_failed", "tag or padding check failed"
+        return out
+    if h.op == "erase":
+        return out
+    try:
+        kind, record_id, state = records.decode_body(body)
+    except records.BodyError as exc:
+        out.reason, out.detail = exc.reason, str(exc)
+        return out
+    if records.rid_for(kind, record_id) != h.rid:
+        out.reason, out.detail = "rid_mismatch", "body belongs to another record id"
+        return out
+    try:
+        walls = [Timestamp.parse(e.clock).wall_ms for e in state.fields.values()]
+    except ValueError:
+        out.reason, out.detail = "bad_body", "a field clock does not parse"
+        return out
+    if walls and max(walls) > now_ms + max_drift_ms:
+        out.reason = "clock_ahead"
+        out.detail = f"clock {(max(walls) - now_ms) // 1000} s ahead of local time"
+        return out
+    out.kind, out.record_id, out.state = kind, record_id, state
+    return out
+
+
+def _open_chunk(chunk: list[tuple[int, bytes]], pub_raw: dict[str, bytes],
+                datakeys: dict[int, bytes], net: str, now_ms: int, skip_site: str
+                ) -> list[Opened]:
+    pubkeys = {s: Ed25519PublicKey.from_public_bytes(k) for s, k in pub_raw.items()}
+    return [open_one(seq, raw, pubkeys, datakeys, net, now_ms, skip_site=skip_site)
+            for seq, raw in chunk]
+
+
+class Opener:
+    """Opens pages, inline or on a process pool; use as a context manager."""
+
+    def __init__(self, workers: int | None = None, threshold: int = POOL_THRESHOLD) -> None:
+        self.workers = workers or min(2, os.cpu_count() or 1)
+        self.threshold = threshold
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Opener:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def open(self, items: Iterable[tuple[int, bytes]], pub_raw: dict[str, bytes],
+             datakeys: dict[int, bytes], net: str, now_ms: int | None = None,
+             skip_site: str = "") -> list[Opened]:
+        """Every item opened, in input order."""
+        items = list(items)
+        now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+        if len(items) < self.threshold or self.workers < 2:
+            return _open_chunk(items, pub_raw, datakeys, net, now_ms, skip_site)
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers)
+        parts = self.workers * 2
+        size = -(-len(items) // parts)
+        futures = [self._pool.submit(_open_chunk, items[i:i + size], pub_raw, datakeys, net,
+                                     now_ms, skip_site) for i in range(0, len(items), size)]
+        out: list[Opened] = []
+        for fut in futures:
+            out.extend(fut.result())
+        return out

@@ -1,0 +1,124 @@
+"""Building push batches from the outbox, and marking them synced once acknowledged.
+
+Each outbox row becomes one envelope carrying the record's *whole* merged state (so the
+server may keep only a writer's newest envelope per record). Writer counters are reserved
+and persisted before anything leaves; outbox rows are deleted only after the server
+acknowledged the batch, and only if the record did not change again meanwhile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from kiosk.crypto.site_keys import SiteKeys
+from kiosk.store.db import Store
+from kiosk.store.models import SYNCED_MODELS, Outbox
+from kiosk.sync import records
+from kiosk.sync.apply import load_rows
+from kiosk.sync.merge import State
+from kiosk.sync.state import ACKED_HIGH, allocate_counters, get_int, set_int
+from sync_server.protocol import Envelope, Header, seal
+
+
+@dataclass
+class Pending:
+    """One outbox row on its way: what was sent, and what to record when acknowledged."""
+
+    record: str
+    kind: str
+    changed_at: str
+    rid: str
+    ctr: int
+    state: State
+    env: Envelope | None = None
+
+
+def outbox_snapshot(store: Store) -> list[tuple[str, str, str]]:
+    """(record, kind, changed_at) of every outbox row, oldest change first."""
+    return list(store.db.execute_sql(
+        f'SELECT record, kind, changed_at FROM "{Outbox._meta.table_name}" '
+        "ORDER BY changed_at, record"))
+
+
+def reserve(store: Store, rows: list[tuple[str, str, str]]) -> list[Pending]:
+    """Read the current state of each row's record and reserve a counter for it (one txn)."""
+    out: list[Pending] = []
+    with store.db.atomic("IMMEDIATE"):
+        by_kind: dict[str, list[str]] = {}
+        for record, kind, _ in rows:
+            by_kind.setdefault(kind, []).append(record)
+        loaded = {kind: load_rows(store, SYNCED_MODELS[kind], ids)
+                  for kind, ids in by_kind.items() if kind in SYNCED_MODELS}
+        meta = {}
+        ids = [r[0] for r in rows]
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            for rid, rec, erased, bases, synced in store.db.execute_sql(
+                    "SELECT rid, record, erased, bases, synced FROM sync_record WHERE record IN "
+                    f"({','.join('?' * len(chunk))})", chunk):
+                meta[rec] = (rid, bool(erased), json.loads(bases), json.loads(synced))
+        new_meta = []
+        for record, kind, changed_at in rows:
+            row = loaded.get(kind, {}).get(record)
+            if row is None:
+                continue
+            values, clocks, erased = row
+            rid, was_erased, bases, synced = meta.get(
+                record, (records.rid_for(kind, record), False, {}, {}))
+            if record not in meta:
+                new_meta.append((rid, record, kind))
+            state = records.row_state(SYNCED_MODELS[kind], values, clocks,
+                                      erased or was_erased, bases, synced)
+            out.append(Pending(record, kind, changed_at, rid, 0, state))
+        if new_meta:
+            store.db.cursor().executemany(
+                "INSERT OR IGNORE INTO sync_record (rid, record, kind) VALUES (?, ?, ?)",
+                new_meta)
+        if out:
+            first = allocate_counters(store, len(out))
+            for i, p in enumerate(out):
+                p.ctr = first + i
+        gone = {r[0] for r in rows} - {p.record for p in out}
+        if gone:
+            store.db.cursor().executemany(
+                f'DELETE FROM "{Outbox._meta.table_name}" WHERE record = ?',
+                [(g,) for g in gone])
+    return out
+
+
+def seal_all(pending: list[Pending], keys: SiteKeys, net: str, gen: int, data_key: bytes,
+             retention_days: int, today: dt.date | None = None) -> None:
+    """Encrypt and sign each pending record's state under the newest generation."""
+    for p in pending:
+        values = {n: e.value for n, e in p.state.fields.items()}
+        exp = records.expiry_day(p.kind, {} if p.state.erased else values, retention_days,
+                                 today)
+        header = Header(v=1, net=net, gen=gen, rid=p.rid, site=keys.writer, ctr=p.ctr,
+                        op="erase" if p.state.erased else "put", exp=exp)
+        body = b"" if p.state.erased else records.encode_body(p.kind, p.record, p.state)
+        p.env = seal(header, body, data_key, keys.sign)
+
+
+def acknowledge(store: Store, pending: list[Pending]) -> None:
+    """After the server stored a batch: outbox rows go (unless changed since), clocks noted."""
+    with store.db.atomic("IMMEDIATE"):
+        store.db.cursor().executemany(
+            f'DELETE FROM "{Outbox._meta.table_name}" WHERE record = ? AND changed_at = ?',
+            [(p.record, p.changed_at) for p in pending])
+        rows = []
+        for p in pending:
+            if p.state.erased:
+                rows.append((1, "{}", "{}", p.rid))
+                continue
+            synced = {n: e.clock for n, e in p.state.fields.items()}
+            bases = {n: e.base for n, e in p.state.fields.items()}
+            rows.append((0, json.dumps(bases, sort_keys=True, separators=(",", ":")),
+                         json.dumps(synced, sort_keys=True, separators=(",", ":")), p.rid))
+        store.db.cursor().executemany(
+            "UPDATE sync_record SET erased = MAX(erased, ?), bases = ?, synced = ? "
+            "WHERE rid = ?", rows)
+        high = max(p.ctr for p in pending)
+        if high > get_int(store, ACKED_HIGH):
+            set_int(store, ACKED_HIGH, high)

@@ -1,0 +1,146 @@
+"""Between store rows and mergeable states: wire ids, envelope bodies, expiry days.
+
+Rows are read and written with plain SQL (one statement per page, not one per record):
+applying a page of a first sync of a million records must stay well under the cost of
+verifying its signatures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from typing import Any
+
+from peewee import BooleanField, Field, IntegerField
+
+from kiosk.store.models import SYNCED_MODELS, JSONField, SyncedModel
+from kiosk.sync.merge import Entry, State
+
+MEDIATOR_EXP_DAYS = 3650
+"""Mediators are a shared register, not visit data: their envelopes outlive visit retention."""
+
+
+class BodyError(ValueError):
+    """A decrypted body that is not a record state this version understands."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+
+
+def rid_for(kind: str, record_id: str) -> str:
+    """The record's random-looking wire id: a version-4 UUID shape from a hash of the id.
+
+    Every site derives the same rid for the same record; the clear header then reveals
+    neither the kind nor anything about the id.
+    """
+    digest = hashlib.sha256(b"lokal-willkommen rid\x00" + kind.encode() + b"\x00"
+                            + record_id.encode()).digest()
+    return uuid.UUID(bytes=digest[:16], version=4).hex
+
+
+def model_for(kind: str) -> type[SyncedModel]:
+    try:
+        return SYNCED_MODELS[kind]
+    except KeyError:
+        raise BodyError("unknown_kind", f"record kind {kind!r} is not known here") from None
+
+
+def _field(model: type[SyncedModel], name: str) -> Field:
+    return model._meta.fields[name]
+
+
+def columns(model: type[SyncedModel]) -> list[str]:
+    """The SQL column of each synced field, in SYNCED_FIELDS order."""
+    return [_field(model, n).column_name for n in model.SYNCED_FIELDS]
+
+
+def scrubbed(model: type[SyncedModel], name: str) -> Any:
+    """The value an erased record keeps in a NOT NULL column: nothing personal."""
+    field = _field(model, name)
+    if field.null:
+        return None
+    if isinstance(field, JSONField):
+        return []
+    if isinstance(field, BooleanField):
+        return False
+    if isinstance(field, IntegerField):
+        return 0
+    return ""
+
+
+def to_db(model: type[SyncedModel], name: str, value: Any) -> Any:
+    return _field(model, name).db_value(value)
+
+
+def from_db(model: type[SyncedModel], name: str, value: Any) -> Any:
+    return _field(model, name).python_value(value)
+
+
+def row_state(model: type[SyncedModel], values: dict[str, Any], clocks: dict[str, str],
+              erased: bool, bases: dict[str, str], synced: dict[str, str]) -> State:
+    """A stored row as a mergeable state.
+
+    A field's base is the clock it had when last exchanged with the server if it was edited
+    here since (the value the counsellor saw), else the base that arrived with it.
+    """
+    if erased:
+        return State(True, {})
+    fields = {}
+    for name, clock in clocks.items():
+        if name not in values:
+            continue
+        seen = synced.get(name, "")
+        base = bases.get(name, "") if seen == clock else seen
+        fields[name] = Entry(clock, values[name], base)
+    return State(False, fields)
+
+
+def encode_body(kind: str, record_id: str, state: State) -> bytes:
+    """The plaintext inside an envelope: kind, id, and each field's [clock, value, base]."""
+    body = {"k": kind, "id": record_id,
+            "f": {n: [e.clock, e.value, e.base] for n, e in state.fields.items()}}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode("utf-8")
+
+
+def decode_body(raw: bytes) -> tuple[str, str, State]:
+    """Inverse of :func:`encode_body`, strict about shape (unknown fields are dropped)."""
+    try:
+        body = json.loads(raw)
+        kind, record_id, fields = body["k"], body["id"], body["f"]
+        if not isinstance(record_id, str) or not 1 <= len(record_id) <= 32:
+            raise TypeError("id")
+        model = model_for(kind)
+        known = set(model.SYNCED_FIELDS)
+        state = {}
+        for name, (clock, value, base) in fields.items():
+            if not isinstance(clock, str) or not isinstance(base, str):
+                raise TypeError("clock")
+            if name in known:
+                state[name] = Entry(clock, value, base)
+    except BodyError:
+        raise
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BodyError("bad_body", f"record body does not parse ({exc.__class__.__name__})"
+                        ) from None
+    return kind, record_id, State(False, state)
+
+
+def expiry_day(kind: str, values: dict[str, Any], retention_days: int,
+               today: dt.date | None = None) -> str:
+    """The clear, day-granular ``exp``: the record's own day plus the retention period."""
+    today = today or dt.date.today()
+    day = today
+    if kind == "visit" and isinstance(values.get("day"), str):
+        try:
+            day = dt.date.fromisoformat(values["day"])
+        except ValueError:
+            day = today
+    elif kind == "appointment" and isinstance(values.get("starts_at"), int):
+        day = dt.datetime.fromtimestamp(values["starts_at"] / 1000, dt.UTC).date()
+    elif kind == "mediator":
+        retention_days = MEDIATOR_EXP_DAYS
+    return (day + dt.timedelta(days=retention_days)).isoformat()

@@ -1,0 +1,59 @@
+"""The sync client's small persistent state, kept in the store's settings table.
+
+Everything here changes inside the same transaction as the data it describes: the cursor
+with the page it applied, the writer counter before an envelope carrying it leaves.
+"""
+
+from __future__ import annotations
+
+from kiosk.store.db import Store
+from kiosk.store.models import SYNCED_MODELS, Outbox
+
+CURSOR = "sync.cursor"
+EPOCH = "sync.epoch"
+COUNTER = "sync.counter"
+ACKED_HIGH = "sync.acked_high"
+LAST_SYNC = "sync.last_sync_at"
+SERVER = "sync.server"
+OFFSET = "sync.clock_offset_ms"
+
+
+def get_int(store: Store, key: str, default: int = 0) -> int:
+    value = store.setting(key)
+    return int(value) if value is not None else default
+
+
+def set_int(store: Store, key: str, value: int) -> None:
+    store.set_setting(key, str(int(value)))
+
+
+def allocate_counters(store: Store, n: int) -> int:
+    """Reserve ``n`` writer counters (call inside a write transaction); returns the first.
+
+    Persisted before any envelope carrying them is sent, so a crash can leave gaps but never
+    reuse a counter for other content.
+    """
+    first = get_int(store, COUNTER) + 1
+    set_int(store, COUNTER, first + n - 1)
+    return first
+
+
+def requeue_everything(store: Store) -> int:
+    """Put every synced record back in the outbox (new server epoch, or a reincarnation)."""
+    total = 0
+    for kind, model in SYNCED_MODELS.items():
+        cursor = store.db.execute_sql(
+            f'INSERT OR IGNORE INTO "{Outbox._meta.table_name}" (record, kind, changed_at) '
+            f'SELECT id, ?, ? FROM "{model._meta.table_name}"', (kind, "0"))
+        total += cursor.rowcount
+    return total
+
+
+def last_sync_status(store: Store) -> tuple[int | None, int]:
+    """(when this site last completed a sync, ms since the epoch or None; outbox rows waiting).
+
+    Cheap enough for the staff console to call on every refresh.
+    """
+    last = store.setting(LAST_SYNC)
+    pending = Outbox.select().count()
+    return (int(last) if last else None), int(pending)
