@@ -130,5 +130,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.error("internal error: %s", type(exc).__name__)
+        # Type and the driver's message only: neither carries envelope bytes or keys.
+        log.error("internal error: %s: %.200s", type(exc).__name__, exc)
         return JSONResponse(error_body("internal", "internal server error"), status_code=500)

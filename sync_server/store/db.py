@@ -23,7 +23,7 @@ from peewee import (
     TextField,
 )
 from playhouse.db_url import connect as url_connect
-from playhouse.pool import PooledPostgresqlDatabase
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 database = DatabaseProxy()
 """Bound by :func:`open_database`; every model uses it."""
@@ -158,7 +158,11 @@ def make_database(url: str, pool_size: int = 8) -> Database:
         path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else ""
         if not path:
             raise ValueError("an SQLite URL looks like sqlite:////absolute/path.sqlite3")
-        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=15)
+        # Pooled so connections stay open: closing the last connection of a WAL database
+        # checkpoints and deletes the WAL, which would cost a full fsync'd copy per request.
+        return PooledSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=15,
+                                    max_connections=pool_size, stale_timeout=3600,
+                                    check_same_thread=False)
     if scheme in ("postgres", "postgresql"):
         db = url_connect(url.replace(scheme + "://", "postgresql+pool://", 1),
                          max_connections=pool_size, stale_timeout=300, timeout=30)
