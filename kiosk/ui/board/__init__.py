@@ -1,0 +1,1 @@
+"""The waiting-room board (`kiosk board`): called numbers and desks, never names."""

@@ -1,0 +1,111 @@
+"""The waiting-room board: the newest call large and highlighted, earlier calls below, a bell.
+
+No input at all: the app declares no bindings (not even quit), so nobody in the waiting
+room can close it; it is stopped by its service manager. It reads only
+`QueueService.recent_calls()` (numbers and desks) through `BoardFeed`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Label, Static
+from textual.worker import get_current_worker
+
+from kiosk.context import KioskContext
+from kiosk.staffing.board import BoardFeed, BoardLine
+from kiosk.staffing.watch import POLL_SECONDS, ChangeWatcher
+from kiosk.ui.board.bigtext import BigText
+
+#: Seconds the newest call stays highlighted after it appears.
+FRESH_SECONDS = 15.0
+#: Re-read at least this often (the day changes, calls finish).
+REFRESH_SECONDS = 20.0
+
+
+class BoardApp(App[None], inherit_bindings=False):
+    """Shows called numbers and their desks; rings the terminal bell on each new call."""
+
+    CSS_PATH = "board.tcss"
+    TITLE = "lokal willkommen"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = []
+
+    def __init__(self, ctx: KioskContext, *, poll_seconds: float = POLL_SECONDS,
+                 on_show: Callable[[Sequence[BoardLine]], None] | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.feed = BoardFeed(ctx)
+        self.poll_seconds = poll_seconds
+        self.on_show = on_show
+        self.lines: list[BoardLine] = []
+        self.bells = 0
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top"):
+            yield Label("Aufruf · Call", id="caption")
+            yield Label("", id="clock")
+        with Horizontal(id="newest"):
+            with Vertical(id="newest-number-box"):
+                yield Label("Nummer · Number", classes="box-caption")
+                yield BigText("", id="newest-number")
+            with Vertical(id="newest-desk-box"):
+                yield Label("Schalter · Desk", classes="box-caption")
+                yield BigText("", id="newest-desk")
+        yield Static("", id="history")
+        yield Label("Bitte achten Sie auf Ihre Nummer · Please watch for your number",
+                    id="hint")
+
+    def on_mount(self) -> None:
+        self.watch_store()
+
+    @work(thread=True, exclusive=True, group="board-watch")
+    def watch_store(self) -> None:
+        worker = get_current_worker()
+        watcher = ChangeWatcher(self.ctx.store.db)
+        last = 0.0
+        try:
+            while not worker.is_cancelled:
+                now = time.monotonic()
+                if watcher.changed() or now - last > REFRESH_SECONDS:
+                    lines, new = self.feed.read()
+                    last = now
+                    self.call_from_thread(self.show, lines, new)
+                time.sleep(self.poll_seconds)
+        finally:
+            self.ctx.store.close()
+
+    def show(self, lines: list[BoardLine], new: list[BoardLine]) -> None:
+        """Display the calls (newest first) and ring once if any is new."""
+        self.lines = lines
+        tz = self.ctx.queue.tz
+        self.query_one("#clock", Label).update(self.ctx.queue.now().astimezone(tz)
+                                               .strftime("%H:%M"))
+        newest = self.query_one("#newest")
+        if lines:
+            self.query_one("#newest-number", BigText).text = lines[0].ticket
+            self.query_one("#newest-desk", BigText).text = lines[0].desk
+        else:
+            self.query_one("#newest-number", BigText).text = ""
+            self.query_one("#newest-desk", BigText).text = ""
+        history = "\n".join(f"{line.ticket:>8}   →   {line.desk}" for line in lines[1:])
+        self.query_one("#history", Static).update(history)
+        if new:
+            self.bells += 1
+            self.bell()
+            newest.add_class("fresh")
+            self.set_timer(FRESH_SECONDS, lambda: newest.remove_class("fresh"))
+        if self.on_show is not None:
+            self.on_show(lines)
+
+
+def make_board_app(ctx: KioskContext, *, poll_seconds: float = POLL_SECONDS,
+                   on_show: Callable[[Sequence[BoardLine]], None] | None = None) -> BoardApp:
+    """The board over an open context (the CLI, the tests and the office test use this)."""
+    return BoardApp(ctx, poll_seconds=poll_seconds, on_show=on_show)
