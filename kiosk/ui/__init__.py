@@ -1,0 +1,1 @@
+"""The Textual faces of the kiosk (visitor, staff, board); the only package that imports Textual."""

@@ -1,0 +1,233 @@
+"""The visitor terminal: one factory, `make_visitor_app(ctx)`, used by `kiosk visitor`,
+`kiosk demo`, the tests and the benchmarks.
+
+The app owns the `VisitorFlow` (plain Python) and turns the screens' messages into flow
+calls and the next screen. It declares every key itself (`inherit_bindings=False`, no
+command palette), so nothing a visitor presses quits; staff leave with Ctrl+\\ and a PIN.
+An idle timer returns to the welcome screen and replaces the flow's draft and every screen,
+so nothing of the last visitor stays on screen or in a widget.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import ClassVar
+
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.timer import Timer
+
+from kiosk.context import KioskContext
+from kiosk.i18n import messages as M
+from kiosk.ui.visitor.flow import Problem, TicketView, VisitorFlow
+from kiosk.ui.visitor.printer import escpos_ticket, send_to_printer
+from kiosk.ui.visitor.screens.base import StepScreen
+from kiosk.ui.visitor.screens.staff import StaffPinScreen
+from kiosk.ui.visitor.screens.steps import (
+    AppointmentScreen,
+    ConcernScreen,
+    CounselScreen,
+    NameScreen,
+    OtherLanguageScreen,
+)
+from kiosk.ui.visitor.screens.ticket import ClosedScreen, TicketScreen
+from kiosk.ui.visitor.screens.welcome import WelcomeScreen
+from kiosk.ui.visitor.unlock import unlock_staff
+from kiosk.ui.visitor.wording import Wording, wording_for
+
+log = logging.getLogger(__name__)
+
+#: The staff key combination that asks for a PIN to leave visitor mode.
+STAFF_EXIT_KEY = "ctrl+backslash"
+#: The ticket stays on screen this long (or the idle timeout, if shorter).
+TICKET_SECONDS = 20.0
+#: Wrong staff PINs in a row before the PIN prompt is refused for a while.
+MAX_PIN_FAILURES = 3
+PIN_COOLDOWN_SECONDS = 300.0
+
+
+class VisitorApp(App[None], inherit_bindings=False):
+    """The check-in terminal in the waiting area.
+
+    Args:
+        ctx: the open kiosk context (config, store, queue, appointments).
+        idle_timeout: seconds without a tap before everything is forgotten.
+    """
+
+    CSS_PATH = "visitor.tcss"
+    ENABLE_COMMAND_PALETTE = False
+    ALLOW_SELECT = False
+    ESCAPE_TO_MINIMIZE = False
+    TITLE = "lokal willkommen"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(STAFF_EXIT_KEY, "staff_exit", show=False, priority=True),
+    ]
+
+    def __init__(self, ctx: KioskContext, idle_timeout: float) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.flow = VisitorFlow(ctx)
+        self.idle_timeout = idle_timeout
+        self._idle: Timer | None = None
+        self._pin_failures = 0
+        self._pin_blocked_until = 0.0
+        self.last_ticket: TicketView | None = None
+        """The last ticket shown (tests compare it with the store; reset forgets it)."""
+
+    # --- lifetime -----------------------------------------------------------------------
+    def get_default_screen(self) -> WelcomeScreen:
+        return self._welcome()
+
+    def on_mount(self) -> None:
+        self._idle = self.set_interval(self.idle_timeout, self._idle_timeout_reached)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)) and self._idle is not None:
+            self._idle.reset()
+        await super().on_event(event)
+
+    def _wording(self) -> Wording:
+        return wording_for(self.flow.language, self.ctx.config.visitor)
+
+    def _welcome(self) -> WelcomeScreen:
+        office = self.ctx.config.office(self.ctx.store.site)
+        place = f"lokal willkommen · {self.ctx.queue.location.name}"
+        if office.name.endswith(self.ctx.queue.location.name):
+            place = office.name
+        return WelcomeScreen(self.flow.ui_languages(), self.flow.opening_status(),
+                             self.ctx.config.visitor, place)
+
+    async def reset_visitor(self) -> None:
+        """Forget the visitor: a fresh draft and a fresh welcome screen, old screens gone."""
+        self.flow.reset()
+        self.last_ticket = None
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        await self.switch_screen(self._welcome())
+        if self._idle is not None:
+            self._idle.reset()
+
+    async def _idle_timeout_reached(self) -> None:
+        await self.reset_visitor()
+
+    # --- the steps ----------------------------------------------------------------------
+    def on_step_screen_back(self, message: StepScreen.Back) -> None:
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def on_welcome_screen_language_chosen(self, message: WelcomeScreen.LanguageChosen) -> None:
+        self.flow.choose_language(message.code)
+        status = self.flow.opening_status()
+        if not status.checkin_allowed:
+            self.push_screen(ClosedScreen(self._wording(), status.next_opening))
+            return
+        self.push_screen(ConcernScreen(self._wording(), self.flow.concern_options(),
+                                       self.flow.draft.concerns))
+
+    def on_concern_screen_appointment_requested(self, message: ConcernScreen.AppointmentRequested
+                                                ) -> None:
+        self.push_screen(AppointmentScreen(self._wording()))
+
+    def on_appointment_screen_code_entered(self, message: AppointmentScreen.CodeEntered) -> None:
+        screen = self.screen
+        try:
+            view = self.flow.check_in_appointment(message.code)
+        except Problem as problem:
+            if isinstance(screen, AppointmentScreen):
+                screen.show_problem(self._say(problem))
+            return
+        self._show_ticket(view)
+
+    def on_concern_screen_chosen(self, message: ConcernScreen.Chosen) -> None:
+        self.flow.set_concerns(message.concerns)
+        self.push_screen(CounselScreen(self._wording(), self.flow.counsel_options()))
+
+    def on_counsel_screen_other_requested(self, message: CounselScreen.OtherRequested) -> None:
+        self.push_screen(OtherLanguageScreen(self._wording(), self.flow.other_language_options()))
+
+    def on_counsel_screen_chosen(self, message: CounselScreen.Chosen) -> None:
+        self.flow.choose_counsel_language(message.code)
+        self.push_screen(NameScreen(self._wording()))
+
+    def on_name_screen_entered(self, message: NameScreen.Entered) -> None:
+        screen = self.screen
+        try:
+            self.flow.set_name(message.name)
+            view = self.flow.finish()
+        except Problem as problem:
+            if isinstance(screen, NameScreen):
+                screen.show_problem(self._say(problem))
+            return
+        self._show_ticket(view)
+
+    def on_ticket_screen_done(self, message: TicketScreen.Done) -> None:
+        self.run_worker(self.reset_visitor(), exclusive=True, group="reset")
+
+    def _say(self, problem: Problem) -> str:
+        return self._wording()(problem.msgid, **problem.params)
+
+    def _show_ticket(self, view: TicketView) -> None:
+        self.last_ticket = view
+        seconds = min(TICKET_SECONDS, self.idle_timeout)
+        self.push_screen(TicketScreen(self._wording(), view, seconds))
+        if self.ctx.config.visitor.ticket_printer:
+            self._print_ticket(view, self._wording())
+
+    @work(thread=True, group="printer")
+    def _print_ticket(self, view: TicketView, wording: Wording) -> None:
+        """Send the ticket to the printer off the UI thread; a printer fault never blocks."""
+        lines = [Wording("de")(M.TAKE_SEAT)]
+        if wording.lang != "de":
+            lines.append(wording(M.TAKE_SEAT))
+        data = escpos_ticket(view.ticket, self.ctx.queue.location.name, self.ctx.queue.now(),
+                             lines)
+        try:
+            send_to_printer(self.ctx.config.visitor.ticket_printer, data)
+        except OSError as exc:
+            log.warning("ticket printer failed: %s", exc.strerror or exc)
+
+    # --- staff exit ---------------------------------------------------------------------
+    def action_staff_exit(self) -> None:
+        if isinstance(self.screen, StaffPinScreen):
+            return
+        if self._pin_blocked_until > self._clock():
+            return
+        self.push_screen(StaffPinScreen(Wording("de")), self._pin_entered)
+
+    def _clock(self) -> float:
+        return time.monotonic()
+
+    def _pin_entered(self, pin: str | None) -> None:
+        if pin:
+            self._check_pin(pin)
+
+    @work(thread=True, exclusive=True, group="pin")
+    def _check_pin(self, pin: str) -> None:
+        """scrypt is slow on purpose: check off the UI thread, then exit or count."""
+        staff = unlock_staff(self.ctx.store, pin, self.ctx.queue.now_ms())
+        self.call_from_thread(self._pin_result, staff)
+
+    def _pin_result(self, staff: str | None) -> None:
+        if staff is not None:
+            self.exit()
+            return
+        self._pin_failures += 1
+        if self._pin_failures >= MAX_PIN_FAILURES:
+            self._pin_failures = 0
+            self._pin_blocked_until = self._clock() + PIN_COOLDOWN_SECONDS
+
+
+def make_visitor_app(ctx: KioskContext, *, idle_timeout: float | None = None) -> App:
+    """Build the visitor terminal for `ctx`.
+
+    Args:
+        ctx: the open kiosk context.
+        idle_timeout: seconds of no input before the terminal forgets the visitor;
+            default `config.visitor.idle_timeout_seconds`.
+    """
+    seconds = idle_timeout if idle_timeout is not None else ctx.config.visitor.idle_timeout_seconds
+    if seconds <= 0:
+        raise ValueError(f"idle timeout must be positive, not {seconds}")
+    return VisitorApp(ctx, float(seconds))

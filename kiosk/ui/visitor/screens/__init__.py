@@ -1,0 +1,1 @@
+"""The visitor's steps, one screen each; they show what the app hands them and post messages up."""

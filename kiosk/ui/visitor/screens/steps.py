@@ -1,0 +1,213 @@
+"""Steps 2-4: concern (or appointment code), language of counselling, optional first name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import Grid, Vertical
+from textual.message import Message
+from textual.widgets import Input
+
+from kiosk.i18n import messages as M
+from kiosk.ui.visitor.flow import ConcernOption, LanguageOption
+from kiosk.ui.visitor.screens.base import StepScreen, rows_mirrored, text_tile
+from kiosk.ui.visitor.widgets import BidiText, Tile
+from kiosk.ui.visitor.wording import Wording
+
+#: Characters an Input accepts before the name check speaks up (the limit itself is 40).
+INPUT_MAX = 200
+CONCERN_COLUMNS = 4
+
+
+class ConcernTile(Tile):
+    """Symbol and label in the visitor's language, the German keyword underneath."""
+
+    def __init__(self, option: ConcernOption, wording: Wording) -> None:
+        self.option = option
+        self._wording = wording
+        self._label = BidiText(self._label_text(False), wording, classes="concern-label")
+        keyword = BidiText(option.keyword, Wording("de", wording.bidi), classes="keyword")
+        keyword.set_class(wording.rtl, "rtl")
+        super().__init__(self._label, keyword, value=option.id, id=f"concern-{option.id}",
+                         classes="concern private" if option.private else "concern")
+
+    def _label_text(self, selected: bool) -> str:
+        mark = "✓ " if selected else ""
+        return f"{mark}{self.option.symbol} {self.option.label}"
+
+    def watch_selected(self, selected: bool) -> None:
+        super().watch_selected(selected)
+        self._label.update(self._label_text(selected))
+
+
+class ConcernScreen(StepScreen):
+    """"What is it about?": several or none; "I have an appointment" comes first."""
+
+    @dataclass
+    class Chosen(Message):
+        """Continue with these concerns (possibly none)."""
+
+        concerns: list[str]
+
+    class AppointmentRequested(Message):
+        """The visitor has an appointment code."""
+
+    def __init__(self, wording: Wording, options: list[ConcernOption],
+                 selected: list[str]) -> None:
+        super().__init__(wording)
+        self.options = options
+        self.initially = set(selected)
+
+    def compose(self) -> ComposeResult:
+        w = self.wording
+        yield self.title_bar(w(M.CONCERN_TITLE), w(M.CONCERN_HINT))
+        appointment = text_tile(f"📅 {w(M.HAVE_APPOINTMENT)}", w, "appointment",
+                                id="appointment", classes="concern appointment")
+        tiles: list[Tile] = [appointment]
+        for option in self.options:
+            tile = ConcernTile(option, w)
+            tile.selected = option.id in self.initially
+            tiles.append(tile)
+        yield Grid(*rows_mirrored(tiles, CONCERN_COLUMNS, w.rtl), id="concerns")
+        yield self.nav_bar([self.forward_tile(M.CONTINUE, "continue")])
+
+    def selected(self) -> list[str]:
+        """The chosen concern ids in display order."""
+        return [t.value for t in self.query(ConcernTile) if t.selected]
+
+    def tile_pressed(self, tile: Tile) -> None:
+        if tile.value == "appointment":
+            self.post_message(self.AppointmentRequested())
+        elif tile.value == "continue":
+            self.post_message(self.Chosen(self.selected()))
+        else:
+            tile.selected = not tile.selected
+
+
+class AppointmentScreen(StepScreen):
+    """The appointment code; a wrong one is answered kindly and the visitor can try again."""
+
+    @dataclass
+    class CodeEntered(Message):
+        code: str
+
+    def compose(self) -> ComposeResult:
+        w = self.wording
+        yield self.title_bar(w(M.HAVE_APPOINTMENT), w(M.APPOINTMENT_CODE_PROMPT))
+        yield Vertical(
+            Input(placeholder="ABC-123", max_length=20, id="code"),
+            BidiText("", w, id="problem"),
+            id="entry")
+        yield self.nav_bar([self.forward_tile(M.CONTINUE, "continue")])
+
+    def on_mount(self) -> None:
+        self.query_one("#code", Input).focus()
+
+    def show_problem(self, text: str) -> None:
+        """Tell the visitor what went wrong (already in their language)."""
+        self.query_one("#problem", BidiText).update(text)
+
+    def _submit(self) -> None:
+        self.post_message(self.CodeEntered(self.query_one("#code", Input).value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._submit()
+
+    def tile_pressed(self, tile: Tile) -> None:
+        if tile.value == "continue":
+            self._submit()
+
+
+class CounselScreen(StepScreen):
+    """"In which language do you want to talk?": the site's languages, or an interpreter."""
+
+    @dataclass
+    class Chosen(Message):
+        code: str
+
+    class OtherRequested(Message):
+        """The visitor's language is not offered: show the interpreter languages."""
+
+    def __init__(self, wording: Wording, options: list[LanguageOption]) -> None:
+        super().__init__(wording)
+        self.options = options
+
+    def compose(self) -> ComposeResult:
+        w = self.wording
+        yield self.title_bar(w(M.COUNSEL_LANGUAGE_TITLE))
+        tiles: list[Tile] = []
+        for option in self.options:
+            parts = [BidiText(option.endonym, w, classes="tile-text")]
+            if option.interpreter:
+                parts.append(BidiText(w.interpreter(option.code), w, classes="tile-note"))
+            tiles.append(Tile(*parts, value=option.code, id=f"counsel-{option.code}",
+                              classes="language interpreter" if option.interpreter
+                              else "language"))
+        tiles.append(text_tile(w(M.OTHER_LANGUAGE), w, "other", id="other",
+                               classes="language other"))
+        yield Grid(*rows_mirrored(tiles, 3, w.rtl), id="counsel")
+        yield self.nav_bar()
+
+    def tile_pressed(self, tile: Tile) -> None:
+        if tile.value == "other":
+            self.post_message(self.OtherRequested())
+        else:
+            self.post_message(self.Chosen(tile.value))
+
+
+class OtherLanguageScreen(StepScreen):
+    """Languages an interpreter / language mediator can be arranged for."""
+
+    def __init__(self, wording: Wording, options: list[LanguageOption]) -> None:
+        super().__init__(wording)
+        self.options = options
+
+    def compose(self) -> ComposeResult:
+        w = self.wording
+        yield self.title_bar(w(M.WHICH_LANGUAGE))
+        tiles = [text_tile(o.endonym, w, o.code, id=f"other-{o.code}", classes="language")
+                 for o in self.options]
+        yield Grid(*rows_mirrored(tiles, 4, w.rtl), id="others")
+        yield self.nav_bar()
+
+    def tile_pressed(self, tile: Tile) -> None:
+        self.post_message(CounselScreen.Chosen(tile.value))
+
+
+class NameScreen(StepScreen):
+    """The optional first name: why it is asked, that it is optional, Skip always there."""
+
+    @dataclass
+    class Entered(Message):
+        """The name as typed; None when the visitor skipped."""
+
+        name: str | None
+
+    def compose(self) -> ComposeResult:
+        w = self.wording
+        yield self.title_bar(w(M.NAME_PROMPT), w(M.NAME_WHY))
+        yield Vertical(
+            Input(max_length=INPUT_MAX, id="name"),
+            BidiText("", w, id="problem"),
+            id="entry")
+        yield self.nav_bar([self.forward_tile(M.SKIP, "skip", primary=False),
+                            self.forward_tile(M.CONTINUE, "continue")])
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def show_problem(self, text: str) -> None:
+        """Tell the visitor what is wrong with the name (already in their language)."""
+        self.query_one("#problem", BidiText).update(text)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Entered(event.value))
+
+    def tile_pressed(self, tile: Tile) -> None:
+        if tile.value == "skip":
+            self.post_message(self.Entered(None))
+        elif tile.value == "continue":
+            self.post_message(self.Entered(self.query_one("#name", Input).value))

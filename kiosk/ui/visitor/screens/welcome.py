@@ -1,0 +1,71 @@
+"""Step 1: the visitor taps their language, shown by its own name in its own script (no flags).
+
+Outside consulting hours the screen says so in every language, with the next opening.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import Grid, Vertical
+from textual.message import Message
+from textual.widget import Widget
+
+from kiosk.i18n import messages as M
+from kiosk.i18n.languages import endonym
+from kiosk.ui.visitor.flow import OpeningStatus
+from kiosk.ui.visitor.screens.base import StepScreen, text_tile
+from kiosk.ui.visitor.widgets import BidiText, Tile
+from kiosk.ui.visitor.wording import Wording, wording_for
+
+
+class WelcomeScreen(StepScreen):
+    """Language tiles, and the outside-hours notice when the office is closed.
+
+    Args:
+        languages: the screen languages in the configured order.
+        status: consulting hours now (and what that means for check-in).
+        settings: the site's visitor settings (bidi mode, digits) for every language's text.
+        place: the office's name for the header.
+    """
+
+    @dataclass
+    class LanguageChosen(Message):
+        """The visitor tapped a language."""
+
+        code: str
+
+    def __init__(self, languages: tuple[str, ...], status: OpeningStatus, settings: object,
+                 place: str) -> None:
+        super().__init__(wording_for("de", settings))
+        self.languages = languages
+        self.status = status
+        self.settings = settings
+        self.place = place
+        self.set_class(not status.open, "closed")
+
+    def compose(self) -> ComposeResult:
+        yield Widget(BidiText(self.place, self.wording, id="place"), id="welcome-header")
+        tiles = [text_tile(endonym(code), wording_for(code, self.settings), code,
+                           id=f"lang-{code}", classes="language")
+                 for code in self.languages]
+        yield Grid(*tiles, id="languages")
+        if not self.status.open:
+            yield Vertical(*self._closed_notices(), id="closed-notices")
+
+    def _closed_notices(self) -> list[Widget]:
+        notices: list[Widget] = []
+        after = M.CLOSED_CHECKIN_ALLOWED if self.status.checkin_allowed else \
+            M.CLOSED_CHECKIN_REFUSED
+        for code in self.languages:
+            w: Wording = wording_for(code, self.settings)
+            parts = [w(M.CLOSED_NOW)]
+            if self.status.next_opening is not None:
+                parts.append(w.next_opening(self.status.next_opening))
+            parts.append(w(after))
+            notices.append(BidiText(" ".join(parts), w, classes="closed-notice"))
+        return notices
+
+    def tile_pressed(self, tile: Tile) -> None:
+        self.post_message(self.LanguageChosen(tile.value))
