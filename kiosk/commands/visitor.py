@@ -1,0 +1,42 @@
+"""`kiosk visitor`: the check-in terminal in the waiting area (runs until staff unlock it)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+
+from kiosk.commands.common import EXIT_OK, EXIT_USAGE, context_from_args, fail, handles_errors
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "visitor", help="open the visitor check-in terminal",
+        description="Open the visitor check-in terminal for this site. Visitors cannot quit "
+                    "it; staff leave it with Ctrl+\\ and their PIN.")
+    p.add_argument("--idle-timeout", type=float, metavar="SECONDS",
+                   help="forget the visitor after this many seconds without a tap "
+                        "(default: visitor.idle_timeout_seconds from the config)")
+    p.add_argument("--bidi", choices=("app", "terminal"),
+                   help="who reorders Arabic and Persian: the app (most terminals) or the "
+                        "terminal itself (default: visitor.bidi from the config)")
+    p.set_defaults(func=cmd_visitor)
+
+
+@handles_errors
+def cmd_visitor(args: argparse.Namespace) -> int:
+    """Run the visitor app until staff leave visitor mode."""
+    if args.idle_timeout is not None and not 5 <= args.idle_timeout <= 3600:
+        return fail("--idle-timeout must be between 5 and 3600 seconds", EXIT_USAGE)
+    from kiosk.context import make_context
+    from kiosk.ui.visitor.app import make_visitor_app
+
+    ctx = context_from_args(args)
+    try:
+        if args.bidi:
+            config = dataclasses.replace(
+                ctx.config, visitor=dataclasses.replace(ctx.config.visitor, bidi=args.bidi))
+            ctx = make_context(config, ctx.store)
+        make_visitor_app(ctx, idle_timeout=args.idle_timeout).run()
+    finally:
+        ctx.close()
+    return EXIT_OK
