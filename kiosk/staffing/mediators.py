@@ -56,7 +56,7 @@ class MediatorNeed:
 def _clean_weekdays(days: Iterable[str]) -> list[str]:
     out = []
     for day in days:
-        day = day.strip().lower()[:3]
+        day = day.strip().lower()
         if day not in WEEKDAYS:
             raise InvalidInput("weekdays", "unknown",
                                f"weekdays are {', '.join(WEEKDAYS)}, not {day!r}")
