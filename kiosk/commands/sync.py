@@ -79,6 +79,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--status", action="store_true",
                    help="show last sync, waiting changes, quarantine and conflicts; no sync")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--page-size", type=int, default=1000, metavar="N",
+                   help="envelopes per pull page (default 1000; the server may cap it)")
     p.set_defaults(func=cmd_sync)
 
 
@@ -116,10 +118,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
             with RichProgress() as progress:
                 report = run_sync(ctx.store, ctx.config, key_dir, args.server,
                                   insecure=args.insecure, reincarnate=args.reincarnate,
-                                  progress=progress)
+                                  progress=progress, page_limit=args.page_size)
         else:
             report = run_sync(ctx.store, ctx.config, key_dir, args.server,
-                              insecure=args.insecure, reincarnate=args.reincarnate)
+                              insecure=args.insecure, reincarnate=args.reincarnate,
+                              page_limit=args.page_size)
     except SyncError as exc:
         return fail(str(exc), exc.exit_code)
     except KeyFileError as exc:

@@ -189,8 +189,9 @@ def read_http(sock: socket.socket, buf: bytes) -> tuple[bytes | None, bytes]:
 
 class Proxy:
     """A tiny HTTP proxy for faults: ``hook(n, request_line)`` returns what to do with the
-    n-th request (``"pass"``, ``"cut"`` = forward, then send half the answer and close,
-    or a callable run after the server answered and before the answer is relayed)."""
+    n-th request: ``"pass"``; ``"cut"`` (forward, then relay half the answer and close); a
+    callable (run after the server answered, before relaying); ``("after", fn)`` (run
+    after relaying). The hook itself runs before the request is forwarded."""
 
     def __init__(self, target_port: int,
                  hook: Callable[[int, str], Any] = lambda n, line: "pass") -> None:
@@ -236,6 +237,8 @@ class Proxy:
                 if callable(action):
                     action()
                 client.sendall(answer)
+                if isinstance(action, tuple) and action[0] == "after":
+                    action[1]()
         except OSError:
             return
         finally:
