@@ -97,7 +97,7 @@ class AppointmentsScreen(Screen[None], inherit_bindings=False):
 
     @on(Select.Changed, "#appt-desk")
     def _desk(self, event: Select.Changed) -> None:
-        self.desk = None if event.value is Select.BLANK else str(event.value)
+        self.desk = None if event.value is Select.NULL else str(event.value)
         self.load()
 
     def action_day(self, delta: int) -> None:

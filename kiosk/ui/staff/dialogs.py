@@ -92,8 +92,8 @@ class FormDialog(ModalScreen[dict | None], inherit_bindings=False):
         wid = f"f-{spec.name}"
         if spec.kind == "select":
             options = list(spec.options)
-            value = spec.value if any(v == spec.value for _, v in options) else Select.BLANK
-            return Select(options, value=value, id=wid, allow_blank=value is Select.BLANK)
+            value = spec.value if any(v == spec.value for _, v in options) else Select.NULL
+            return Select(options, value=value, id=wid, allow_blank=value is Select.NULL)
         if spec.kind == "checkbox":
             return Checkbox(value=bool(spec.value), id=wid)
         return Input(str(spec.value), placeholder=spec.placeholder, id=wid,
@@ -104,7 +104,7 @@ class FormDialog(ModalScreen[dict | None], inherit_bindings=False):
         for spec in self.fields:
             widget = self.query_one(f"#f-{spec.name}")
             if isinstance(widget, Select):
-                out[spec.name] = None if widget.value is Select.BLANK else widget.value
+                out[spec.name] = None if widget.value is Select.NULL else widget.value
             else:
                 out[spec.name] = widget.value
         return out

@@ -162,13 +162,13 @@ class QueueScreen(Screen[None], inherit_bindings=False):
 
     @on(Select.Changed, "#filter-language")
     def _language_filter(self, event: Select.Changed) -> None:
-        self._language = None if event.value is Select.BLANK else str(event.value)
+        self._language = None if event.value is Select.NULL else str(event.value)
         if self.snapshot:
             self.show(self.snapshot)
 
     @on(Select.Changed, "#filter-concern")
     def _concern_filter(self, event: Select.Changed) -> None:
-        self._concern = None if event.value is Select.BLANK else str(event.value)
+        self._concern = None if event.value is Select.NULL else str(event.value)
         if self.snapshot:
             self.show(self.snapshot)
 

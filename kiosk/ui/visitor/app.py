@@ -100,12 +100,18 @@ class VisitorApp(App[None], inherit_bindings=False):
                              self.ctx.config.visitor, place)
 
     async def reset_visitor(self) -> None:
-        """Forget the visitor: a fresh draft and a fresh welcome screen, old screens gone."""
+        """Forget the visitor: a fresh draft, every step screen removed with its widgets.
+
+        The welcome screen stays (it never holds visitor input) and is rebuilt with the
+        current opening status.
+        """
         self.flow.reset()
         self.last_ticket = None
         while len(self.screen_stack) > 1:
             await self.pop_screen()
-        await self.switch_screen(self._welcome())
+        welcome = self.screen_stack[0]
+        if isinstance(welcome, WelcomeScreen):
+            await welcome.show_status(self.flow.opening_status())
         if self._idle is not None:
             self._idle.reset()
 

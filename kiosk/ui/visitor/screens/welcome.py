@@ -45,6 +45,12 @@ class WelcomeScreen(StepScreen):
         self.place = place
         self.set_class(not status.open, "closed")
 
+    async def show_status(self, status: OpeningStatus) -> None:
+        """Show the current consulting-hours status (rebuilds the screen)."""
+        self.status = status
+        self.set_class(not status.open, "closed")
+        await self.recompose()
+
     def compose(self) -> ComposeResult:
         yield Widget(BidiText(self.place, self.wording, id="place"), id="welcome-header")
         tiles = [text_tile(endonym(code), wording_for(code, self.settings), code,
