@@ -53,12 +53,20 @@ def prepare_demo_store(db: Path, config_path: Path, *, visits: int = 600,
     return True
 
 
+#: Demo staff profiles (name, languages, desk, PIN, admin); README lists them.
+DEMO_STAFF = [
+    ("Demo Admin", ["de", "en"], "1", "0000", True),
+    ("Leyla Demir", ["de", "fa", "tr"], "2", "1234", False),
+    ("Karim Haddad", ["de", "ar", "fr"], "3", "1234", False),
+]
+
+
 def _add_demo_staff(ctx) -> None:
-    try:
-        from kiosk.staffing.profiles import add_demo_staff
-    except ImportError:  # the staff console's profiles module is optional for the kiosk
-        return
-    add_demo_staff(ctx)
+    from kiosk.staffing.profiles import StaffDirectory
+
+    directory = StaffDirectory(ctx.store, ctx.config, ctx.queue.now_ms)
+    for name, languages, desk, pin, admin in DEMO_STAFF:
+        directory.add(name, languages, pin, desk=desk, is_admin=admin)
 
 
 @handles_errors

@@ -90,3 +90,17 @@ def test_the_queue_core_does_not_load_textual():
             "kiosk.config, kiosk.context; assert 'textual' not in sys.modules, 'textual loaded'")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_demo_prepares_a_store_with_history_waiting_visitors_and_staff(cli_env, tmp_path):
+    db = str(tmp_path / "demo" / "kiosk.db")
+    assert "created demo store" in kiosk(cli_env, "--db", db, "demo", "--no-ui",
+                                         check_rc=0).stdout
+    records = [json.loads(line) for line in
+               kiosk(cli_env, "--db", db, "export", check_rc=0).stdout.splitlines()]
+    visits = [r for r in records if r["type"] == "visit"]
+    assert len(visits) == 605 and sum(v["status"] == "queued" for v in visits) == 5
+    staff = [r for r in records if r["type"] == "staff"]
+    assert {s["display_name"] for s in staff} >= {"Demo Admin", "Leyla Demir"}
+    assert all("pin_hash" not in s for s in staff)
+    assert kiosk(cli_env, "--db", db, "demo", "--no-ui", check_rc=0).stdout == ""
