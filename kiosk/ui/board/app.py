@@ -15,6 +15,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.widgets import Label, Static
 from textual.worker import get_current_worker
 
@@ -27,6 +28,27 @@ from kiosk.ui.board.bigtext import BigText
 FRESH_SECONDS = 15.0
 #: Re-read at least this often (the day changes, calls finish).
 REFRESH_SECONDS = 20.0
+
+
+class BoardScreen(Screen[None], inherit_bindings=False):
+    """The board's only screen; it declares no bindings (not even Tab or copy)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = []
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top"):
+            yield Label("Aufruf · Call", id="caption")
+            yield Label("", id="clock")
+        with Horizontal(id="newest"):
+            with Vertical(id="newest-number-box"):
+                yield Label("Nummer · Number", classes="box-caption")
+                yield BigText("", id="newest-number")
+            with Vertical(id="newest-desk-box"):
+                yield Label("Schalter · Desk", classes="box-caption")
+                yield BigText("", id="newest-desk")
+        yield Static("", id="history")
+        yield Label("Bitte achten Sie auf Ihre Nummer · Please watch for your number",
+                    id="hint")
 
 
 class BoardApp(App[None], inherit_bindings=False):
@@ -47,22 +69,8 @@ class BoardApp(App[None], inherit_bindings=False):
         self.lines: list[BoardLine] = []
         self.bells = 0
 
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="top"):
-            yield Label("Aufruf · Call", id="caption")
-            yield Label("", id="clock")
-        with Horizontal(id="newest"):
-            with Vertical(id="newest-number-box"):
-                yield Label("Nummer · Number", classes="box-caption")
-                yield BigText("", id="newest-number")
-            with Vertical(id="newest-desk-box"):
-                yield Label("Schalter · Desk", classes="box-caption")
-                yield BigText("", id="newest-desk")
-        yield Static("", id="history")
-        yield Label("Bitte achten Sie auf Ihre Nummer · Please watch for your number",
-                    id="hint")
-
     def on_mount(self) -> None:
+        self.push_screen(BoardScreen(id="board"))
         self.watch_store()
 
     @work(thread=True, exclusive=True, group="board-watch")
@@ -85,17 +93,17 @@ class BoardApp(App[None], inherit_bindings=False):
         """Display the calls (newest first) and ring once if any is new."""
         self.lines = lines
         tz = self.ctx.queue.tz
-        self.query_one("#clock", Label).update(self.ctx.queue.now().astimezone(tz)
+        self.screen.query_one("#clock", Label).update(self.ctx.queue.now().astimezone(tz)
                                                .strftime("%H:%M"))
-        newest = self.query_one("#newest")
+        newest = self.screen.query_one("#newest")
         if lines:
-            self.query_one("#newest-number", BigText).text = lines[0].ticket
-            self.query_one("#newest-desk", BigText).text = lines[0].desk
+            self.screen.query_one("#newest-number", BigText).text = lines[0].ticket
+            self.screen.query_one("#newest-desk", BigText).text = lines[0].desk
         else:
-            self.query_one("#newest-number", BigText).text = ""
-            self.query_one("#newest-desk", BigText).text = ""
+            self.screen.query_one("#newest-number", BigText).text = ""
+            self.screen.query_one("#newest-desk", BigText).text = ""
         history = "\n".join(f"{line.ticket:>8}   →   {line.desk}" for line in lines[1:])
-        self.query_one("#history", Static).update(history)
+        self.screen.query_one("#history", Static).update(history)
         if new:
             self.bells += 1
             self.bell()

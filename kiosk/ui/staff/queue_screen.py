@@ -44,18 +44,18 @@ class QueueScreen(Screen[None], inherit_bindings=False):
     """The queue for one signed-in staff member."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "call_next", "Nächste:r"),
+        Binding("n", "call_next", "Nächste"),
         Binding("c", "call_selected", "Aufrufen"),
-        Binding("w", "recall", "Erneut rufen"),
+        Binding("w", "recall", "Erneut"),
         Binding("b", "start", "Beginnen"),
-        Binding("f", "finish", "Abschließen"),
-        Binding("p", "park", "Parken/Fortsetzen"),
+        Binding("f", "finish", "Abschluss"),
+        Binding("p", "park", "Parken"),
         Binding("u", "priority", "Dringend"),
-        Binding("t", "transfer", "Weitergeben"),
+        Binding("t", "transfer", "Weiter an"),
         Binding("z", "restore", "Zurückholen"),
         Binding("a", "app.appointments", "Termine"),
-        Binding("m", "app.mediators", "Sprachmittlung"),
-        Binding("k", "app.figures", "Kennzahlen"),
+        Binding("m", "app.mediators", "Sprachmittl."),
+        Binding("k", "app.figures", "Zahlen"),
         Binding("x", "app.admin", "Verwaltung"),
         Binding("question_mark,f1", "app.help", "Hilfe"),
         Binding("ctrl+l", "app.sign_out", "Abmelden"),
@@ -92,7 +92,7 @@ class QueueScreen(Screen[None], inherit_bindings=False):
             yield QueueTable(id="queue")
         yield Static("", id="needs")
         yield Static("", id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#queue", QueueTable).focus()
@@ -297,4 +297,4 @@ class QueueScreen(Screen[None], inherit_bindings=False):
             self.run("Abgeschlossen", self.console.finish, visit, values["outcome"] or "",
                      values["referral"], values["note"])
 
-        self.app.push_screen(FormDialog("Besuch abschließen", fields, ok="Abschließen"), done)
+        self.app.push_screen(FormDialog("Besuch abschließen", fields, ok="Abschluss"), done)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input
 
@@ -96,7 +96,8 @@ class AppointmentScreen(StepScreen):
         w = self.wording
         yield self.title_bar(w(M.HAVE_APPOINTMENT), w(M.APPOINTMENT_CODE_PROMPT))
         yield Vertical(
-            Input(placeholder="ABC-123", max_length=20, id="code"),
+            Horizontal(Input(placeholder="ABC-123", max_length=20, id="code"),
+                       classes="entry-row"),
             BidiText("", w, id="problem"),
             id="entry")
         yield self.nav_bar([self.forward_tile(M.CONTINUE, "continue")])
@@ -189,7 +190,7 @@ class NameScreen(StepScreen):
         w = self.wording
         yield self.title_bar(w(M.NAME_PROMPT), w(M.NAME_WHY))
         yield Vertical(
-            Input(max_length=INPUT_MAX, id="name"),
+            Horizontal(Input(max_length=INPUT_MAX, id="name"), classes="entry-row"),
             BidiText("", w, id="problem"),
             id="entry")
         yield self.nav_bar([self.forward_tile(M.SKIP, "skip", primary=False),

@@ -70,7 +70,7 @@ class WelcomeScreen(StepScreen):
             if self.status.next_opening is not None:
                 parts.append(w.next_opening(self.status.next_opening))
             parts.append(w(after))
-            notices.append(BidiText(" ".join(parts), w, classes="closed-notice"))
+            notices.append(BidiText(" — ".join(parts), w, classes="closed-notice"))
         return notices
 
     def tile_pressed(self, tile: Tile) -> None:
