@@ -12,6 +12,7 @@ SIZE = (100, 32)
 
 async def tap(pilot: Pilot, selector: str) -> None:
     """Click a tile (a tap on the touch screen) and let the app settle."""
+    await pilot.pause()
     assert await pilot.click(selector), f"nothing to tap at {selector}"
     await pilot.pause()
 
