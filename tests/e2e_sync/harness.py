@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -10,18 +11,20 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import requests
 
+from kiosk.clock.hlc import wall_clock_ms
 from kiosk.config import NetworkConfig
 from kiosk.crypto.admin import AdminKeys, enroll_site, parse_bundle
 from kiosk.crypto.site_keys import create_site_keys, load_site_keys, merge_keyring, save_trust
 from kiosk.crypto.site_keys import load_trust as _load_trust
 from kiosk.paths import key_dir_for
-from kiosk.store.db import Store, init_store, open_store
+from kiosk.store.db import Store, Writer, init_store, open_store
 from kiosk.store.models import Appointment, Visit, database
 from kiosk.sync.apply import erase_record
 from kiosk.sync.client import SyncReport, run_sync
@@ -100,8 +103,12 @@ class Site:
         self.path = root / f"{office.lower()}.db"
         location = config.office(office).locations[0].code
         store = init_store(self.path, office, location)
-        self.writer = store.writer
+        # init_store's 4-hex suffix collides within a few hundred machines of one office
+        # (the property test makes that many); a collision would replace a certificate.
+        with store.db.atomic():
+            store.set_setting("writer", f"{office}-{secrets.token_hex(4).upper()}")
         store.close()
+        self.writer = open_store(self.path).writer
         self.key_dir = key_dir_for(self.path)
         create_site_keys(self.key_dir, self.writer)
         keys = load_site_keys(self.key_dir)
@@ -112,6 +119,14 @@ class Site:
         ServerAPI(server.base, keys).call("POST", "/v1/enroll",
                                           body={"certificate": cert.to_dict()})
         self.store: Store = open_store(self.path)
+        self.skew_ms = 0
+
+    @contextmanager
+    def writing(self) -> Iterator[Writer]:
+        """A write transaction whose clock runs ``skew_ms`` off the real wall clock."""
+        with self.activate().writing() as w:
+            w.clock.physical = lambda: wall_clock_ms() + self.skew_ms
+            yield w
 
     def activate(self) -> Store:
         database.initialize(self.store.db)
@@ -129,7 +144,7 @@ class Site:
 
     def visits(self, n: int, seed: int = 0) -> list[str]:
         ids = []
-        with self.activate().writing() as w:
+        with self.writing() as w:
             for i in range(n):
                 rec = w.put(Visit, None, {
                     "site": self.store.site, "location": self.store.location,
@@ -141,7 +156,7 @@ class Site:
         return ids
 
     def put(self, model: type, record_id: str | None, fields: dict) -> str:
-        with self.activate().writing() as w:
+        with self.writing() as w:
             return w.put(model, record_id, fields).id
 
     def appointment(self, name: str) -> str:
@@ -151,7 +166,7 @@ class Site:
             "name": name})
 
     def erase(self, model: type, record_id: str) -> None:
-        with self.activate().writing() as w:
+        with self.writing() as w:
             erase_record(w, model, record_id)
 
     def snapshot(self) -> dict[str, list[tuple]]:
