@@ -45,7 +45,7 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Serv
 
 
 @pytest.fixture(scope="module")
-def api_schema(fuzz_server):  # noqa: ANN001, ANN201
+def api_schema(fuzz_server):
     srv, _ = fuzz_server
     return schemathesis.openapi.from_url(srv.base + "/openapi.json")
 
@@ -55,7 +55,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 @schema.parametrize()
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-def test_no_input_causes_a_server_error(case, fuzz_server):  # noqa: ANN001
+def test_no_input_causes_a_server_error(case, fuzz_server):
     srv, site = fuzz_server
     signed = case.call(base_url=srv.base, auth=SignAuth(site))
     case.validate_response(signed, checks=[not_a_server_error])
