@@ -101,7 +101,14 @@ def _default(model: type[SyncedModel], name: str) -> Any:
 
 
 def write_rows(store: Store, model: type[SyncedModel], works: list[_Work]) -> None:
-    """Upsert merged rows (erased ones scrubbed of every personal value)."""
+    """Upsert merged rows; erased records' rows are deleted (the tombstone stays in
+    ``sync_record``), so a site that only ever saw the erasure holds the same as one that
+    knew the record, and no personal value survives."""
+    gone = [(w.record_id,) for w in works if w.erased]
+    if gone:
+        store.db.cursor().executemany(
+            f'DELETE FROM "{model._meta.table_name}" WHERE id = ?', gone)
+    works = [w for w in works if not w.erased]
     if not works:
         return
     names = model.SYNCED_FIELDS
@@ -113,14 +120,10 @@ def write_rows(store: Store, model: type[SyncedModel], works: list[_Work]) -> No
            + ", ".join(f"{repr_col(c)}=excluded.{repr_col(c)}" for c in all_cols[1:]))
     rows = []
     for w in works:
-        if w.erased:
-            vals = [records.to_db(model, n, records.scrubbed(model, n)) for n in names]
-            clocks = "{}"
-        else:
-            vals = [records.to_db(model, n, w.values[n] if n in w.values else _default(model, n))
-                    for n in names]
-            clocks = json.dumps(w.clocks, sort_keys=True, separators=(",", ":"))
-        rows.append((w.record_id, clocks, int(w.erased), *vals))
+        vals = [records.to_db(model, n, w.values[n] if n in w.values else _default(model, n))
+                for n in names]
+        clocks = json.dumps(w.clocks, sort_keys=True, separators=(",", ":"))
+        rows.append((w.record_id, clocks, 0, *vals))
     store.db.cursor().executemany(sql, rows)
 
 
@@ -259,8 +262,9 @@ def apply_page(store: Store, items: list[Opened], *, cursor: int | None) -> Appl
 def erase_record(writer: Writer, model: type[SyncedModel], record_id: str) -> None:
     """Erase a record network-wide (GDPR Art. 17), inside a ``store.writing()`` transaction.
 
-    The row keeps only its id and the erased flag; its personal values, conflict-log entries
-    and clocks go at once (``secure_delete`` is on), and the outbox carries the erasure.
+    The row, its conflict-log entries and its clocks go at once (``secure_delete`` is on);
+    a tombstone of its wire id stays so no older state can bring it back, and the outbox
+    carries the erasure to the other sites.
     """
     store = writer.store
     stamp = str(writer.stamp())

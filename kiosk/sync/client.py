@@ -28,7 +28,7 @@ from kiosk.crypto.site_keys import (
     merge_keyring,
 )
 from kiosk.store.db import Store
-from kiosk.store.models import Outbox
+from kiosk.store.models import Outbox, database
 from kiosk.sync import push as pushing
 from kiosk.sync.apply import ApplyResult, Opened, apply_page
 from kiosk.sync.errors import EpochChanged, NotSetUp, SiteRestored, SyncError
@@ -101,6 +101,7 @@ class SyncClient:
                  *, insecure: bool = False, progress: Progress | None = None,
                  page_limit: int = 1000, workers: int | None = None) -> None:
         self.store, self.config, self.key_dir = store, config, Path(key_dir)
+        database.initialize(store.db)  # the models' proxy must point at this store
         try:
             self.keys: SiteKeys = load_site_keys(self.key_dir)
             self.trust: Trust = load_trust(self.key_dir)
@@ -187,7 +188,8 @@ class SyncClient:
 
     # -- push ---------------------------------------------------------------------------
     def push_all(self) -> None:
-        if not Outbox.select().exists():
+        if not self.store.db.execute_sql(
+                f'SELECT 1 FROM "{Outbox._meta.table_name}" LIMIT 1').fetchone():
             return
         cfg = self.api.call("GET", "/v1/config", signed=False)
         self.check_epoch(str(cfg["epoch"]))

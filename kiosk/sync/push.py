@@ -62,11 +62,11 @@ def reserve(store: Store, rows: list[tuple[str, str, str]]) -> list[Pending]:
         new_meta = []
         for record, kind, changed_at in rows:
             row = loaded.get(kind, {}).get(record)
-            if row is None:
-                continue
-            values, clocks, erased = row
             rid, was_erased, bases, synced = meta.get(
                 record, (records.rid_for(kind, record), False, {}, {}))
+            if row is None and not was_erased:
+                continue
+            values, clocks, erased = row or ({}, {}, True)
             if record not in meta:
                 new_meta.append((rid, record, kind))
             state = records.row_state(SYNCED_MODELS[kind], values, clocks,

@@ -55,5 +55,6 @@ def last_sync_status(store: Store) -> tuple[int | None, int]:
     Cheap enough for the staff console to call on every refresh.
     """
     last = store.setting(LAST_SYNC)
-    pending = Outbox.select().count()
+    pending = store.db.execute_sql(
+        f'SELECT COUNT(*) FROM "{Outbox._meta.table_name}"').fetchone()[0]
     return (int(last) if last else None), int(pending)
