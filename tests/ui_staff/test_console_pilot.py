@@ -16,6 +16,13 @@ from tests.ui_staff.conftest import sign_in, status_text, wait_for
 SIZE = (150, 42)
 
 
+async def call_shown(pilot, visit_id: str) -> None:
+    """Wait until the console lists the call under "Bei mir" (keys act on what is shown)."""
+    screen = pilot.app.screen
+    await wait_for(pilot, lambda: any(m.id == visit_id for m in screen.snapshot.mine),
+                   "call shown")
+
+
 async def signed_in(pilot, staff_id: str, pin: str):
     await sign_in(pilot, staff_id, pin)
     await wait_for(pilot, lambda: pilot.app.screen.id == "queue-screen"
@@ -50,6 +57,7 @@ async def test_call_next_matches_language_and_fairness_overrides(ctx, staffing, 
         assert screen.snapshot.next_ticket == persian.ticket
         await pilot.press("n")
         await wait_for(pilot, lambda: ctx.queue.get(persian.visit_id).status == "called")
+        await call_shown(pilot, persian.visit_id)
         assert ctx.queue.get(arabic.visit_id).status == "queued"
         await pilot.press("f")
         await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
@@ -60,6 +68,7 @@ async def test_call_next_matches_language_and_fairness_overrides(ctx, staffing, 
         clock.advance(minutes=ctx.config.queue.fairness_minutes)
         await pilot.press("n")  # the Arabic visitor has now waited past the fairness bound
         await wait_for(pilot, lambda: ctx.queue.get(arabic.visit_id).status == "called")
+        await call_shown(pilot, arabic.visit_id)
         assert ctx.queue.get(later.visit_id).status == "queued"
 
 
@@ -70,6 +79,7 @@ async def test_recall_until_missed_then_restore(ctx, staffing):
         screen = await signed_in(pilot, "reza-ahmadi", "2222")
         await pilot.press("n")
         await wait_for(pilot, lambda: ctx.queue.get(v.visit_id).status == "called")
+        await call_shown(pilot, v.visit_id)
         for n in range(2, ctx.config.queue.max_calls + 1):
             await wait_for(pilot, lambda: screen.snapshot.mine, "my call shown")
             await pilot.press("w")
@@ -90,6 +100,7 @@ async def test_transfer_to_desk_keeps_place_and_goes_to_that_desk(ctx, staffing)
         await signed_in(pilot, "reza-ahmadi", "2222")
         await pilot.press("n")
         await wait_for(pilot, lambda: ctx.queue.get(v.visit_id).status == "called")
+        await call_shown(pilot, v.visit_id)
         await pilot.press("t")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ChoiceDialog")
         options = app.screen.query_one("#choices")
@@ -111,6 +122,7 @@ async def test_finish_with_referral_is_recorded_and_audited(ctx, staffing):
         await signed_in(pilot, "reza-ahmadi", "2222")
         await pilot.press("n")
         await wait_for(pilot, lambda: ctx.queue.get(v.visit_id).status == "called")
+        await call_shown(pilot, v.visit_id)
         await pilot.press("b")
         await wait_for(pilot, lambda: ctx.queue.get(v.visit_id).status == "in_service")
         await pilot.press("f")
@@ -249,3 +261,16 @@ async def test_admin_screen_needs_an_admin_pin(ctx, staffing):
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen.id == "admin-screen")
         await wait_for(pilot, lambda: len(app.screen.profiles) == 3)
+
+
+async def test_quit_leaves_the_duty_list(ctx, staffing):
+    from kiosk.staffing import duty
+
+    app = make_staff_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot, "reza-ahmadi", "2222")
+        await wait_for(pilot, lambda: duty.on_duty(ctx.queue.now_ms()) == ["reza-ahmadi"])
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: not app.is_running, "console closed")
+    assert duty.on_duty(ctx.queue.now_ms()) == []
+    assert recent(1)[0].action == "sign_out"

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 from textual import work
@@ -37,6 +38,13 @@ class StaffApp(App[None], inherit_bindings=False):
 
     def on_mount(self) -> None:
         self.push_screen(SignInScreen(self.staffing))
+
+    async def action_quit(self) -> None:
+        """Leave the duty list before closing, so colleagues' hints stay true."""
+        if self.session is not None:
+            session, self.session = self.session, None
+            await asyncio.to_thread(_sign_off, session)
+        self.exit()
 
     def on_sign_in_screen_signed_in(self, event: SignInScreen.SignedIn) -> None:
         self.session = Console(self.staffing, event.profile)
@@ -121,6 +129,13 @@ class StaffApp(App[None], inherit_bindings=False):
             console.sign_off()
         finally:
             self.ctx.store.close()
+
+
+def _sign_off(console: Console) -> None:
+    try:
+        console.sign_off()
+    finally:
+        console.ctx.store.close()
 
 
 def make_staff_app(ctx: KioskContext) -> StaffApp:
