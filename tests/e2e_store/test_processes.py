@@ -46,7 +46,11 @@ def test_two_processes_calling_next_never_get_the_same_visitor(store_path):
     ctx = make_context(load_config(DEFAULT_CONFIG), store)
     expected = {ctx.queue.check_in([], "de", enforce_hours=False).visit_id for _ in range(300)}
     store.close()
-    procs = [spawn(str(store_path), "callnext", desk) for desk in ("1", "2")]
+    go = store_path.with_name("go")
+    procs = [spawn(str(store_path), "callnext", desk, str(go)) for desk in ("1", "2")]
+    for proc in procs:
+        assert proc.stdout.readline().strip() == "ready"
+    go.touch()
     results = [finish(proc) for proc in procs]
     assert results[0] and results[1], "both consoles should have called someone"
     assert not set(results[0]) & set(results[1])

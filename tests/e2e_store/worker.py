@@ -1,11 +1,13 @@
 """A separate process working on a shared store; prints one line per acknowledged action.
 
-Usage: python worker.py DB checkin N  |  python worker.py DB callnext STAFF
+Usage: python worker.py DB checkin N  |  python worker.py DB callnext STAFF [GO_FILE]
 """
 
 from __future__ import annotations
 
 import sys
+import time
+from pathlib import Path
 
 from kiosk.config import load_config
 from kiosk.context import make_context
@@ -23,6 +25,9 @@ def main() -> None:
             print(ticket.ticket, flush=True)
     elif job == "callnext":
         staff = sys.argv[3]
+        go = Path(sys.argv[4]) if len(sys.argv) > 4 else None
+        while go is not None and not go.exists():  # start together with the other console
+            time.sleep(0.005)
         while (visit := ctx.queue.call_next(staff, staff, ["de"])) is not None:
             print(visit.id, flush=True)
     ctx.close()
