@@ -15,7 +15,7 @@ from kiosk.clock.hlc import HybridClock, Timestamp
 from kiosk.store.db import Store, Writer
 from kiosk.store.models import SYNCED_MODELS, Outbox, SyncedModel
 from kiosk.sync import records
-from kiosk.sync.merge import State, canonical_value, concurrent_losses, join
+from kiosk.sync.merge import canonical_value, concurrent_losses, join
 from kiosk.sync.state import CURSOR, set_int
 
 
@@ -31,7 +31,7 @@ class Opened:
     op: str = "put"
     kind: str = ""
     record_id: str = ""
-    state: State | None = None
+    fields: dict[str, tuple[str, Any, str]] | None = None
     reason: str | None = None
     detail: str = ""
 
@@ -193,9 +193,17 @@ def _merge_items(store: Store, good: list[Opened], result: ApplyResult
             w.erased = w.dirty = True
             result.merged += 1
             continue
+        if not w.clocks and o.fields:  # a record new to this site: nothing to merge with
+            for name, (clock, value, base) in o.fields.items():
+                w.values[name] = value
+                w.clocks[name] = w.synced[name] = clock
+                w.bases[name] = base
+            w.dirty = True
+            result.merged += 1
+            continue
         local = records.row_state(SYNCED_MODELS[w.kind], w.values, w.clocks, False,
                                   w.bases, w.synced)
-        incoming = o.state or State()
+        incoming = records.to_state(o.fields or {})
         merged = join(local, incoming)
         changed = False
         for name, entry in merged.fields.items():
@@ -221,9 +229,8 @@ def observe_clocks(store: Store, items: list[Opened]) -> None:
     """Advance this site's HLC past every clock it has now seen (so later edits win)."""
     newest = ""
     for o in items:
-        if o.state is not None:
-            for e in o.state.fields.values():
-                newest = max(newest, e.clock)
+        if o.fields:
+            newest = max(newest, max(c for c, _, _ in o.fields.values()))
     if not newest:
         return
     text = store.setting("hlc")

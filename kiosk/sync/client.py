@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +54,8 @@ from sync_server.protocol import (
     verify_certificate,
 )
 
+Started = tuple[Callable[[], list[Opened]], str, int]
+"""A page being opened: (wait for it, site skipped, the time its clocks were checked)."""
 RETRYABLE = ("unknown_writer", "unknown_generation", "clock_ahead", "unknown_kind")
 
 
@@ -234,12 +236,20 @@ class SyncClient:
             yield batch
 
     # -- pull ---------------------------------------------------------------------------
-    def open_items(self, items: list[tuple[int, bytes]], include_own: bool) -> list[Opened]:
+    def _submit(self, items: list[tuple[int, bytes]], include_own: bool) -> Started:
+        """Start verifying a page (on the pool) with the trust material known now."""
+        if items and not self.peers_fresh:
+            self.refresh_peers()
         datakeys = data_keys(self.key_dir, self.trust, self.keys)
         skip = "" if include_own else self.keys.writer
         now_ms = int(time.time() * 1000) + max(0, self.api.offset_ms)
-        opened = self.opener.open(items, self.peer_keys(), datakeys, self.trust.net, now_ms,
-                                  skip)
+        return self.opener.submit(items, self.peer_keys(), datakeys, self.trust.net, now_ms,
+                                  skip), skip, now_ms
+
+    def _collect(self, started: Started) -> list[Opened]:
+        """Wait for a page; re-open what failed for want of a certificate or key we can fetch."""
+        collect, skip, now_ms = started
+        opened = collect()
         reasons = {o.reason for o in opened}
         retry = False
         if "unknown_writer" in reasons and not self.peers_fresh:
@@ -250,34 +260,48 @@ class SyncClient:
             retry = True
         if retry:
             again = [(o.seq, o.raw) for o in opened if o.reason in RETRYABLE]
-            fixed = {o.seq: o for o in self.opener.open(
-                again, self.peer_keys(), data_keys(self.key_dir, self.trust, self.keys),
-                self.trust.net, now_ms, skip)}
-            opened = [fixed.get(o.seq, o) if o.reason in RETRYABLE else o for o in opened]
+            fixed = self.opener.open(again, self.peer_keys(),
+                                     data_keys(self.key_dir, self.trust, self.keys),
+                                     self.trust.net, now_ms, skip)
+            by_raw = {o.raw: o for o in fixed}
+            opened = [by_raw.get(o.raw, o) if o.reason in RETRYABLE else o for o in opened]
         return [o for o in opened if o.reason != "own"]
 
+    def open_items(self, items: list[tuple[int, bytes]], include_own: bool) -> list[Opened]:
+        return self._collect(self._submit(items, include_own))
+
+    def _fetch(self, cursor: int, include_own: bool) -> tuple[dict, list[tuple[int, bytes]]]:
+        page = self.api.call("GET", "/v1/pull",
+                             params={"after": cursor, "limit": self.page_limit})
+        high = int(page.get("site_high", 0))
+        self.check_epoch(str(page["epoch"]), high)
+        self.check_counter(high, include_own)
+        items = [(int(e["seq"]), b64d(e["env"], field="envelope")) for e in page["envelopes"]]
+        return page, items
+
     def pull_all(self, include_own: bool = False) -> int:
-        """Pull every page after the cursor; returns the highest site counter seen."""
-        cursor = get_int(self.store, CURSOR)
+        """Pull every page after the cursor; returns the highest site counter seen.
+
+        While page k is applied here, page k+1 is already fetched and being verified on
+        the pool; each page is applied with its cursor in one transaction, in order.
+        """
         self._phase("pull", None)
-        high = 0
+        page, items = self._fetch(get_int(self.store, CURSOR), include_own)
+        started = self._submit(items, include_own)
+        high = int(page.get("site_high", 0))
         while True:
-            page = self.api.call("GET", "/v1/pull",
-                                 params={"after": cursor, "limit": self.page_limit})
-            high = max(high, int(page.get("site_high", 0)))
-            self.check_epoch(str(page["epoch"]), int(page.get("site_high", 0)))
-            self.check_counter(int(page.get("site_high", 0)), include_own)
-            items = [(int(e["seq"]), b64d(e["env"], field="envelope"))
-                     for e in page["envelopes"]]
-            if items and not self.peers_fresh:
-                self.refresh_peers()
-            opened = self.open_items(items, include_own)
+            following = None
+            if not page["done"]:
+                following = self._fetch(int(page["next"]), include_own)
+                high = max(high, int(following[0].get("site_high", 0)))
+                next_started = self._submit(following[1], include_own)
+            opened = self._collect(started)
             result = apply_page(self.store, opened, cursor=int(page["next"]))
             self._count(len(items), result)
             self._advance(len(items))
-            cursor = int(page["next"])
-            if page["done"]:
+            if following is None:
                 return high
+            (page, items), started = following, next_started
 
     def retry_quarantine(self) -> None:
         rows = list(self.store.db.execute_sql(

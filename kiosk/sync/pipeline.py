@@ -8,9 +8,10 @@ would cost more than it saves. Workers get only the keys they need for the page.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -69,23 +70,25 @@ def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
     if h.op == "erase":
         return out
     try:
-        kind, record_id, state = records.decode_body(body)
+        kind, record_id, fields = records.decode_body(body)
     except records.BodyError as exc:
         out.reason, out.detail = exc.reason, str(exc)
         return out
     if records.rid_for(kind, record_id) != h.rid:
         out.reason, out.detail = "rid_mismatch", "body belongs to another record id"
         return out
-    try:
-        walls = [Timestamp.parse(e.clock).wall_ms for e in state.fields.values()]
-    except ValueError:
-        out.reason, out.detail = "bad_body", "a field clock does not parse"
-        return out
-    if walls and max(walls) > now_ms + max_drift_ms:
-        out.reason = "clock_ahead"
-        out.detail = f"clock {(max(walls) - now_ms) // 1000} s ahead of local time"
-        return out
-    out.kind, out.record_id, out.state = kind, record_id, state
+    if fields:
+        newest = max(c for c, _, _ in fields.values())  # text order is clock order
+        try:
+            wall = Timestamp.parse(newest).wall_ms
+        except ValueError:
+            out.reason, out.detail = "bad_body", "a field clock does not parse"
+            return out
+        if wall > now_ms + max_drift_ms:
+            out.reason = "clock_ahead"
+            out.detail = f"clock {(wall - now_ms) // 1000} s ahead of local time"
+            return out
+    out.kind, out.record_id, out.fields = kind, record_id, fields
     return out
 
 
@@ -93,8 +96,11 @@ def _open_chunk(chunk: list[tuple[int, bytes]], pub_raw: dict[str, bytes],
                 datakeys: dict[int, bytes], net: str, now_ms: int, skip_site: str
                 ) -> list[Opened]:
     pubkeys = {s: Ed25519PublicKey.from_public_bytes(k) for s, k in pub_raw.items()}
-    return [open_one(seq, raw, pubkeys, datakeys, net, now_ms, skip_site=skip_site)
-            for seq, raw in chunk]
+    out = [open_one(seq, raw, pubkeys, datakeys, net, now_ms, skip_site=skip_site)
+           for seq, raw in chunk]
+    for o in out:
+        o.raw = b""  # the caller has the bytes; do not ship them back across processes
+    return out
 
 
 class Opener:
@@ -116,21 +122,45 @@ class Opener:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
+    def submit(self, items: Iterable[tuple[int, bytes]], pub_raw: dict[str, bytes],
+               datakeys: dict[int, bytes], net: str, now_ms: int | None = None,
+               skip_site: str = "") -> Callable[[], list[Opened]]:
+        """Start opening a page; the returned function waits and gives the results.
+
+        The pool works on this page while the caller applies the previous one.
+        """
+        items = list(items)
+        now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+        if len(items) < self.threshold or self.workers < 2:
+            done = _open_chunk(items, pub_raw, datakeys, net, now_ms, skip_site)
+            return lambda: _reattach(done, items)
+        if self._pool is None:
+            # Never plain fork: a child inheriting the parent's open SQLite connections can
+            # delete the WAL and shm files under it ("disk I/O error"). Forkserver children
+            # start from a clean process that imported only this module.
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["kiosk.sync.pipeline"])
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
+        size = -(-len(items) // (self.workers * 2))
+        futures = [self._pool.submit(_open_chunk, items[i:i + size], pub_raw, datakeys, net,
+                                     now_ms, skip_site) for i in range(0, len(items), size)]
+
+        def collect() -> list[Opened]:
+            out: list[Opened] = []
+            for fut in futures:
+                out.extend(fut.result())
+            return _reattach(out, items)
+
+        return collect
+
     def open(self, items: Iterable[tuple[int, bytes]], pub_raw: dict[str, bytes],
              datakeys: dict[int, bytes], net: str, now_ms: int | None = None,
              skip_site: str = "") -> list[Opened]:
         """Every item opened, in input order."""
-        items = list(items)
-        now_ms = int(time.time() * 1000) if now_ms is None else now_ms
-        if len(items) < self.threshold or self.workers < 2:
-            return _open_chunk(items, pub_raw, datakeys, net, now_ms, skip_site)
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers)
-        parts = self.workers * 2
-        size = -(-len(items) // parts)
-        futures = [self._pool.submit(_open_chunk, items[i:i + size], pub_raw, datakeys, net,
-                                     now_ms, skip_site) for i in range(0, len(items), size)]
-        out: list[Opened] = []
-        for fut in futures:
-            out.extend(fut.result())
-        return out
+        return self.submit(items, pub_raw, datakeys, net, now_ms, skip_site)()
+
+
+def _reattach(opened: list[Opened], items: list[tuple[int, bytes]]) -> list[Opened]:
+    for o, (_, raw) in zip(opened, items, strict=True):
+        o.raw = raw
+    return opened

@@ -106,27 +106,35 @@ def encode_body(kind: str, record_id: str, state: State) -> bytes:
                       ensure_ascii=False).encode("utf-8")
 
 
-def decode_body(raw: bytes) -> tuple[str, str, State]:
-    """Inverse of :func:`encode_body`, strict about shape (unknown fields are dropped)."""
+def decode_body(raw: bytes) -> tuple[str, str, dict[str, tuple[str, Any, str]]]:
+    """Inverse of :func:`encode_body`, strict about shape (unknown fields are dropped).
+
+    Returns the fields as plain ``name -> (clock, value, base)`` tuples: cheap to send
+    between processes and to apply to a record this site does not have yet.
+    """
     try:
         body = json.loads(raw)
         kind, record_id, fields = body["k"], body["id"], body["f"]
         if not isinstance(record_id, str) or not 1 <= len(record_id) <= 32:
             raise TypeError("id")
-        model = model_for(kind)
-        known = set(model.SYNCED_FIELDS)
-        state = {}
+        known = set(model_for(kind).SYNCED_FIELDS)
+        out = {}
         for name, (clock, value, base) in fields.items():
-            if not isinstance(clock, str) or not isinstance(base, str):
+            if type(clock) is not str or type(base) is not str or len(clock) < 21:
                 raise TypeError("clock")
             if name in known:
-                state[name] = Entry(clock, value, base)
+                out[name] = (clock, value, base)
     except BodyError:
         raise
     except (ValueError, KeyError, TypeError) as exc:
         raise BodyError("bad_body", f"record body does not parse ({exc.__class__.__name__})"
                         ) from None
-    return kind, record_id, State(False, state)
+    return kind, record_id, out
+
+
+def to_state(fields: dict[str, tuple[str, Any, str]]) -> State:
+    """Raw decoded fields as a mergeable state."""
+    return State(False, {n: Entry(c, v, b) for n, (c, v, b) in fields.items()})
 
 
 def expiry_day(kind: str, values: dict[str, Any], retention_days: int,

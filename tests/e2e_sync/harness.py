@@ -44,10 +44,10 @@ def free_port() -> int:
 class Server:
     """`sync-server serve` on SQLite in a subprocess (restartable on the same file/port)."""
 
-    def __init__(self, root: Path, root_line: str) -> None:
+    def __init__(self, root: Path, root_line: str, url: str | None = None) -> None:
         self.root = root
         self.db = root / "server.sqlite3"
-        self.url = f"sqlite:///{self.db}"
+        self.url = url or f"sqlite:///{self.db}"
         self.env = {**os.environ, "SYNC_SERVER_STATE_DIR": str(root / "state")}
         self.port = free_port()
         self.log = root / "server.log"
@@ -105,10 +105,10 @@ class Site:
         store = init_store(self.path, office, location)
         # init_store's 4-hex suffix collides within a few hundred machines of one office
         # (the property test makes that many); a collision would replace a certificate.
+        self.writer = f"{office}-{secrets.token_hex(4).upper()}"
         with store.db.atomic():
-            store.set_setting("writer", f"{office}-{secrets.token_hex(4).upper()}")
+            store.set_setting("writer", self.writer)
         store.close()
-        self.writer = open_store(self.path).writer
         self.key_dir = key_dir_for(self.path)
         create_site_keys(self.key_dir, self.writer)
         keys = load_site_keys(self.key_dir)
