@@ -21,6 +21,10 @@ async def call_shown(pilot, visit_id: str) -> None:
     screen = pilot.app.screen
     await wait_for(pilot, lambda: any(m.id == visit_id for m in screen.snapshot.mine),
                    "call shown")
+    # The action's own result moves focus to "Bei mir"; under load it can arrive after the
+    # watcher's refresh, so wait for it too before the next key acts on the selection.
+    await wait_for(pilot, lambda: getattr(pilot.app.focused, "id", None) == "mine",
+                   "focus on my calls")
 
 
 async def signed_in(pilot, staff_id: str, pin: str):
