@@ -1,0 +1,44 @@
+"""Applying merged states to a real store: conflict log, erasure, cursor, staff-console status."""
+
+from __future__ import annotations
+
+from kiosk.store.db import open_store
+from kiosk.store.models import Appointment
+from kiosk.sync import records
+from kiosk.sync.apply import Opened, apply_page, erase_record
+from kiosk.sync.state import CURSOR, get_int, last_sync_status
+
+OTHER = "MEHU-0001"
+
+
+def _incoming(record: str, fields: dict, seq: int = 1) -> Opened:
+    rid = records.rid_for("appointment", record)
+    return Opened(seq, b"x" * seq, site=OTHER, rid=rid, gen=1, op="put", kind="appointment",
+                  record_id=record, fields=fields)
+
+
+def test_concurrent_loss_is_logged_and_erasure_wipes_it(store_path) -> None:
+    store = open_store(store_path)
+    with store.writing() as w:
+        rec = w.put(Appointment, None, {"site": "EVSC", "location": "EVSC-EV",
+                                        "starts_at": 1, "language": "ar", "code_hash": "h",
+                                        "name": "Samira"}).id
+    assert last_sync_status(store) == (None, 1)
+    mine = Appointment.get_by_id(rec).clocks["name"]
+    newer = f"{int(mine[:13]) + 5:013d}.00000.{OTHER}"
+    result = apply_page(store, [_incoming(rec, {"name": (newer, "Samira K.", "")})], cursor=7)
+    assert (result.merged, result.conflicts) == (1, 1)
+    assert Appointment.get_by_id(rec).name == "Samira K."
+    assert get_int(store, CURSOR) == 7
+    logged = store.db.execute_sql("SELECT field, value, clock FROM sync_conflict").fetchall()
+    assert logged == [("name", '"Samira"', mine)]
+    again = apply_page(store, [_incoming(rec, {"name": (newer, "Samira K.", "")}, 2)],
+                       cursor=9)
+    assert (again.merged, again.unchanged, again.conflicts) == (0, 1, 0)  # idempotent
+    with store.writing() as w:
+        erase_record(w, Appointment, rec)
+    assert Appointment.get_or_none(Appointment.id == rec) is None
+    assert store.db.execute_sql("SELECT COUNT(*) FROM sync_conflict").fetchone()[0] == 0
+    late = apply_page(store, [_incoming(rec, {"phone": (newer, "0231", "")}, 3)], cursor=10)
+    assert late.merged == 0 and Appointment.get_or_none(Appointment.id == rec) is None
+    store.close()
