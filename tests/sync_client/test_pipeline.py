@@ -56,7 +56,7 @@ def test_a_good_envelope_opens() -> None:
     (envelope(rid=uuid.uuid4().hex), {}, "rid_mismatch"),
     (envelope(kind="visitor"), {}, "unknown_kind"),
     (envelope(), {"skip_site": SITE}, "own"),
-])
+], ids=lambda v: v if isinstance(v, str) else "")
 def test_quarantine_reasons(raw: bytes, kw: dict, reason: str) -> None:
     assert opened(raw, **kw).reason == reason
 
