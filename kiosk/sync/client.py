@@ -301,8 +301,9 @@ class SyncClient:
                 high = max(high, int(following[0].get("site_high", 0)))
                 next_started = self._submit(following[1], include_own)
             opened = self._collect(started)
-            result = apply_page(self.store, opened, cursor=int(page["next"]))
-            self._count(len(items), result)
+            if items or int(page["next"]) != get_int(self.store, CURSOR):
+                result = apply_page(self.store, opened, cursor=int(page["next"]))
+                self._count(len(items), result)
             self._advance(len(items))
             if following is None:
                 return high

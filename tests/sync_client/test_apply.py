@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kiosk.store.db import open_store
 from kiosk.store.models import Appointment
 from kiosk.sync import records
 from kiosk.sync.apply import Opened, apply_page, erase_record
+from kiosk.sync.client import sync_lock
+from kiosk.sync.errors import SyncError
 from kiosk.sync.state import CURSOR, get_int, last_sync_status
 
 OTHER = "MEHU-0001"
@@ -42,3 +46,10 @@ def test_concurrent_loss_is_logged_and_erasure_wipes_it(store_path) -> None:
     late = apply_page(store, [_incoming(rec, {"phone": (newer, "0231", "")}, 3)], cursor=10)
     assert late.merged == 0 and Appointment.get_or_none(Appointment.id == rec) is None
     store.close()
+
+
+def test_a_second_sync_of_the_same_site_is_refused(tmp_path) -> None:
+    with sync_lock(tmp_path / "keys"), pytest.raises(SyncError) as err, \
+            sync_lock(tmp_path / "keys"):
+        pass
+    assert err.value.code == "busy"
