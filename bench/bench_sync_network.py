@@ -116,14 +116,16 @@ def main() -> None:
         print(f"  floor raw sqlite3 executemany of the same rows: {len(raw_rows) / lite:,.0f}/s"
               f" -> end to end is {report.seconds / lite:.1f}x that")
 
-        changer = sites[0]
+        # both caught up: the new site (it just pulled everything) and the last site of the
+        # initial round (it pulled what every other site had pushed before it)
+        changer, receiver = fresh, sites[-1]
         changed = [r[0] for r in changer.activate().db.execute_sql(
             "SELECT id FROM visit ORDER BY id LIMIT ?", (args.changed,))]
         with changer.writing() as w:
             for rid in changed:
                 w.put(Visit, rid, {"status": "done", "note": "Termin beim Jobcenter vereinbart"})
         up = changer.sync(page_limit=args.page_size)
-        down = fresh.sync(page_limit=args.page_size)
+        down = receiver.sync(page_limit=args.page_size)
         seconds = up.seconds + down.seconds
         print(f"nightly incremental, {args.changed} changed: push {up.seconds:.2f} s + pull "
               f"{down.seconds:.2f} s = {args.changed / seconds:,.0f} records/s; on the wire "

@@ -32,6 +32,8 @@ class Opened:
     kind: str = ""
     record_id: str = ""
     fields: dict[str, tuple[str, Any, str]] | None = None
+    newest: str = ""
+    db_row: tuple[tuple[Any, ...], str, str] | None = None
     reason: str | None = None
     detail: str = ""
 
@@ -56,6 +58,18 @@ class _Work:
     bases: dict[str, str] = field(default_factory=dict)
     synced: dict[str, str] = field(default_factory=dict)
     dirty: bool = False
+    prebuilt: tuple[tuple[Any, ...], str, str] | None = None
+    lazy: dict[str, tuple[str, Any, str]] | None = None
+
+    def materialize(self) -> None:
+        """Turn a record taken over whole from one envelope into mergeable dicts."""
+        if self.lazy is not None:
+            for name, (clock, value, base) in self.lazy.items():
+                self.values[name] = value
+                self.clocks[name] = self.synced[name] = clock
+                if base:
+                    self.bases[name] = base
+            self.lazy = self.prebuilt = None
 
 
 def _chunks(items: list, size: int = 500):
@@ -93,13 +107,6 @@ def load_rows(store: Store, model: type[SyncedModel], ids: list[str]
     return out
 
 
-def _default(model: type[SyncedModel], name: str) -> Any:
-    fld = model._meta.fields[name]
-    if fld.default is not None:
-        return fld.default() if callable(fld.default) else fld.default
-    return records.scrubbed(model, name)
-
-
 def write_rows(store: Store, model: type[SyncedModel], works: list[_Work]) -> None:
     """Upsert merged rows; erased records' rows are deleted (the tombstone stays in
     ``sync_record``), so a site that only ever saw the erasure holds the same as one that
@@ -120,8 +127,11 @@ def write_rows(store: Store, model: type[SyncedModel], works: list[_Work]) -> No
            + ", ".join(f"{repr_col(c)}=excluded.{repr_col(c)}" for c in all_cols[1:]))
     rows = []
     for w in works:
-        vals = [records.to_db(model, n, w.values[n] if n in w.values else _default(model, n))
-                for n in names]
+        if w.prebuilt is not None:  # a new record, converted in the pool's worker
+            rows.append((w.record_id, w.prebuilt[1], 0, *w.prebuilt[0]))
+            continue
+        vals = [records.to_db(model, n, w.values[n] if n in w.values
+                              else records.default_value(model, n)) for n in names]
         clocks = json.dumps(w.clocks, sort_keys=True, separators=(",", ":"))
         rows.append((w.record_id, clocks, 0, *vals))
     store.db.cursor().executemany(sql, rows)
@@ -138,9 +148,13 @@ def write_sync_records(store: Store, works: list[_Work]) -> None:
         "kind=excluded.kind, erased=excluded.erased, bases=excluded.bases, "
         "synced=excluded.synced",
         [(w.rid, w.record_id, w.kind, int(w.erased),
-          "{}" if w.erased else json.dumps(w.bases, sort_keys=True, separators=(",", ":")),
-          "{}" if w.erased else json.dumps(w.synced, sort_keys=True, separators=(",", ":")))
+          "{}" if w.erased else w.prebuilt[2] if w.prebuilt else _dumps(w.bases),
+          "{}" if w.erased else w.prebuilt[1] if w.prebuilt else _dumps(w.synced))
          for w in works])
+
+
+def _dumps(obj: dict[str, str]) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"))
 
 
 def forget_erased(store: Store, works: list[_Work]) -> None:
@@ -193,14 +207,13 @@ def _merge_items(store: Store, good: list[Opened], result: ApplyResult
             w.erased = w.dirty = True
             result.merged += 1
             continue
-        if not w.clocks and o.fields:  # a record new to this site: nothing to merge with
-            for name, (clock, value, base) in o.fields.items():
-                w.values[name] = value
-                w.clocks[name] = w.synced[name] = clock
-                w.bases[name] = base
-            w.dirty = True
+        if not w.clocks and not w.synced and w.lazy is None and o.fields and o.db_row:
+            # a record new to this site: taken over whole, converted by the pool's worker
+            w.lazy, w.prebuilt, w.dirty = o.fields, o.db_row, True
             result.merged += 1
             continue
+        w.materialize()
+        w.prebuilt = None
         local = records.row_state(SYNCED_MODELS[w.kind], w.values, w.clocks, False,
                                   w.bases, w.synced)
         incoming = records.to_state(o.fields or {})
@@ -212,7 +225,10 @@ def _merge_items(store: Store, good: list[Opened], result: ApplyResult
                 w.values[name] = entry.value
                 w.clocks[name] = entry.clock
                 w.synced[name] = entry.clock
-                w.bases[name] = entry.base
+                if entry.base:
+                    w.bases[name] = entry.base
+                else:
+                    w.bases.pop(name, None)
                 changed = True
         for loss in concurrent_losses(local, incoming):
             conflicts.append((w.record_id, w.kind, loss.field, canonical_value(loss.loser.value),
@@ -227,10 +243,7 @@ def _merge_items(store: Store, good: list[Opened], result: ApplyResult
 
 def observe_clocks(store: Store, items: list[Opened]) -> None:
     """Advance this site's HLC past every clock it has now seen (so later edits win)."""
-    newest = ""
-    for o in items:
-        if o.fields:
-            newest = max(newest, max(c for c, _, _ in o.fields.values()))
+    newest = max((o.newest for o in items), default="")
     if not newest:
         return
     text = store.setting("hlc")

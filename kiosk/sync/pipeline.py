@@ -88,7 +88,9 @@ def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
             out.reason = "clock_ahead"
             out.detail = f"clock {(wall - now_ms) // 1000} s ahead of local time"
             return out
+        out.newest = newest
     out.kind, out.record_id, out.fields = kind, record_id, fields
+    out.db_row = records.db_row(records.model_for(kind), fields)
     return out
 
 

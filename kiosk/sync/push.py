@@ -113,7 +113,7 @@ def acknowledge(store: Store, pending: list[Pending]) -> None:
                 rows.append((1, "{}", "{}", p.rid))
                 continue
             synced = {n: e.clock for n, e in p.state.fields.items()}
-            bases = {n: e.base for n, e in p.state.fields.items()}
+            bases = {n: e.base for n, e in p.state.fields.items() if e.base}
             rows.append((0, json.dumps(bases, sort_keys=True, separators=(",", ":")),
                          json.dumps(synced, sort_keys=True, separators=(",", ":")), p.rid))
         store.db.cursor().executemany(

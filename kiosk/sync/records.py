@@ -71,6 +71,32 @@ def scrubbed(model: type[SyncedModel], name: str) -> Any:
     return ""
 
 
+def default_value(model: type[SyncedModel], name: str) -> Any:
+    """The value a column takes when the incoming state never wrote it."""
+    fld = _field(model, name)
+    if fld.default is not None:
+        return fld.default() if callable(fld.default) else fld.default
+    return scrubbed(model, name)
+
+
+def db_row(model: type[SyncedModel], fields: dict[str, tuple[str, Any, str]]
+           ) -> tuple[tuple[Any, ...], str, str]:
+    """(column values in SYNCED_FIELDS order, clocks JSON, bases JSON) ready for SQL.
+
+    Built in the pull pool's workers for records new to the site, so that the main process
+    only inserts.
+    """
+    vals = []
+    for name in model.SYNCED_FIELDS:
+        entry = fields.get(name)
+        vals.append(to_db(model, name, entry[1] if entry else default_value(model, name)))
+    clocks = json.dumps({n: e[0] for n, e in fields.items()}, sort_keys=True,
+                        separators=(",", ":"))
+    bases = json.dumps({n: e[2] for n, e in fields.items() if e[2]}, sort_keys=True,
+                       separators=(",", ":"))
+    return tuple(vals), clocks, bases
+
+
 def to_db(model: type[SyncedModel], name: str, value: Any) -> Any:
     return _field(model, name).db_value(value)
 
