@@ -251,7 +251,7 @@ def init_store(path: Path | str, site: str, location: str, *, force: bool = Fals
     with store.db.atomic("IMMEDIATE"):
         store.set_setting("site", site)
         store.set_setting("location", location)
-        writer = f"{site}-{secrets.token_hex(2).upper()}"
+        writer = f"{site}-{secrets.token_hex(4).upper()}"
         store.set_setting("writer", writer)
     store.site, store.location, store.writer = site, location, writer
     return store

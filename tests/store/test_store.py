@@ -37,7 +37,7 @@ def test_init_refuses_to_overwrite_without_force(store_path):
         init_store(store_path, "LUED", "LUED-1")
     store = init_store(store_path, "LUED", "LUED-1", force=True)
     assert (store.site, store.location) == ("LUED", "LUED-1")
-    assert store.writer.startswith("LUED-") and len(store.writer) == 9
+    assert store.writer.startswith("LUED-") and len(store.writer) == 13
     store.close()
 
 
