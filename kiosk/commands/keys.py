@@ -32,7 +32,7 @@ from kiosk.crypto.site_keys import (
 )
 from kiosk.paths import key_dir_for, resolve_db
 from kiosk.sync.errors import SyncError
-from kiosk.sync.http import ServerAPI
+from kiosk.sync.http import CA_BUNDLE, ServerAPI
 from kiosk.sync.state import SERVER
 from sync_server.protocol import (
     KeyringEntry,
@@ -106,6 +106,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("enroll", help="present this site's certificate to the sync server")
     p.add_argument("--server", required=True, metavar="URL")
     p.add_argument("--insecure", action="store_true", help="allow plain http to a remote host")
+    p.add_argument("--ca-bundle", metavar="FILE",
+                   help="PEM file of the CA that signed the server's TLS certificate; "
+                        "remembered for every later `kiosk sync`")
     p.set_defaults(func=cmd_enroll)
 
 
@@ -197,11 +200,14 @@ def cmd_enroll(args: argparse.Namespace) -> int:
     try:
         key_dir = _key_dir(args)
         trust = load_trust(key_dir)
-        api = ServerAPI(args.server, load_site_keys(key_dir), insecure=args.insecure)
+        api = ServerAPI(args.server, load_site_keys(key_dir), insecure=args.insecure,
+                        ca_bundle=args.ca_bundle)
         answer = api.call("POST", "/v1/enroll",
                           body={"certificate": trust.certificate.to_dict()})
         with ctx.store.db.atomic("IMMEDIATE"):
             ctx.store.set_setting(SERVER, api.base)
+            if api.ca_bundle:
+                ctx.store.set_setting(CA_BUNDLE, api.ca_bundle)
         print(f"site {answer['site']}: {answer['result']} at {api.base}")
     finally:
         ctx.close()
@@ -222,7 +228,8 @@ def cmd_rotate(args: argparse.Namespace) -> int:
         if admin.root_line() != trust.root_line:
             return fail("this admin key belongs to another network than this site",
                         EXIT_SECURITY)
-        api = ServerAPI(url, keys, insecure=args.insecure)
+        api = ServerAPI(url, keys, insecure=args.insecure,
+                        ca_bundle=ctx.store.setting(CA_BUNDLE))
         certs = api.call("GET", "/v1/sites").get("certificates", [])
         rotated, entry = adminkeys.rotate(admin, certs)
         adminkeys.save_admin(Path(args.admin_key), rotated, passphrase)

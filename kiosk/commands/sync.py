@@ -74,6 +74,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="sync server (default: the one this site enrolled with)")
     p.add_argument("--insecure", action="store_true",
                    help="allow plain http to a non-loopback host")
+    p.add_argument("--ca-bundle", metavar="FILE",
+                   help="PEM file of the CA that signed the server's TLS certificate (a city's "
+                        "internal CA); default: the one given to `kiosk enroll`, else the "
+                        "system's trust store")
     p.add_argument("--reincarnate", action="store_true",
                    help="recover a store restored from an older backup (see below)")
     p.add_argument("--status", action="store_true",
@@ -118,11 +122,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
             with RichProgress() as progress:
                 report = run_sync(ctx.store, ctx.config, key_dir, args.server,
                                   insecure=args.insecure, reincarnate=args.reincarnate,
-                                  progress=progress, page_limit=args.page_size)
+                                  progress=progress, page_limit=args.page_size,
+                                  ca_bundle=args.ca_bundle)
         else:
             report = run_sync(ctx.store, ctx.config, key_dir, args.server,
                               insecure=args.insecure, reincarnate=args.reincarnate,
-                              page_limit=args.page_size)
+                              page_limit=args.page_size, ca_bundle=args.ca_bundle)
     except SyncError as exc:
         return fail(str(exc), exc.exit_code)
     except KeyFileError as exc:

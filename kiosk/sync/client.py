@@ -32,7 +32,7 @@ from kiosk.store.models import Outbox, database
 from kiosk.sync import push as pushing
 from kiosk.sync.apply import ApplyResult, Opened, apply_page
 from kiosk.sync.errors import EpochChanged, NotSetUp, SiteRestored, SyncError
-from kiosk.sync.http import ServerAPI
+from kiosk.sync.http import CA_BUNDLE, ServerAPI
 from kiosk.sync.pipeline import Opener
 from kiosk.sync.state import (
     ACKED_HIGH,
@@ -103,7 +103,8 @@ class SyncClient:
 
     def __init__(self, store: Store, config: NetworkConfig, key_dir: Path, server_url: str,
                  *, insecure: bool = False, progress: Progress | None = None,
-                 page_limit: int = 1000, workers: int | None = None) -> None:
+                 page_limit: int = 1000, workers: int | None = None,
+                 ca_bundle: str | None = None) -> None:
         self.store, self.config, self.key_dir = store, config, Path(key_dir)
         database.initialize(store.db)  # the models' proxy must point at this store
         try:
@@ -116,7 +117,8 @@ class SyncClient:
             raise NotSetUp("the imported certificate is not for this store's keys "
                            f"(writer {store.writer}); import this site's own bundle")
         self.api = ServerAPI(server_url, self.keys, insecure=insecure,
-                             offset_ms=get_int(store, OFFSET))
+                             offset_ms=get_int(store, OFFSET),
+                             ca_bundle=ca_bundle or store.setting(CA_BUNDLE))
         self.progress = progress
         self.page_limit = page_limit
         self.opener = Opener(workers)
@@ -398,10 +400,10 @@ def server_url_for(store: Store, config: NetworkConfig, flag: str | None) -> str
 def run_sync(store: Store, config: NetworkConfig, key_dir: Path, server_url: str | None = None,
              *, insecure: bool = False, reincarnate: bool = False,
              progress: Progress | None = None, page_limit: int = 1000,
-             workers: int | None = None) -> SyncReport:
+             workers: int | None = None, ca_bundle: str | None = None) -> SyncReport:
     """One complete sync of this site (see the module docstring)."""
     with sync_lock(Path(key_dir)):
         client = SyncClient(store, config, key_dir, server_url_for(store, config, server_url),
                             insecure=insecure, progress=progress, page_limit=page_limit,
-                            workers=workers)
+                            workers=workers, ca_bundle=ca_bundle)
         return client.run(reincarnate=reincarnate)

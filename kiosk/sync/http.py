@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -21,6 +22,9 @@ from kiosk.sync.errors import NetworkError, NotSetUp, SecurityError, SiteRestore
 from sync_server.protocol import sign_request
 
 TIMEOUT = (10, 120)
+CA_BUNDLE = "sync.ca_bundle"
+"""Store setting: the CA bundle ``kiosk enroll --ca-bundle`` was given, reused by every sync
+(a city's internal CA is not in the system's trust store)."""
 
 
 def check_url(url: str, insecure: bool) -> str:
@@ -40,16 +44,38 @@ def check_url(url: str, insecure: bool) -> str:
     return url.strip().rstrip("/")
 
 
+def check_ca_bundle(path: str | None) -> str | None:
+    """The absolute path of a readable CA bundle (PEM), or None for the system's trust store."""
+    if not path:
+        return None
+    bundle = Path(path).expanduser().resolve()
+    try:
+        text = bundle.read_text(encoding="ascii", errors="replace")
+    except OSError as exc:
+        raise NotSetUp(f"cannot read the CA bundle {bundle}: {exc.strerror}",
+                       "ca_bundle") from None
+    if "-----BEGIN CERTIFICATE-----" not in text:
+        raise NotSetUp(f"the CA bundle {bundle} holds no PEM certificate", "ca_bundle")
+    return str(bundle)
+
+
 class ServerAPI:
-    """One server, one site identity; a requests session with connection reuse."""
+    """One server, one site identity; a requests session with connection reuse.
+
+    TLS certificates are always verified (requests' default): against ``ca_bundle`` if given
+    (a city's internal CA), otherwise against the system's trust store.
+    """
 
     def __init__(self, base_url: str, keys: SiteKeys, *, insecure: bool = False,
-                 offset_ms: int = 0) -> None:
+                 offset_ms: int = 0, ca_bundle: str | None = None) -> None:
         self.base = check_url(base_url, insecure)
         self.prefix = urlsplit(self.base).path
         self.keys = keys
         self.offset_ms = offset_ms
+        self.ca_bundle = check_ca_bundle(ca_bundle)
         self.http = requests.Session()
+        if self.ca_bundle:
+            self.http.verify = self.ca_bundle
         self.requests = 0
         self.bytes_sent = 0
         self.bytes_received = 0
@@ -72,6 +98,9 @@ class ServerAPI:
         try:
             resp = self.http.request(method, url, data=data or None, headers=headers,
                                      timeout=TIMEOUT)
+        except requests.exceptions.SSLError:
+            raise SecurityError(f"the TLS certificate of {self.base} could not be verified "
+                                "(a city CA? pass --ca-bundle FILE)", "tls") from None
         except requests.RequestException as exc:
             raise NetworkError(f"cannot reach the sync server at {self.base} "
                                f"({exc.__class__.__name__})", "unreachable") from None
