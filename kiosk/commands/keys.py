@@ -21,26 +21,15 @@ from kiosk.commands.common import (
     fail,
     handles_errors,
 )
-from kiosk.crypto import admin as adminkeys
 from kiosk.crypto.files import KeyFileError, read_json, write_json
-from kiosk.crypto.site_keys import (
-    certificate_matches,
-    load_site_keys,
-    load_trust,
-    merge_keyring,
-    save_trust,
-)
 from kiosk.paths import key_dir_for, resolve_db
 from kiosk.sync.errors import SyncError
-from kiosk.sync.http import CA_BUNDLE, ServerAPI
 from kiosk.sync.state import SERVER
-from sync_server.protocol import (
-    KeyringEntry,
-    ProtocolError,
-    parse_root_public,
-    verify_certificate,
-    verify_keyring_entry,
-)
+from sync_server.protocol_base import ProtocolError
+
+# cryptography, requests and the protocol module load inside the handlers that use them:
+# `register()` runs for every `kiosk` command (the visitor terminal too), which should not
+# pay ~100 ms of imports for key work it never does.
 
 
 def _passphrase(args: argparse.Namespace, *, new: bool = False) -> str:
@@ -140,6 +129,7 @@ def _key_dir(args: argparse.Namespace) -> Path:
 
 @handles_key_errors
 def cmd_init_network(args: argparse.Namespace) -> int:
+    from kiosk.crypto import admin as adminkeys
     keys = adminkeys.init_network(Path(args.out), args.network, _passphrase(args, new=True))
     print(keys.root_line())
     print(f"admin key file written to {args.out}: keep it offline, with its passphrase "
@@ -149,12 +139,15 @@ def cmd_init_network(args: argparse.Namespace) -> int:
 
 @handles_key_errors
 def cmd_root_public(args: argparse.Namespace) -> int:
+    from kiosk.crypto import admin as adminkeys
     print(adminkeys.load_admin(Path(args.admin_key), _passphrase(args)).root_line())
     return 0
 
 
 @handles_key_errors
 def cmd_public(args: argparse.Namespace) -> int:
+    from kiosk.crypto.site_keys import load_site_keys
+
     keys = load_site_keys(_key_dir(args))
     print(keys.public_line())
     print(f"site id (CODE for enroll-site): {keys.writer}", file=sys.stderr)
@@ -163,6 +156,7 @@ def cmd_public(args: argparse.Namespace) -> int:
 
 @handles_key_errors
 def cmd_enroll_site(args: argparse.Namespace) -> int:
+    from kiosk.crypto import admin as adminkeys
     admin = adminkeys.load_admin(Path(args.admin_key), _passphrase(args))
     bundle = adminkeys.enroll_site(admin, args.code, args.public_key)
     write_json(Path(args.out), bundle)
@@ -174,6 +168,16 @@ def cmd_enroll_site(args: argparse.Namespace) -> int:
 
 @handles_key_errors
 def cmd_import(args: argparse.Namespace) -> int:
+    from kiosk.crypto import admin as adminkeys
+    from kiosk.crypto.site_keys import (
+        certificate_matches,
+        load_site_keys,
+        load_trust,
+        merge_keyring,
+        save_trust,
+    )
+    from sync_server.protocol import parse_root_public, verify_certificate, verify_keyring_entry
+
     root_line, cert, entries = adminkeys.parse_bundle(read_json(Path(args.bundle),
                                                                 "site bundle"))
     net, root = parse_root_public(root_line)
@@ -196,6 +200,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 @handles_key_errors
 def cmd_enroll(args: argparse.Namespace) -> int:
+    from kiosk.crypto.site_keys import load_site_keys, load_trust
+    from kiosk.sync.http import CA_BUNDLE, ServerAPI
+
     ctx = context_from_args(args)
     try:
         key_dir = _key_dir(args)
@@ -216,6 +223,11 @@ def cmd_enroll(args: argparse.Namespace) -> int:
 
 @handles_key_errors
 def cmd_rotate(args: argparse.Namespace) -> int:
+    from kiosk.crypto import admin as adminkeys
+    from kiosk.crypto.site_keys import load_site_keys, load_trust, merge_keyring
+    from kiosk.sync.http import CA_BUNDLE, ServerAPI
+    from sync_server.protocol import KeyringEntry
+
     ctx = context_from_args(args)
     try:
         key_dir = _key_dir(args)

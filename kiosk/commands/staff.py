@@ -13,6 +13,7 @@ import getpass
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.commands.common import (
     EXIT_FAILED,
@@ -25,9 +26,11 @@ from kiosk.commands.common import (
 from kiosk.context import KioskContext
 from kiosk.queue.errors import InvalidInput, NotFound
 from kiosk.staffing.audit import recent
-from kiosk.staffing.console import Staffing
 from kiosk.staffing.desks import desk_labels, set_desk_label
 from kiosk.staffing.forms import parse_codes, parse_weekdays
+
+if TYPE_CHECKING:  # the console's services load with the commands that use them
+    from kiosk.staffing.console import Staffing
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -156,6 +159,8 @@ def read_pin(pin_file: str | None, *, confirm: bool = True) -> str:
 
 
 def _staffing(args: argparse.Namespace) -> tuple[KioskContext, Staffing]:
+    from kiosk.staffing.console import Staffing
+
     ctx = context_from_args(args)
     return ctx, Staffing(ctx)
 

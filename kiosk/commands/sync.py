@@ -11,7 +11,6 @@ import time
 from kiosk.commands.common import context_from_args, fail, handles_errors
 from kiosk.crypto.files import KeyFileError
 from kiosk.paths import key_dir_for, resolve_db
-from kiosk.sync.client import run_sync
 from kiosk.sync.errors import EXIT_CONFIG, EXIT_OK, EXIT_QUARANTINE, SyncError
 from kiosk.sync.state import last_sync_status
 
@@ -114,6 +113,8 @@ def _status(args: argparse.Namespace) -> int:
 def cmd_sync(args: argparse.Namespace) -> int:
     if args.status:
         return _status(args)
+    from kiosk.sync.client import run_sync  # requests, cryptography: only when syncing
+
     ctx = context_from_args(args)
     key_dir = key_dir_for(resolve_db(args.db))
     show = sys.stderr.isatty() and not args.json
