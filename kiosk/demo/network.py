@@ -1,0 +1,259 @@
+"""A whole network on one machine: a sync server on loopback and three enrolled offices.
+
+Why: an admin or a reviewer should see the product as the seven offices will, without a
+server, a USB stick or a key ceremony. Every step is the real admin contract
+(kiosk/sync/README.md) — the same `kiosk` subcommands an admin types, run in this process —
+and a real `sync-server serve` subprocess, so the demo also proves that the contract works.
+
+The server runs in its own session (process group); :meth:`DemoNetwork.stop` ends that group,
+so nothing is left running after Ctrl+C.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+#: Three offices with counselling in several languages: A, B and C of the demo.
+OFFICES = ("EVSC", "LUED", "INWO")
+
+#: Demo staff at every office (the same as `kiosk demo`'s; README lists the PINs).
+STAFF = [
+    ("Demo Admin", ["de", "en"], "1", "0000", True),
+    ("Leyla Demir", ["de", "fa", "tr"], "2", "1234", False),
+    ("Karim Haddad", ["de", "ar", "fr"], "1", "1234", False),
+]
+
+
+class DemoError(RuntimeError):
+    """A step of the demo failed; the message names the step and the command's answer."""
+
+
+@dataclass
+class DemoSite:
+    """One office of the demo: its store and its writer id (the CODE for enroll-site)."""
+
+    office: str
+    db: Path
+    code: str = ""
+
+
+def free_port() -> int:
+    """A TCP port on loopback that is free right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def kiosk_cli(*argv: str) -> str:
+    """Run one `kiosk` command in this process; its standard output, or DemoError."""
+    from kiosk.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    if code == 130:
+        raise KeyboardInterrupt
+    if code != 0:
+        shown = " ".join(a for a in argv if not a.startswith("lwsite1."))
+        raise DemoError(f"`kiosk {shown}` failed (exit {code}): {err.getvalue().strip()}")
+    return out.getvalue() + err.getvalue()
+
+
+class DemoNetwork:
+    """Builds the network in ``root`` and owns the server process until :meth:`stop`."""
+
+    def __init__(self, root: Path, *, offices: Sequence[str] = OFFICES, visits: int = 300,
+                 waiting: int = 5, port: int | None = None,
+                 say: Callable[[str], None] = print) -> None:
+        self.root = Path(root)
+        self.sites = [DemoSite(o, self.root / f"{o.lower()}.db") for o in offices]
+        self.visits, self.waiting = visits, waiting
+        self.port = port or free_port()
+        self.say = say
+        self.server: subprocess.Popen | None = None
+        self.admin_key = self.root / "admin.key"
+        self.passphrase = self.root / "admin.passphrase"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _server_cmd(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "sync_server", *args,
+                "--database", f"sqlite:///{self.root / 'server' / 'sync.sqlite3'}"]
+
+    def build(self) -> None:
+        """Every step, with a progress line each; raises DemoError on the first failure."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / "server").mkdir(exist_ok=True)
+        steps = 4 + len(self.sites)
+        self.say(f"[1/{steps}] network root key (admin.key, passphrase in a 0600 file)")
+        self.passphrase.write_text(secrets.token_urlsafe(24) + "\n")
+        self.passphrase.chmod(0o600)
+        answer = kiosk_cli("keys", "init-network", "--out", str(self.admin_key),
+                           "--network", "demo", "--passphrase-file", str(self.passphrase))
+        root_line = next(p for p in answer.split() if p.startswith("lwroot1."))
+        self.say(f"[2/{steps}] sync server on {self.url} (trusting the root key)")
+        trusted = subprocess.run(self._server_cmd("trust", root_line), capture_output=True,
+                                 text=True, timeout=60)
+        if trusted.returncode != 0:
+            raise DemoError(f"sync-server trust failed: {trusted.stderr.strip()}")
+        self.start_server()
+        for i, site in enumerate(self.sites, start=3):
+            self.say(f"[{i}/{steps}] office {site.office}: store, {self.visits} past visits, "
+                     f"{self.waiting} waiting, staff, keys, enrolment")
+            self.make_site(site)
+        self.say(f"[{steps - 1}/{steps}] a check-in at {self.sites[0].office} right now")
+        self.ticket = kiosk_cli("--db", str(self.sites[0].db), "checkin", "--language", "ar",
+                                "--concern", "post").split()[0]
+        self.say(f"[{steps}/{steps}] sync round (every office twice)")
+        for _ in range(2):
+            for site in self.sites:
+                kiosk_cli("--db", str(site.db), "sync")
+
+    def start_server(self) -> None:
+        """`sync-server serve` in its own process group; waits until it answers."""
+        log = (self.root / "server" / "server.log").open("ab")
+        self.server = subprocess.Popen(
+            self._server_cmd("serve", "--port", str(self.port), "--log-level", "warning",
+                             "--state-dir", str(self.root / "server" / "state")),
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)
+        log.close()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.server.poll() is not None:
+                raise DemoError("the sync server stopped at start; see "
+                                f"{self.root / 'server' / 'server.log'}")
+            try:
+                if requests.get(self.url + "/v1/config", timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                time.sleep(0.1)
+        raise DemoError("the sync server did not answer within 60 s")
+
+    def make_site(self, site: DemoSite) -> None:
+        """init, seed, staff, keys public → enroll-site → import → enroll (the contract)."""
+        db = str(site.db)
+        kiosk_cli("--db", db, "init", "--site", site.office)
+        kiosk_cli("--db", db, "seed", "--visits", str(self.visits), "--waiting",
+                  str(self.waiting), "--seed", str(len(site.office) + ord(site.office[0])))
+        self._add_staff(site.db)
+        public = kiosk_cli("--db", db, "keys", "public").splitlines()
+        line = next(p for p in public if p.startswith("lwsite1."))
+        site.code = next(p for p in public if "CODE" in p).rsplit(" ", 1)[-1]
+        bundle = self.root / f"{site.office.lower()}.bundle"
+        kiosk_cli("keys", "enroll-site", site.code, "--public-key", line, "--admin-key",
+                  str(self.admin_key), "--out", str(bundle), "--passphrase-file",
+                  str(self.passphrase))
+        kiosk_cli("--db", db, "keys", "import", str(bundle))
+        kiosk_cli("--db", db, "enroll", "--server", self.url)
+
+    @staticmethod
+    def _add_staff(db: Path) -> None:
+        from kiosk.context import open_context
+        from kiosk.paths import resolve_config
+        from kiosk.staffing.profiles import StaffDirectory
+
+        ctx = open_context(resolve_config(None), db)
+        try:
+            directory = StaffDirectory(ctx.store, ctx.config, ctx.queue.now_ms)
+            desks = ctx.config.office(ctx.store.site).desks
+            for name, languages, desk, pin, admin in STAFF:
+                directory.add(name, languages, pin, desk=desk if desk in desks else desks[0],
+                              is_admin=admin)
+        finally:
+            ctx.close()
+
+    def instructions(self) -> str:
+        """What to open, as exact commands (absolute paths, copy and paste)."""
+        kiosk = Path(sys.executable).with_name("kiosk")
+        exe = str(kiosk) if kiosk.exists() else "kiosk"
+        server = Path(sys.executable).with_name("sync-server")
+        server_exe = str(server) if server.exists() else "sync-server"
+        a, b = self.sites[0], self.sites[1]
+        return "\n".join([
+            f"ready: {len(self.sites)} offices synced through {self.url}",
+            f"  stores in {self.root}; {a.office}'s check-in {self.ticket} is now also in "
+            f"{b.office}'s store",
+            "Open in other terminals:",
+            f"  visitor kiosk of {a.office}:  {exe} --db {a.db} visitor",
+            f"  staff console of {b.office}:  {exe} --db {b.db} staff",
+            "      (Leyla Demir or Karim Haddad, PIN 1234; Demo Admin, PIN 0000)",
+            f"  {a.office}'s records, synced into {b.office}'s store:",
+            f"      {exe} --db {b.db} export | grep '\"site\": \"{a.office}\"' | tail -n 3",
+            f"  board of {a.office}:          {exe} --db {a.db} board",
+            f"  sync again (any office):  {exe} --db {b.db} sync",
+            f"  the server's view:        {server_exe} status --database "
+            f"sqlite:///{self.root / 'server' / 'sync.sqlite3'}",
+            "Ctrl+C stops the server; nothing is left running.",
+        ])
+
+    def stop(self) -> None:
+        """End the server's whole process group (TERM, then KILL after 10 s)."""
+        proc, self.server = self.server, None
+        if proc is None or proc.poll() is not None:
+            return
+        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, sig)
+            try:
+                proc.wait(timeout=wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        with contextlib.suppress(ProcessLookupError):  # stragglers of the group, if any
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def run_demo_network(root: Path | None, *, port: int | None = None, visits: int = 300,
+                     wait: bool = True) -> int:
+    """Build, print what to open, wait for Ctrl+C or SIGTERM, stop everything; exit code."""
+    temporary = root is None
+    if root is None:
+        import tempfile
+
+        root = Path(tempfile.mkdtemp(prefix="lokal-willkommen-demo-"))
+    elif root.exists() and any(root.iterdir()):
+        print(f"error: {root} is not empty; choose a new directory", file=sys.stderr)
+        return 2
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    net = DemoNetwork(root, port=port, visits=visits,
+                      say=lambda text: print(text, flush=True))
+    try:
+        net.build()
+        print(net.instructions(), flush=True)
+        while wait:
+            time.sleep(3600)
+        return 0
+    except DemoError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("stopping the demo network", flush=True)
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, _raise_interrupt)  # a second TERM during cleanup too
+        net.stop()
+        if temporary:
+            shutil.rmtree(root, ignore_errors=True)
+        signal.signal(signal.SIGTERM, previous)
+        print("stopped: nothing left running", flush=True)
