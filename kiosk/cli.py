@@ -19,7 +19,7 @@ from kiosk import __version__
 from kiosk.commands.common import EXIT_INTERRUPTED
 
 #: Modules under kiosk.commands that add subcommands; each has `register(sub)`.
-COMMAND_MODULES = ["store", "demo", "visitor", "staff", "keys", "sync"]
+COMMAND_MODULES = ["store", "demo", "visitor", "staff", "keys", "sync", "demo_network"]
 
 
 def build_parser() -> argparse.ArgumentParser:
