@@ -22,7 +22,18 @@ from kiosk.commands.common import EXIT_INTERRUPTED
 COMMAND_MODULES = ["store", "demo", "visitor", "staff", "keys", "sync", "demo_network"]
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: Global options that take a value (the value is not a subcommand's name).
+_VALUE_OPTIONS = ("--config", "--db")
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The `kiosk` parser with every subcommand, or only as far as the one named `command`.
+
+    Registering a module imports it, and argparse is not free either: the visitor terminal
+    should not pay for the key, sync and admin parsers at every boot. With `command`, modules
+    are registered in order until one adds it; an unknown name still gets them all (and
+    argparse's usual "invalid choice" message listing every command).
+    """
     parser = argparse.ArgumentParser(
         prog="kiosk",
         description="lokal willkommen: check-in kiosk, staff console, board and sync "
@@ -40,12 +51,34 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"kiosk.commands.{name}").register(sub)
+        if command is not None and command in sub.choices:
+            break
     return parser
+
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """The subcommand `argv` names, or None when help or the version is asked for first.
+
+    Any option it does not know (an abbreviation, `-h`) also gives None: then the full parser
+    decides, so this shortcut can only ever make start-up cheaper, never change a result.
+    """
+    args = iter(argv)
+    for arg in args:
+        if arg in _VALUE_OPTIONS:
+            next(args, None)
+        elif arg.startswith(tuple(f"{o}=" for o in _VALUE_OPTIONS)):
+            continue
+        elif arg.startswith("-"):
+            return None
+        else:
+            return arg
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(command_named(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
