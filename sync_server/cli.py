@@ -76,6 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
                                        "passed ('serve' also does this at start).")
     _add_db(purge)
 
+    backup = sub.add_parser("backup", help="consistent copy of the SQLite database (online)",
+                            description="Copy the SQLite database with SQLite's online backup "
+                                        "API while the server runs. Restore: stop the server, "
+                                        "put the copy in place (delete -wal/-shm), start it: "
+                                        "it starts a new epoch. PostgreSQL: use pg_dump.")
+    backup.add_argument("target", metavar="FILE", help="the backup file (must not exist)")
+    _add_db(backup)
+
     epoch = sub.add_parser("new-epoch", help="start a new epoch (after restoring a backup)",
                            description="Give the database a new epoch id: every site resets "
                                        "its cursor and pushes its whole state again, so "
@@ -172,6 +180,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "purge":
             n_env, n_ledger = envelopes.purge_expired()
             print(f"purged {n_env} expired envelopes ({n_ledger} counter records)")
+        elif args.command == "backup":
+            from sync_server.backup import BackupError, backup_sqlite
+
+            try:
+                count, size = backup_sqlite(config.database_url, args.target)
+            except BackupError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
+            print(f"backed up {count} envelopes ({size:,} bytes) to {args.target}")
         elif args.command == "new-epoch":
             epoch = registry.new_epoch()
             HighWater(config.state_dir, config.database_url).write(epoch,
