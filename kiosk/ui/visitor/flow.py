@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from kiosk.context import KioskContext
 from kiosk.i18n import messages as M
-from kiosk.i18n.concerns import concern as default_concern
 from kiosk.i18n.languages import UI_LANGUAGE_CODES, UnknownLanguageError, language_info
 from kiosk.i18n.translator import translator
 from kiosk.queue.errors import AppointmentNotFound, Closed, InvalidInput
@@ -138,6 +137,8 @@ class VisitorFlow:
     # --- concerns -----------------------------------------------------------------------
     def concern_options(self) -> list[ConcernOption]:
         """The site's concerns in the visitor's language; the private one always last."""
+        from kiosk.i18n.concerns import concern as default_concern  # not needed to welcome
+
         lang = self.language
         options = []
         for c in self.ctx.config.concerns:

@@ -3,6 +3,7 @@
 Screens get a `Wording` (attributes down) and never call gettext, Babel or the bidi helper
 themselves: so the language, `config.visitor.bidi` and `config.visitor.native_digits` are
 applied the same way on every screen, and a screen cannot forget to reorder Arabic.
+Babel's formatting loads with the first number shown, not with the welcome screen.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from kiosk.i18n import formatting as F
 from kiosk.i18n.bidi import BidiMode, display, display_lines
 from kiosk.i18n.languages import Direction, language_info
 from kiosk.i18n.translator import translator
@@ -49,19 +49,29 @@ class Wording:
         return text
 
     def number(self, value: int) -> str:
+        from kiosk.i18n import formatting as F
+
         return F.format_number(value, self.lang, self.native_digits)
 
     def wait(self, minutes: int | None) -> str:
         """"About 20 minutes", or the honest "we cannot estimate yet"."""
+        from kiosk.i18n import formatting as F
+
         return F.format_wait_minutes(minutes, self.lang, self.native_digits)
 
     def people_before(self, count: int) -> str:
+        from kiosk.i18n import formatting as F
+
         return F.format_people_before(count, self.lang, self.native_digits)
 
     def next_opening(self, when: dt.datetime) -> str:
+        from kiosk.i18n import formatting as F
+
         return F.format_next_opening(when, self.lang, self.native_digits)
 
     def interpreter(self, language_code: str) -> str:
+        from kiosk.i18n import formatting as F
+
         return F.format_interpreter_notice(language_code, self.lang)
 
     # --- script direction ---------------------------------------------------------------
