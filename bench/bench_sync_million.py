@@ -136,8 +136,14 @@ def load_server(url: str, meta: dict) -> None:
     """Enrol the writers and bulk-insert every envelope (and its ledger row) with plain SQL."""
     from sync_server.protocol import SiteCertificate
     from sync_server.store import envelopes, registry
-    from sync_server.store.db import Counter, Ledger, Site, StoredEnvelope, database, \
-        open_database
+    from sync_server.store.db import (
+        Counter,
+        Ledger,
+        Site,
+        StoredEnvelope,
+        database,
+        open_database,
+    )
 
     db = open_database(url)
     for w in meta["writers"]:

@@ -36,6 +36,20 @@ class Opened:
     db_row: tuple[tuple[Any, ...], str, str] | None = None
     reason: str | None = None
     detail: str = ""
+    body: bytes = b""
+
+    def field_map(self) -> dict[str, tuple[str, Any, str]] | None:
+        """The decoded fields; a pool worker ships only the body (a dict of 30 clocked
+        fields costs more to pickle and unpickle than to decode where it is needed)."""
+        if self.fields is None and self.body:
+            self.fields = records.decode_body(self.body)[2]
+        return self.fields
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        if state["body"]:
+            state["fields"] = None
+        return state
 
 
 @dataclass
@@ -59,12 +73,12 @@ class _Work:
     synced: dict[str, str] = field(default_factory=dict)
     dirty: bool = False
     prebuilt: tuple[tuple[Any, ...], str, str] | None = None
-    lazy: dict[str, tuple[str, Any, str]] | None = None
+    lazy: Opened | None = None
 
     def materialize(self) -> None:
         """Turn a record taken over whole from one envelope into mergeable dicts."""
         if self.lazy is not None:
-            for name, (clock, value, base) in self.lazy.items():
+            for name, (clock, value, base) in (self.lazy.field_map() or {}).items():
                 self.values[name] = value
                 self.clocks[name] = self.synced[name] = clock
                 if base:
@@ -207,16 +221,16 @@ def _merge_items(store: Store, good: list[Opened], result: ApplyResult
             w.erased = w.dirty = True
             result.merged += 1
             continue
-        if not w.clocks and not w.synced and w.lazy is None and o.fields and o.db_row:
+        if not w.clocks and not w.synced and w.lazy is None and o.db_row:
             # a record new to this site: taken over whole, converted by the pool's worker
-            w.lazy, w.prebuilt, w.dirty = o.fields, o.db_row, True
+            w.lazy, w.prebuilt, w.dirty = o, o.db_row, True
             result.merged += 1
             continue
         w.materialize()
         w.prebuilt = None
         local = records.row_state(SYNCED_MODELS[w.kind], w.values, w.clocks, False,
                                   w.bases, w.synced)
-        incoming = records.to_state(o.fields or {})
+        incoming = records.to_state(o.field_map() or {})
         merged = join(local, incoming)
         changed = False
         for name, entry in merged.fields.items():

@@ -33,7 +33,7 @@ from kiosk.sync import push as pushing
 from kiosk.sync.apply import ApplyResult, Opened, apply_page
 from kiosk.sync.errors import EpochChanged, NotSetUp, SiteRestored, SyncError
 from kiosk.sync.http import CA_BUNDLE, ServerAPI
-from kiosk.sync.pipeline import Opener
+from kiosk.sync.pipeline import Item, Opener
 from kiosk.sync.state import (
     ACKED_HIGH,
     COUNTER,
@@ -54,8 +54,6 @@ from sync_server.protocol import (
     verify_certificate,
 )
 
-MAX_HEADER = 1024
-"""Longest clear header (``protocol.MAX_HEADER_BYTES``): where a writer's site code can be."""
 Started = tuple[Callable[[], list[Opened]], str, int]
 """A page being opened: (wait for it, site skipped, the time its clocks were checked)."""
 RETRYABLE = ("unknown_writer", "unknown_generation", "clock_ahead", "unknown_kind")
@@ -240,15 +238,13 @@ class SyncClient:
             yield batch
 
     # -- pull ---------------------------------------------------------------------------
-    def _submit(self, items: list[tuple[int, bytes]], include_own: bool) -> Started:
+    def _submit(self, items: list[Item], include_own: bool) -> Started:
         """Start verifying a page (on the pool) with the trust material known now."""
         if items and not self.peers_fresh:
             self.refresh_peers()
         datakeys = data_keys(self.key_dir, self.trust, self.keys)
+        # our own envelopes hold nothing we lack: the workers drop them after parsing
         skip = "" if include_own else self.keys.writer
-        if skip:  # our own envelopes hold nothing we lack: drop them before any work
-            mark = b'"site":"' + skip.encode() + b'"'
-            items = [(seq, raw) for seq, raw in items if mark not in raw[6:6 + MAX_HEADER]]
         now_ms = int(time.time() * 1000) + max(0, self.api.offset_ms)
         return self.opener.submit(items, self.peer_keys(), datakeys, self.trust.net, now_ms,
                                   skip), skip, now_ms
@@ -274,16 +270,17 @@ class SyncClient:
             opened = [by_raw.get(o.raw, o) if o.reason in RETRYABLE else o for o in opened]
         return [o for o in opened if o.reason != "own"]
 
-    def open_items(self, items: list[tuple[int, bytes]], include_own: bool) -> list[Opened]:
+    def open_items(self, items: list[Item], include_own: bool) -> list[Opened]:
         return self._collect(self._submit(items, include_own))
 
-    def _fetch(self, cursor: int, include_own: bool) -> tuple[dict, list[tuple[int, bytes]]]:
+    def _fetch(self, cursor: int, include_own: bool) -> tuple[dict, list[Item]]:
         page = self.api.call("GET", "/v1/pull",
                              params={"after": cursor, "limit": self.page_limit})
         high = int(page.get("site_high", 0))
         self.check_epoch(str(page["epoch"]), high)
         self.check_counter(high, include_own)
-        items = [(int(e["seq"]), b64d(e["env"], field="envelope")) for e in page["envelopes"]]
+        # base64 is decoded by the pool's workers, not here
+        items = [(int(e["seq"]), str(e["env"])) for e in page["envelopes"]]
         return page, items
 
     def pull_all(self, include_own: bool = False) -> int:

@@ -74,8 +74,6 @@ class ServerAPI:
         self.offset_ms = offset_ms
         self.ca_bundle = check_ca_bundle(ca_bundle)
         self.http = requests.Session()
-        if self.ca_bundle:
-            self.http.verify = self.ca_bundle
         self.requests = 0
         self.bytes_sent = 0
         self.bytes_received = 0
@@ -96,8 +94,9 @@ class ServerAPI:
         self.requests += 1
         self.bytes_sent += len(data)
         try:
+            # verify per request: a session's verify loses to $REQUESTS_CA_BUNDLE
             resp = self.http.request(method, url, data=data or None, headers=headers,
-                                     timeout=TIMEOUT)
+                                     timeout=TIMEOUT, verify=self.ca_bundle or True)
         except requests.exceptions.SSLError:
             raise SecurityError(f"the TLS certificate of {self.base} could not be verified "
                                 "(a city CA? pass --ca-bundle FILE)", "tls") from None

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from kiosk.clock.hlc import Timestamp
 from kiosk.sync import records
 from kiosk.sync.apply import Opened
-from sync_server.protocol import Envelope, ProtocolError, open_envelope, verify
+from sync_server.protocol import Envelope, ProtocolError, b64d, open_envelope, verify
 
 POOL_THRESHOLD = 200
 """Pages smaller than this are opened in the calling process."""
@@ -89,19 +89,35 @@ def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
             out.detail = f"clock {(wall - now_ms) // 1000} s ahead of local time"
             return out
         out.newest = newest
-    out.kind, out.record_id, out.fields = kind, record_id, fields
-    out.db_row = records.db_row(records.model_for(kind), fields)
+    out.kind, out.record_id, out.fields, out.body = kind, record_id, fields, body
+    if fields:
+        out.db_row = records.db_row(records.model_for(kind), fields)
     return out
 
 
-def _open_chunk(chunk: list[tuple[int, bytes]], pub_raw: dict[str, bytes],
-                datakeys: dict[int, bytes], net: str, now_ms: int, skip_site: str
-                ) -> list[Opened]:
+Item = tuple[int, bytes | str]
+"""(seq, envelope): bytes, or the base64url text of a pull page (decoded by the worker)."""
+
+
+def _open_chunk(chunk: list[Item], pub_raw: dict[str, bytes], datakeys: dict[int, bytes],
+                net: str, now_ms: int, skip_site: str) -> list[Opened]:
     pubkeys = {s: Ed25519PublicKey.from_public_bytes(k) for s, k in pub_raw.items()}
-    out = [open_one(seq, raw, pubkeys, datakeys, net, now_ms, skip_site=skip_site)
-           for seq, raw in chunk]
-    for o in out:
-        o.raw = b""  # the caller has the bytes; do not ship them back across processes
+    out = []
+    for seq, item in chunk:
+        if isinstance(item, str):
+            try:
+                raw = b64d(item, field="envelope")
+            except ProtocolError as exc:
+                bad = Opened(seq, item.encode("ascii", "replace"))
+                bad.reason, bad.detail = "malformed", exc.message
+                out.append(bad)
+                continue
+        else:
+            raw = item
+        o = open_one(seq, raw, pubkeys, datakeys, net, now_ms, skip_site=skip_site)
+        if o.reason is None or o.reason == "own":
+            o.raw = b""  # only a quarantined envelope's bytes are needed back
+        out.append(o)
     return out
 
 
@@ -124,7 +140,7 @@ class Opener:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
-    def submit(self, items: Iterable[tuple[int, bytes]], pub_raw: dict[str, bytes],
+    def submit(self, items: Iterable[Item], pub_raw: dict[str, bytes],
                datakeys: dict[int, bytes], net: str, now_ms: int | None = None,
                skip_site: str = "") -> Callable[[], list[Opened]]:
         """Start opening a page; the returned function waits and gives the results.
@@ -155,14 +171,15 @@ class Opener:
 
         return collect
 
-    def open(self, items: Iterable[tuple[int, bytes]], pub_raw: dict[str, bytes],
+    def open(self, items: Iterable[Item], pub_raw: dict[str, bytes],
              datakeys: dict[int, bytes], net: str, now_ms: int | None = None,
              skip_site: str = "") -> list[Opened]:
         """Every item opened, in input order."""
         return self.submit(items, pub_raw, datakeys, net, now_ms, skip_site)()
 
 
-def _reattach(opened: list[Opened], items: list[tuple[int, bytes]]) -> list[Opened]:
+def _reattach(opened: list[Opened], items: list[Item]) -> list[Opened]:
     for o, (_, raw) in zip(opened, items, strict=True):
-        o.raw = raw
+        if isinstance(raw, bytes):
+            o.raw = raw
     return opened

@@ -67,8 +67,8 @@ def test_pool_and_inline_agree() -> None:
     with Opener(workers=2, threshold=1) as pool, Opener(workers=1) as inline:
         a = pool.open(items, pubs, {1: KEY}, NET, NOW)
         b = inline.open(items, pubs, {1: KEY}, NET, NOW)
-    assert [(o.seq, o.reason, o.fields, o.raw) for o in a] == [
-        (o.seq, o.reason, o.fields, o.raw) for o in b]
+    assert [(o.seq, o.reason, o.field_map(), o.db_row, o.raw) for o in a] == [
+        (o.seq, o.reason, o.field_map(), o.db_row, o.raw) for o in b]
     assert all(o.reason is None for o in a)
 
 
