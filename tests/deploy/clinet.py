@@ -36,7 +36,8 @@ class CliNetwork:
         (root / "srv").mkdir()
         self.server = Server(root / "srv", self.root_line).start()
 
-    def new_site(self, name: str, office: str) -> tuple[str, str]:
+    def new_site(self, name: str, office: str, url: str | None = None,
+                 *enroll_options: str) -> tuple[str, str]:
         """init → keys public → enroll-site → import → enroll; returns (db, CODE)."""
         db = str(self.root / f"{name}.db")
         run(self.env, "--db", db, "init", "--site", office)
@@ -47,7 +48,8 @@ class CliNetwork:
             "--admin-key", str(self.admin), "--out", bundle, "--passphrase-file",
             str(self.passphrase))
         run(self.env, "--db", db, "keys", "import", bundle)
-        run(self.env, "--db", db, "enroll", "--server", self.server.base)
+        run(self.env, "--db", db, "enroll", "--server", url or self.server.base,
+            *enroll_options)
         return db, code
 
     def checkin(self, db: str, language: str = "ar") -> str:
