@@ -195,15 +195,19 @@ def push(site_code: str, batch: list[tuple[Envelope, bytes]]) -> PushOutcome:
 
 
 def pull(site_code: str, after: int, limit: int) -> tuple[list[tuple[int, bytes]], bool, int]:
-    """Envelopes with ``seq > after`` in seq order: (page, done, site's high counter)."""
+    """Envelopes with ``seq > after`` in seq order: (page, done, site's high counter).
+
+    The site's ``last_pull`` and ``pulls`` are counted on the page that ends a pull run.
+    """
     with database.connection_context():
         rows = list(StoredEnvelope.select(StoredEnvelope.seq, StoredEnvelope.blob)
                     .where(StoredEnvelope.seq > after).order_by(StoredEnvelope.seq)
                     .limit(limit + 1).tuples())
-        Site.update(last_pull=int(time.time()), pulls=Site.pulls + 1).where(
-            Site.code == site_code).execute()
+        done = len(rows) <= limit
+        if done:  # one write per pull run, not per page: every write costs an fsync
+            Site.update(last_pull=int(time.time()), pulls=Site.pulls + 1).where(
+                Site.code == site_code).execute()
         high = Site.select(Site.high_ctr).where(Site.code == site_code).scalar() or 0
-    done = len(rows) <= limit
     return [(int(s), bytes(b)) for s, b in rows[:limit]], done, int(high)
 
 
