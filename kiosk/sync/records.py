@@ -8,9 +8,11 @@ verifying its signatures.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from peewee import BooleanField, Field, IntegerField
@@ -87,14 +89,22 @@ def db_row(model: type[SyncedModel], fields: dict[str, tuple[str, Any, str]]
     only inserts.
     """
     vals = []
-    for name in model.SYNCED_FIELDS:
+    for name, convert, default in _converters(model):
         entry = fields.get(name)
-        vals.append(to_db(model, name, entry[1] if entry else default_value(model, name)))
+        vals.append(convert(entry[1] if entry else default()))
     clocks = json.dumps({n: e[0] for n, e in fields.items()}, sort_keys=True,
                         separators=(",", ":"))
     bases = json.dumps({n: e[2] for n, e in fields.items() if e[2]}, sort_keys=True,
                        separators=(",", ":"))
     return tuple(vals), clocks, bases
+
+
+@functools.cache
+def _converters(model: type[SyncedModel]
+                ) -> tuple[tuple[str, Callable[[Any], Any], Callable[[], Any]], ...]:
+    """Per synced field: (name, its db_value, its default), looked up once per model."""
+    return tuple((n, _field(model, n).db_value, functools.partial(default_value, model, n))
+                 for n in model.SYNCED_FIELDS)
 
 
 def to_db(model: type[SyncedModel], name: str, value: Any) -> Any:
