@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="listen address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="TCP port (default 8700)")
     serve.add_argument("--workers", type=int, help="server processes (default 1)")
+    serve.add_argument("--verify-processes", type=int,
+                       help="processes per server process that verify a large push's "
+                            "signatures (default 2; 1 verifies inline)")
     serve.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"])
 
     trust = sub.add_parser("trust", help="pin the network root key (once per server)",
@@ -97,7 +100,8 @@ def _config(args: argparse.Namespace) -> ServerConfig:
     return ServerConfig.from_env(
         database_url=args.database, state_dir=getattr(args, "state_dir", None),
         host=getattr(args, "host", None), port=getattr(args, "port", None),
-        workers=getattr(args, "workers", None), log_level=getattr(args, "log_level", None))
+        workers=getattr(args, "workers", None), log_level=getattr(args, "log_level", None),
+        verify_processes=getattr(args, "verify_processes", None))
 
 
 def _when(ts: int | None) -> str:

@@ -15,11 +15,9 @@ from sync_server.protocol import (
     Envelope,
     KeyringEntry,
     ProtocolError,
-    SignatureError,
     SiteCertificate,
     b64d,
     b64e,
-    verify,
     verify_certificate,
 )
 from sync_server.schemas import (
@@ -38,6 +36,7 @@ from sync_server.schemas import (
     StatusResponse,
 )
 from sync_server.store import envelopes, registry
+from sync_server.verify import first_bad_signature
 
 router = APIRouter(prefix="/v1")
 
@@ -97,11 +96,11 @@ def push(payload: PushRequest, request: Request,
             raise Forbidden(f"envelope {index} names another writer site", "foreign_envelope")
         if env.header.net != net:
             raise Forbidden(f"envelope {index} belongs to another network", "wrong_network")
-        try:
-            verify(env, key)
-        except SignatureError as exc:
-            raise Forbidden(f"envelope {index}: {exc.message}", "bad_signature") from exc
         batch.append((env, raw))
+    bad = first_bad_signature([env for env, _ in batch], key, cfg.verify_processes)
+    if bad is not None:
+        raise Forbidden(f"envelope {bad}: envelope signature does not verify for its writer",
+                        "bad_signature")
     outcome = envelopes.push(auth.site, batch)
     request.app.state.highwater.note(outcome.last_seq)
     return PushResponse(results=outcome.results,

@@ -32,7 +32,7 @@ def error_code(resp: requests.Response) -> str:
 def test_config_publishes_limits_time_and_epoch(server: ServerProcess, network: Network):
     data = server.config()
     assert data["net"] == network.net
-    assert data["limits"]["max_batch"] == 100
+    assert data["limits"]["max_batch"] == 500
     assert len(data["epoch"]) == 32 and data["server_time"] > 0
 
 
@@ -198,7 +198,15 @@ def test_foreign_or_forged_envelopes_are_refused(server, network, enrolled):
     other = Network()
     resp = a.push([other.envelope(a.site)])
     assert resp.status_code == 403 and error_code(resp) == "wrong_network"
+    # a batch large enough for the verify pool: one forgery deep inside refuses all of it
+    batch = [network.envelope(a.site) for _ in range(150)]
+    batch[117] = p.seal(batch[117].header, b"x", network.data_key, Ed25519PrivateKey.generate())
+    resp = a.push(batch)
+    assert resp.status_code == 403 and error_code(resp) == "bad_signature"
+    assert "envelope 117" in resp.json()["error"]["message"]
     assert stored_total(server) == total
+    assert a.push(batch[:117]).status_code == 200
+    assert stored_total(server) == total + 117
 
 
 def test_enrolment_requires_root_signature_and_key_possession(server, network):

@@ -57,7 +57,7 @@ def test_unknown_version_and_truncated_envelope(server, network, enrolled):
 def test_batch_and_envelope_limits(server, network, enrolled):
     client = enrolled()
     total = stored_total(server)
-    resp = client.push([network.envelope(client.site) for _ in range(101)])
+    resp = client.push([network.envelope(client.site) for _ in range(501)])
     assert_error(resp, 413, "batch_too_large")
     big = network.envelope(client.site, body=os.urandom(70_000))
     assert len(big.to_bytes()) > 64 * 1024
