@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,7 @@ class Opened:
     reason: str | None = None
     detail: str = ""
     body: bytes = b""
+    verified: bool = True
 
     def field_map(self) -> dict[str, tuple[str, Any, str]] | None:
         """The decoded fields; a pool worker ships only the body (a dict of 30 clocked
@@ -101,6 +103,23 @@ def _load_sync_records(store: Store, rids: list[str]) -> dict[str, _Work]:
             out[rid] = _Work(rid, kind, rec, erased=bool(erased), bases=json.loads(bases),
                              synced=json.loads(synced))
     return out
+
+
+def held_rids(store: Store, items: list[tuple[int, bytes | str]]) -> frozenset[str]:
+    """Wire ids of a page's records that this site already holds.
+
+    Their signature checks are deferred to :func:`apply_page`, which makes them only for an
+    envelope that changes something: re-pulling what a site has (every site re-pulls
+    everything after a server restore) then costs a decrypt, not a verify.
+    """
+    from kiosk.sync.pipeline import peek_rid  # the pipeline imports this module
+
+    rids = sorted({peek_rid(raw) for _, raw in items} - {None})
+    known: set[str] = set()
+    for chunk in _chunks(rids):
+        known.update(r for (r,) in store.db.execute_sql(
+            f"SELECT rid FROM sync_record WHERE rid IN ({','.join('?' * len(chunk))})", chunk))
+    return frozenset(known)
 
 
 def load_rows(store: Store, model: type[SyncedModel], ids: list[str]
@@ -189,8 +208,31 @@ def quarantine(store: Store, items: list[Opened], now_s: int) -> int:
     return len(rows)
 
 
-def _merge_items(store: Store, good: list[Opened], result: ApplyResult
+Verifier = Callable[[Opened], bool]
+"""Checks the writer's signature of an envelope opened with its check deferred."""
+
+
+def _trusted(o: Opened, verifier: Verifier | None, rejected: list[Opened]) -> bool:
+    """True if ``o`` was verified, or is now; a failure goes to ``rejected``."""
+    if o.verified:
+        return True
+    o.verified = verifier is not None and verifier(o)
+    if not o.verified:
+        o.reason, o.detail = "bad_signature", "signature does not verify for its writer"
+        rejected.append(o)
+    return o.verified
+
+
+def _merge_items(store: Store, good: list[Opened], result: ApplyResult,
+                 verifier: Verifier | None = None, rejected: list[Opened] | None = None
                  ) -> tuple[dict[str, _Work], list[tuple]]:
+    """Merge every opened envelope into the page's working set of records.
+
+    An envelope whose signature check was deferred (its record is known here) is verified
+    only if it would change something or log a conflict: one that changes nothing has no
+    effect whoever wrote it (see the README, "verify what matters").
+    """
+    rejected = [] if rejected is None else rejected
     works = _load_sync_records(store, sorted({o.rid for o in good}))
     wanted: dict[str, set[str]] = {}
     for o in good:
@@ -217,6 +259,9 @@ def _merge_items(store: Store, good: list[Opened], result: ApplyResult
         if w.erased:
             result.unchanged += 1
             continue
+        new = not (w.clocks or w.synced or w.lazy)
+        if (o.op == "erase" or new) and not _trusted(o, verifier, rejected):
+            continue
         if o.op == "erase":
             w.erased = w.dirty = True
             result.merged += 1
@@ -232,19 +277,21 @@ def _merge_items(store: Store, good: list[Opened], result: ApplyResult
                                   w.bases, w.synced)
         incoming = records.to_state(o.field_map() or {})
         merged = join(local, incoming)
-        changed = False
-        for name, entry in merged.fields.items():
-            mine = local.fields.get(name)
-            if mine is None or mine.key() != entry.key():
-                w.values[name] = entry.value
-                w.clocks[name] = entry.clock
-                w.synced[name] = entry.clock
-                if entry.base:
-                    w.bases[name] = entry.base
-                else:
-                    w.bases.pop(name, None)
-                changed = True
-        for loss in concurrent_losses(local, incoming):
+        updates = [(n, e) for n, e in merged.fields.items()
+                   if (mine := local.fields.get(n)) is None or mine.key() != e.key()]
+        losses = concurrent_losses(local, incoming)
+        if (updates or losses) and not _trusted(o, verifier, rejected):
+            continue
+        for name, entry in updates:
+            w.values[name] = entry.value
+            w.clocks[name] = entry.clock
+            w.synced[name] = entry.clock
+            if entry.base:
+                w.bases[name] = entry.base
+            else:
+                w.bases.pop(name, None)
+        changed = bool(updates)
+        for loss in losses:
             conflicts.append((w.record_id, w.kind, loss.field, canonical_value(loss.loser.value),
                               loss.loser.clock, loss.winner.clock, now_s))
         if changed:
@@ -267,16 +314,23 @@ def observe_clocks(store: Store, items: list[Opened]) -> None:
     store.set_setting("hlc", str(clock.last))
 
 
-def apply_page(store: Store, items: list[Opened], *, cursor: int | None) -> ApplyResult:
-    """Merge a page and (if given) store the cursor after it, in one transaction."""
+def apply_page(store: Store, items: list[Opened], *, cursor: int | None,
+               verifier: Verifier | None = None) -> ApplyResult:
+    """Merge a page and (if given) store the cursor after it, in one transaction.
+
+    ``verifier`` checks, when it matters, the signature of envelopes opened with the check
+    deferred (``Opened.verified`` false); without one such envelopes are quarantined unless
+    they change nothing.
+    """
     result = ApplyResult()
     bad = [o for o in items if o.reason]
     good = [o for o in items if not o.reason]
     with store.db.atomic("IMMEDIATE"):
-        if bad:
-            result.quarantined = quarantine(store, bad, int(time.time()))
         if good:
-            works, conflicts = _merge_items(store, good, result)
+            rejected: list[Opened] = []
+            works, conflicts = _merge_items(store, good, result, verifier, rejected)
+            bad += rejected
+            good = [o for o in good if o.verified]
             dirty = [w for w in works.values() if w.dirty]
             for kind, model in SYNCED_MODELS.items():
                 write_rows(store, model, [w for w in dirty if w.kind == kind and w.record_id])
@@ -288,6 +342,8 @@ def apply_page(store: Store, items: list[Opened], *, cursor: int | None) -> Appl
                     "winner_clock, at) VALUES (?, ?, ?, ?, ?, ?, ?)", conflicts)
                 result.conflicts = len(conflicts)
             observe_clocks(store, good)
+        if bad:
+            result.quarantined = quarantine(store, bad, int(time.time()))
         if cursor is not None:
             set_int(store, CURSOR, cursor)
     return result

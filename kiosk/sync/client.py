@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,10 +31,10 @@ from kiosk.crypto.site_keys import (
 from kiosk.store.db import Store
 from kiosk.store.models import Outbox, database
 from kiosk.sync import push as pushing
-from kiosk.sync.apply import ApplyResult, Opened, apply_page
+from kiosk.sync.apply import ApplyResult, Opened, Verifier, apply_page, held_rids
 from kiosk.sync.errors import EpochChanged, NotSetUp, SiteRestored, SyncError
 from kiosk.sync.http import CA_BUNDLE, ServerAPI
-from kiosk.sync.pipeline import Item, Opener
+from kiosk.sync.pipeline import Item, Opener, verify_deferred
 from kiosk.sync.state import (
     ACKED_HIGH,
     COUNTER,
@@ -213,34 +214,35 @@ class SyncClient:
         gen = max(keys)
         rows = pushing.outbox_snapshot(self.store)
         self._phase("push", len(rows))
-        start = 0
-        while start < len(rows):
-            chunk = rows[start:start + self.max_batch]
-            pending = pushing.reserve(self.store, chunk)
-            pushing.seal_all(pending, self.keys, self.trust.net, gen, keys[gen],
-                             self.config.retention_days)
-            for batch in self._by_size(pending):
-                answer = self.api.call("POST", "/v1/push",
-                                       body={"envelopes": [p.env.to_b64() for p in batch]})
-                pushing.acknowledge(self.store, batch)
-                self.report.pushed += len(batch)
-                self.check_epoch(str(answer["epoch"]))
-            start += len(chunk)
-            self._advance(len(chunk))
+        # One request in flight while the next batch is read and sealed here: the server
+        # verifies and stores batch k while this process seals batch k+1 (both cores busy).
+        # A batch is acknowledged only after its answer; one sealed but never sent (an
+        # error stopped the run) only leaves a gap in the counters.
+        with ThreadPoolExecutor(1, thread_name_prefix="sync-push") as sender:
+            inflight: tuple[Future, list[pushing.Pending]] | None = None
+            start = 0
+            while start < len(rows):
+                chunk = rows[start:start + self.max_batch]
+                pending = pushing.reserve(self.store, chunk)
+                pushing.seal_all(pending, self.keys, self.trust.net, gen, keys[gen],
+                                 self.config.retention_days)
+                for batch in pushing.by_size(pending, self.max_request):
+                    if inflight is not None:
+                        self._acknowledged(*inflight)
+                    body = {"envelopes": [p.env.to_b64() for p in batch]}
+                    inflight = (sender.submit(self.api.call, "POST", "/v1/push", body=body),
+                                batch)
+                start += len(chunk)
+            if inflight is not None:
+                self._acknowledged(*inflight)
 
-    def _by_size(self, pending: list[pushing.Pending]) -> Iterator[list[pushing.Pending]]:
-        batch: list[pushing.Pending] = []
-        size = 64
-        budget = int(self.max_request * 0.9)
-        for p in pending:
-            n = len(p.env.to_bytes()) * 4 // 3 + 8
-            if batch and size + n > budget:
-                yield batch
-                batch, size = [], 64
-            batch.append(p)
-            size += n
-        if batch:
-            yield batch
+    def _acknowledged(self, answer: Future, batch: list[pushing.Pending]) -> None:
+        """Wait for a push's answer, then mark its batch synced."""
+        result = answer.result()
+        pushing.acknowledge(self.store, batch)
+        self.report.pushed += len(batch)
+        self._advance(len(batch))
+        self.check_epoch(str(result["epoch"]))
 
     # -- pull ---------------------------------------------------------------------------
     def _submit(self, items: list[Item], include_own: bool) -> Started:
@@ -252,7 +254,7 @@ class SyncClient:
         skip = "" if include_own else self.keys.writer
         now_ms = int(time.time() * 1000) + max(0, self.api.offset_ms)
         return self.opener.submit(items, self.peer_keys(), datakeys, self.trust.net, now_ms,
-                                  skip), skip, now_ms
+                                  skip, held_rids(self.store, items)), skip, now_ms
 
     def _collect(self, started: Started) -> list[Opened]:
         """Wait for a page; re-open what failed for want of a certificate or key we can fetch."""
@@ -306,7 +308,8 @@ class SyncClient:
                 next_started = self._submit(following[1], include_own)
             opened = self._collect(started)
             if items or int(page["next"]) != get_int(self.store, CURSOR):
-                result = apply_page(self.store, opened, cursor=int(page["next"]))
+                result = apply_page(self.store, opened, cursor=int(page["next"]),
+                                    verifier=self._verifier())
                 self._count(len(items), result)
             self._advance(len(items))
             if following is None:
@@ -328,6 +331,10 @@ class SyncClient:
                 self.store.db.cursor().executemany(
                     "DELETE FROM sync_quarantine WHERE envelope = ?", [(o.raw,) for o in ok])
             self.report.released += len(ok)
+
+    def _verifier(self) -> Verifier:
+        keys = self.peer_keys()
+        return lambda o: verify_deferred(o, keys)
 
     def _count(self, pulled: int, result: ApplyResult) -> None:
         self.report.pulled += pulled

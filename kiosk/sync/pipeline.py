@@ -8,6 +8,8 @@ would cost more than it saves. Workers get only the keys they need for the page.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import multiprocessing
 import os
 import time
@@ -29,11 +31,14 @@ MAX_DRIFT_MS = 10 * 60 * 1000
 
 def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
              datakeys: dict[int, bytes], net: str, now_ms: int,
-             max_drift_ms: int = MAX_DRIFT_MS, skip_site: str = "") -> Opened:
+             max_drift_ms: int = MAX_DRIFT_MS, skip_site: str = "",
+             defer_rids: frozenset[str] = frozenset()) -> Opened:
     """Parse, verify the writer's signature, decrypt and decode one envelope.
 
     Envelopes written by ``skip_site`` (this site: they hold nothing it lacks) come back
-    with reason ``own`` after parsing only.
+    with reason ``own`` after parsing only. For a record in ``defer_rids`` (one this site
+    already holds) the signature check is left to the apply step, which makes it only if
+    the envelope would change something (``Opened.verified`` is then false).
     """
     out = Opened(seq, raw)
     try:
@@ -53,11 +58,14 @@ def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
     if key is None:
         out.reason, out.detail = "unknown_writer", f"no valid certificate for {h.site}"
         return out
-    try:
-        verify(env, key)
-    except ProtocolError:
-        out.reason, out.detail = "bad_signature", "signature does not verify for its writer"
-        return out
+    if h.rid in defer_rids:
+        out.verified = False
+    else:
+        try:
+            verify(env, key)
+        except ProtocolError:
+            out.reason, out.detail = "bad_signature", "signature does not verify for its writer"
+            return out
     data_key = datakeys.get(h.gen)
     if data_key is None:
         out.reason, out.detail = "unknown_generation", f"no data key of generation {h.gen}"
@@ -99,8 +107,37 @@ Item = tuple[int, bytes | str]
 """(seq, envelope): bytes, or the base64url text of a pull page (decoded by the worker)."""
 
 
+_RID_MARK = b'"rid":"'
+
+
+def peek_rid(item: bytes | str) -> str | None:
+    """The ``rid`` of an envelope's clear header, read without parsing it (a hint only)."""
+    try:
+        head = base64.urlsafe_b64decode(item[:800] + "=" * (-len(item[:800]) % 4)) \
+            if isinstance(item, str) else item[:800]
+    except (binascii.Error, ValueError):
+        return None
+    at = head.find(_RID_MARK)
+    if at < 0 or len(head) < at + 39:
+        return None
+    return head[at + 7:at + 39].decode("ascii", "replace")
+
+
+def verify_deferred(o: Opened, pub_raw: dict[str, bytes]) -> bool:
+    """The signature check of an envelope opened with it deferred (needs ``o.raw``)."""
+    key = pub_raw.get(o.site)
+    if key is None or not o.raw:
+        return False
+    try:
+        verify(Envelope.from_bytes(o.raw), Ed25519PublicKey.from_public_bytes(key))
+    except ProtocolError:
+        return False
+    return True
+
+
 def _open_chunk(chunk: list[Item], pub_raw: dict[str, bytes], datakeys: dict[int, bytes],
-                net: str, now_ms: int, skip_site: str) -> list[Opened]:
+                net: str, now_ms: int, skip_site: str,
+                defer_rids: frozenset[str] = frozenset()) -> list[Opened]:
     pubkeys = {s: Ed25519PublicKey.from_public_bytes(k) for s, k in pub_raw.items()}
     out = []
     for seq, item in chunk:
@@ -114,9 +151,10 @@ def _open_chunk(chunk: list[Item], pub_raw: dict[str, bytes], datakeys: dict[int
                 continue
         else:
             raw = item
-        o = open_one(seq, raw, pubkeys, datakeys, net, now_ms, skip_site=skip_site)
-        if o.reason is None or o.reason == "own":
-            o.raw = b""  # only a quarantined envelope's bytes are needed back
+        o = open_one(seq, raw, pubkeys, datakeys, net, now_ms, skip_site=skip_site,
+                     defer_rids=defer_rids)
+        if (o.reason is None and o.verified) or o.reason == "own":
+            o.raw = b""  # only quarantined and unverified envelopes' bytes are needed back
         out.append(o)
     return out
 
@@ -142,7 +180,8 @@ class Opener:
 
     def submit(self, items: Iterable[Item], pub_raw: dict[str, bytes],
                datakeys: dict[int, bytes], net: str, now_ms: int | None = None,
-               skip_site: str = "") -> Callable[[], list[Opened]]:
+               skip_site: str = "", defer_rids: frozenset[str] = frozenset()
+               ) -> Callable[[], list[Opened]]:
         """Start opening a page; the returned function waits and gives the results.
 
         The pool works on this page while the caller applies the previous one.
@@ -150,7 +189,7 @@ class Opener:
         items = list(items)
         now_ms = int(time.time() * 1000) if now_ms is None else now_ms
         if len(items) < self.threshold or self.workers < 2:
-            done = _open_chunk(items, pub_raw, datakeys, net, now_ms, skip_site)
+            done = _open_chunk(items, pub_raw, datakeys, net, now_ms, skip_site, defer_rids)
             return lambda: _reattach(done, items)
         if self._pool is None:
             # Never plain fork: a child inheriting the parent's open SQLite connections can
@@ -161,7 +200,8 @@ class Opener:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
         size = -(-len(items) // (self.workers * 2))
         futures = [self._pool.submit(_open_chunk, items[i:i + size], pub_raw, datakeys, net,
-                                     now_ms, skip_site) for i in range(0, len(items), size)]
+                                     now_ms, skip_site, defer_rids)
+                   for i in range(0, len(items), size)]
 
         def collect() -> list[Opened]:
             out: list[Opened] = []
@@ -173,9 +213,9 @@ class Opener:
 
     def open(self, items: Iterable[Item], pub_raw: dict[str, bytes],
              datakeys: dict[int, bytes], net: str, now_ms: int | None = None,
-             skip_site: str = "") -> list[Opened]:
+             skip_site: str = "", defer_rids: frozenset[str] = frozenset()) -> list[Opened]:
         """Every item opened, in input order."""
-        return self.submit(items, pub_raw, datakeys, net, now_ms, skip_site)()
+        return self.submit(items, pub_raw, datakeys, net, now_ms, skip_site, defer_rids)()
 
 
 def _reattach(opened: list[Opened], items: list[Item]) -> list[Opened]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kiosk.crypto.site_keys import SiteKeys
@@ -99,6 +100,22 @@ def seal_all(pending: list[Pending], keys: SiteKeys, net: str, gen: int, data_ke
                         op="erase" if p.state.erased else "put", exp=exp)
         body = b"" if p.state.erased else records.encode_body(p.kind, p.record, p.state)
         p.env = seal(header, body, data_key, keys.sign)
+
+
+def by_size(pending: list[Pending], max_request: int) -> Iterator[list[Pending]]:
+    """Cut sealed envelopes into requests that stay under the server's published size limit."""
+    batch: list[Pending] = []
+    size = 64
+    budget = int(max_request * 0.9)
+    for p in pending:
+        n = len(p.env.to_bytes()) * 4 // 3 + 8
+        if batch and size + n > budget:
+            yield batch
+            batch, size = [], 64
+        batch.append(p)
+        size += n
+    if batch:
+        yield batch
 
 
 def acknowledge(store: Store, pending: list[Pending]) -> None:

@@ -11,9 +11,17 @@ import sqlite3
 import threading
 import time
 
+import pytest
+
 from tests.e2e_sync.harness import Proxy
 
 N = 450
+
+
+@pytest.fixture(autouse=True)
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of 100 (not the default 500), so that 450 records take several pushes."""
+    monkeypatch.setenv("SYNC_SERVER_MAX_BATCH", "100")
 
 
 def _server_count(server, site) -> int:
