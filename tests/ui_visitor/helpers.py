@@ -11,9 +11,19 @@ SIZE = (100, 32)
 
 
 async def tap(pilot: Pilot, selector: str) -> None:
-    """Click a tile (a tap on the touch screen) and let the app settle."""
+    """Click a tile (a tap on the touch screen) and let the app settle.
+
+    Settling includes the app's workers: the check-in is written off the UI thread.
+    """
     await pilot.pause()
     assert await pilot.click(selector), f"nothing to tap at {selector}"
+    await settle(pilot)
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until the app's workers are done and their answers are on screen."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 

@@ -18,6 +18,7 @@ from tests.conftest import FIXED_NOW
 from tests.ui_visitor.helpers import (
     SIZE,
     problem_text,
+    settle,
     shown_ticket,
     tap,
     type_into,
@@ -79,7 +80,7 @@ async def test_appointment_code_wrong_then_right(ctx):
         assert problem_text(pilot) == translator("fa").gettext(M.APPOINTMENT_CODE_EMPTY)
         await type_into(pilot, "QQQ-QQQ" if code != "QQQ-QQQ" else "WWW-WWW")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert problem_text(pilot) == translator("fa").gettext(M.APPOINTMENT_NOT_FOUND)
         assert Visit.select().count() == 0
         await type_into(pilot, code)

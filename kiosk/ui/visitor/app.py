@@ -21,7 +21,7 @@ from textual.timer import Timer
 
 from kiosk.context import KioskContext
 from kiosk.i18n import messages as M
-from kiosk.ui.visitor.flow import Problem, TicketView, VisitorFlow
+from kiosk.ui.visitor.flow import CheckInDraft, Problem, TicketView, VisitorFlow
 from kiosk.ui.visitor.printer import escpos_ticket, send_to_printer
 from kiosk.ui.visitor.screens.base import StepScreen
 from kiosk.ui.visitor.screens.staff import StaffPinScreen
@@ -73,6 +73,7 @@ class VisitorApp(App[None], inherit_bindings=False):
         self._idle: Timer | None = None
         self._pin_failures = 0
         self._pin_blocked_until = 0.0
+        self._checking_in = False
         self.last_ticket: TicketView | None = None
         """The last ticket shown (tests compare it with the store; reset forgets it)."""
 
@@ -107,8 +108,15 @@ class VisitorApp(App[None], inherit_bindings=False):
         """
         self.flow.reset()
         self.last_ticket = None
+        self._checking_in = False
         while len(self.screen_stack) > 1:
             await self.pop_screen()
+        for lang in self.flow.ui_languages():
+            name = f"concerns-{lang}"
+            if self.is_screen_installed(name):
+                concerns = self.get_screen(name)
+                if isinstance(concerns, ConcernScreen):
+                    concerns.show_selection([])
         welcome = self.screen_stack[0]
         if isinstance(welcome, WelcomeScreen):
             await welcome.show_status(self.flow.opening_status())
@@ -129,22 +137,33 @@ class VisitorApp(App[None], inherit_bindings=False):
         if not status.checkin_allowed:
             self.push_screen(ClosedScreen(self._wording(), status.next_opening))
             return
-        self.push_screen(ConcernScreen(self._wording(), self.flow.concern_options(),
-                                       self.flow.draft.concerns))
+        self.push_screen(self._concern_screen())
+
+    def _concern_screen(self) -> ConcernScreen:
+        """The concern screen in the visitor's language, built once and then reused.
+
+        With its tiles it is the largest screen of the flow: composing it anew made the
+        language tap the slowest step (~150 ms). It is installed, so popping it keeps it,
+        and `show_selection` gives it this visitor's choices (none, or those kept by Back)
+        and no focus, as a fresh screen would have.
+        """
+        name = f"concerns-{self.flow.language}"
+        if not self.is_screen_installed(name):
+            self.install_screen(ConcernScreen(self._wording(), self.flow.concern_options(), []),
+                                name)
+        screen = self.get_screen(name)
+        assert isinstance(screen, ConcernScreen)
+        screen.show_selection(self.flow.draft.concerns)
+        return screen
 
     def on_concern_screen_appointment_requested(self, message: ConcernScreen.AppointmentRequested
                                                 ) -> None:
         self.push_screen(AppointmentScreen(self._wording()))
 
     def on_appointment_screen_code_entered(self, message: AppointmentScreen.CodeEntered) -> None:
-        screen = self.screen
-        try:
-            view = self.flow.check_in_appointment(message.code)
-        except Problem as problem:
-            if isinstance(screen, AppointmentScreen):
-                screen.show_problem(self._say(problem))
-            return
-        self._show_ticket(view)
+        if not self._checking_in:
+            self._checking_in = True
+            self._check_in(self.flow.draft, message.code)
 
     def on_concern_screen_chosen(self, message: ConcernScreen.Chosen) -> None:
         self.flow.set_concerns(message.concerns)
@@ -158,15 +177,44 @@ class VisitorApp(App[None], inherit_bindings=False):
         self.push_screen(NameScreen(self._wording()))
 
     def on_name_screen_entered(self, message: NameScreen.Entered) -> None:
+        if self._checking_in:  # a second tap while the first check-in is being written
+            return
         screen = self.screen
         try:
             self.flow.set_name(message.name)
-            view = self.flow.finish()
         except Problem as problem:
             if isinstance(screen, NameScreen):
                 screen.show_problem(self._say(problem))
             return
-        self._show_ticket(view)
+        self._checking_in = True
+        self._check_in(self.flow.draft, None)
+
+    @work(thread=True, group="checkin")
+    def _check_in(self, draft: CheckInDraft, appointment_code: str | None) -> None:
+        """Write the check-in off the UI thread (SQLite commits with fsync), then show it.
+
+        The ticket appears only once the write has returned, i.e. after the commit, so a
+        ticket on screen is always a stored visit. `draft` tells the answer which visitor
+        it belongs to: if the terminal forgot that visitor meanwhile (idle reset), the
+        answer is dropped instead of showing a ticket to the next person.
+        """
+        try:
+            if appointment_code is None:
+                view: TicketView | Problem = self.flow.finish()
+            else:
+                view = self.flow.check_in_appointment(appointment_code)
+        except Problem as problem:
+            view = problem
+        self.call_from_thread(self._checked_in, draft, view)
+
+    def _checked_in(self, draft: CheckInDraft, result: TicketView | Problem) -> None:
+        if draft is not self.flow.draft:
+            return
+        self._checking_in = False
+        if isinstance(result, TicketView):
+            self._show_ticket(result)
+        elif isinstance(self.screen, NameScreen | AppointmentScreen):
+            self.screen.show_problem(self._say(result))
 
     def on_ticket_screen_done(self, message: TicketScreen.Done) -> None:
         self.run_worker(self.reset_visitor(), exclusive=True, group="reset")

@@ -106,6 +106,7 @@ class BidiText(Widget):
         super().__init__(id=id, classes=classes)
         self._text = text
         self._wording = wording
+        self._wrapped: dict[int, list[str]] = {}
         self.set_class(wording.rtl, "rtl")
 
     @property
@@ -116,10 +117,16 @@ class BidiText(Widget):
     def update(self, text: str) -> None:
         """Show other text (e.g. a problem message)."""
         self._text = text
+        self._wrapped.clear()
         self.refresh(layout=True)
 
     def _lines(self, width: int) -> list[str]:
-        return self._wording.lines(self._text, width) if self._text else []
+        """Wrapped and reordered once per width: layout asks for width, height and render."""
+        lines = self._wrapped.get(width)
+        if lines is None:
+            lines = self._wording.lines(self._text, width) if self._text else []
+            self._wrapped[width] = lines
+        return lines
 
     def render(self) -> Content:
         return Content("\n".join(self._lines(self.content_region.width or 80)))

@@ -76,6 +76,18 @@ class ConcernScreen(StepScreen):
         """The chosen concern ids in display order."""
         return [t.value for t in self.query(ConcernTile) if t.selected]
 
+    def show_selection(self, selected: list[str]) -> None:
+        """Select exactly these concerns and drop the focus: ready for the next visitor.
+
+        The app keeps one concern screen per language (its tiles are the biggest screen of
+        the flow to build) and calls this before showing it again or when it forgets a
+        visitor, so no tile keeps a previous visitor's choice or focus.
+        """
+        self.initially = set(selected)
+        for tile in self.query(ConcernTile):
+            tile.selected = tile.value in self.initially
+        self.set_focus(None)
+
     def tile_pressed(self, tile: Tile) -> None:
         if tile.value == "appointment":
             self.post_message(self.AppointmentRequested())

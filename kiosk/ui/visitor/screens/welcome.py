@@ -46,7 +46,14 @@ class WelcomeScreen(StepScreen):
         self.set_class(not status.open, "closed")
 
     async def show_status(self, status: OpeningStatus) -> None:
-        """Show the current consulting-hours status (rebuilds the screen)."""
+        """Show the current consulting-hours status (rebuilds the screen when it changed).
+
+        Either way the focus goes back to where a fresh screen has it, so the tile the last
+        visitor tapped does not stay highlighted.
+        """
+        if status == self.status:
+            self.set_focus(None)
+            return
         self.status = status
         self.set_class(not status.open, "closed")
         await self.recompose()
