@@ -11,7 +11,9 @@ open database connections).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -39,6 +41,27 @@ def _first_bad(pub_raw: bytes, items: list[tuple[bytes, bytes]]) -> int | None:
     return None
 
 
+def watch_parent(pid: int, interval: float = 1.0) -> None:
+    """Pool-worker initializer: exit once process ``pid`` is gone.
+
+    A pool worker holds its own queue's write end, so it never sees EOF when the server
+    is SIGKILLed (systemd kills the whole cgroup; a bare ``kill -9`` would leave idle
+    orphans behind without this).
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
 def _get_pool(processes: int) -> ProcessPoolExecutor:
     global _pool, _pool_size
     with _lock:
@@ -47,7 +70,9 @@ def _get_pool(processes: int) -> ProcessPoolExecutor:
                 _pool.shutdown(wait=False, cancel_futures=True)
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(["sync_server.verify"])
-            _pool, _pool_size = ProcessPoolExecutor(processes, mp_context=ctx), processes
+            _pool = ProcessPoolExecutor(processes, mp_context=ctx, initializer=watch_parent,
+                                        initargs=(os.getpid(),))
+            _pool_size = processes
         return _pool
 
 

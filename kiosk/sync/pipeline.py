@@ -22,6 +22,7 @@ from kiosk.clock.hlc import Timestamp
 from kiosk.sync import records
 from kiosk.sync.apply import Opened
 from sync_server.protocol import Envelope, ProtocolError, b64d, open_envelope, verify
+from sync_server.verify import watch_parent
 
 POOL_THRESHOLD = 200
 """Pages smaller than this are opened in the calling process."""
@@ -197,7 +198,8 @@ class Opener:
             # start from a clean process that imported only this module.
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(["kiosk.sync.pipeline"])
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx,
+                                             initializer=watch_parent, initargs=(os.getpid(),))
         size = -(-len(items) // (self.workers * 2))
         futures = [self._pool.submit(_open_chunk, items[i:i + size], pub_raw, datakeys, net,
                                      now_ms, skip_site, defer_rids)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 import uuid
 
 import pytest
@@ -44,3 +49,40 @@ def test_small_batches_and_a_dead_pool(batch: list[p.Envelope]) -> None:
         proc.join()
     assert verify.first_bad_signature(batch, SIGN.public_key(), 2) is None
     assert verify.first_bad_signature(batch, SIGN.public_key(), 2) is None
+
+
+def test_workers_exit_when_their_server_is_killed(tmp_path) -> None:
+    """A SIGKILLed server process leaves no verify workers behind."""
+    script = tmp_path / "server.py"
+    script.write_text(
+        "import os, signal, uuid\n"
+        "from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey\n"
+        "from sync_server import protocol as p, verify\n"
+        "if __name__ == '__main__':\n"
+        "    k = Ed25519PrivateKey.generate()\n"
+        "    envs = [p.seal(p.Header(v=1, net='n', gen=1, rid=uuid.uuid4().hex, site='EVSC',\n"
+        "            ctr=i + 1, op='put', exp='2099-01-01'), b'x', bytes(32), k)\n"
+        "            for i in range(verify.POOL_MIN)]\n"
+        "    assert verify.first_bad_signature(envs, k.public_key(), 2) is None\n"
+        "    print(*verify._pool._processes, flush=True)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n")
+    out = tmp_path / "out.txt"
+    with open(out, "w") as fh:  # not a pipe: the workers would hold it open
+        proc = subprocess.Popen([sys.executable, str(script)], stdout=fh,
+                                stderr=subprocess.DEVNULL)
+        assert proc.wait(timeout=120) == -signal.SIGKILL
+    workers = [int(pid) for pid in out.read_text().split()]
+    assert len(workers) == 2
+    deadline = time.monotonic() + 60
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as fh:  # a zombie is dead (its parent will reap it)
+        return fh.read().split(")")[-1].split()[0] != "Z"
