@@ -216,3 +216,21 @@ class StaffDirectory:
         if need_admin and not row.is_admin:
             raise NotAdmin("this needs an administrator's PIN")
         return StaffProfile.of(row)
+
+    def unlock_any(self, pin: str) -> StaffProfile | None:
+        """The active, not locked-out profile whose PIN this is, or None (also for garbage).
+
+        For leaving the visitor terminal, which has no name field: the PIN is checked
+        against every such profile (salted scrypt, constant-time compare). Every attempt is
+        audited, with codes only ("visitor_exit", "visitor_exit_failed"), never the PIN.
+        """
+        now = self.now_ms()
+        if pin.isascii() and pin.strip().isdigit():
+            rows = Staff.select().where((Staff.active == True)  # noqa: E712
+                                        & (Staff.locked_until <= now))
+            for row in rows:
+                if verify_pin(pin, row.pin_hash):
+                    record_action(now, row.id, "visitor_exit")
+                    return StaffProfile.of(row)
+        record_action(now, None, "visitor_exit_failed")
+        return None

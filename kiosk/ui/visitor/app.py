@@ -34,7 +34,6 @@ from kiosk.ui.visitor.screens.steps import (
 )
 from kiosk.ui.visitor.screens.ticket import ClosedScreen, TicketScreen
 from kiosk.ui.visitor.screens.welcome import WelcomeScreen
-from kiosk.ui.visitor.unlock import unlock_staff
 from kiosk.ui.visitor.wording import Wording, wording_for
 
 log = logging.getLogger(__name__)
@@ -260,8 +259,11 @@ class VisitorApp(App[None], inherit_bindings=False):
     @work(thread=True, exclusive=True, group="pin")
     def _check_pin(self, pin: str) -> None:
         """scrypt is slow on purpose: check off the UI thread, then exit or count."""
-        staff = unlock_staff(self.ctx.store, pin, self.ctx.queue.now_ms())
-        self.call_from_thread(self._pin_result, staff)
+        from kiosk.staffing.profiles import StaffDirectory  # staff only: not at start-up
+
+        directory = StaffDirectory(self.ctx.store, self.ctx.config, self.ctx.queue.now_ms)
+        profile = directory.unlock_any(pin)
+        self.call_from_thread(self._pin_result, profile.id if profile else None)
 
     def _pin_result(self, staff: str | None) -> None:
         if staff is not None:
