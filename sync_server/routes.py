@@ -127,8 +127,10 @@ def pull(request: Request, auth: Authenticated,
 
 @router.get("/sites", response_model=SitesResponse, responses=ERRORS)
 def sites(_: Authenticated) -> SitesResponse:
-    """Certificates of every certified, unrevoked site (to wrap a new key generation)."""
-    return SitesResponse(certificates=registry.active_certificates())
+    """Certificates of every certified, unrevoked site (to wrap a new key generation), and
+    the retired ones with the sequence up to which their envelopes stay readable."""
+    return SitesResponse(certificates=registry.active_certificates(),
+                         retired=registry.retired_certificates())
 
 
 @router.get("/keyring", response_model=KeyringResponse, responses=ERRORS)

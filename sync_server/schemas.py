@@ -113,8 +113,18 @@ class KeyringResponse(BaseModel):
     entries: list[KeyringEntryModel]
 
 
+class RetiredModel(BaseModel):
+    """A revoked or replaced certificate: its envelopes with ``seq <= retired_seq`` stand."""
+
+    certificate: CertificateModel
+    retired_seq: int
+
+
 class SitesResponse(BaseModel):
     certificates: list[CertificateModel]
+    retired: list[RetiredModel] = Field(
+        default_factory=list,
+        description="revoked or replaced certificates; what they wrote before stays readable")
 
 
 class SiteStatus(BaseModel):

@@ -30,6 +30,7 @@ from kiosk.crypto.site_keys import (
 )
 from kiosk.store.db import Store
 from kiosk.store.models import Outbox, database
+from kiosk.sync import peers
 from kiosk.sync import push as pushing
 from kiosk.sync.apply import ApplyResult, Opened, Verifier, apply_page, held_rids
 from kiosk.sync.errors import EpochChanged, NotSetUp, SiteRestored, SyncError
@@ -50,9 +51,6 @@ from kiosk.sync.state import (
 from sync_server.protocol import (
     KeyringEntry,
     ProtocolError,
-    SiteCertificate,
-    b64d,
-    verify_certificate,
 )
 
 Started = tuple[Callable[[], list[Opened]], str, int]
@@ -135,27 +133,11 @@ class SyncClient:
     # -- trust material ---------------------------------------------------------------
     def refresh_peers(self) -> None:
         """Replace the cached certificates with the server's list, keeping root-signed ones."""
-        data = self.api.call("GET", "/v1/sites")
-        rows = []
-        for raw in data.get("certificates", []):
-            try:
-                cert = SiteCertificate.from_dict(raw)
-                verify_certificate(cert, self.trust.root, self.trust.net)
-            except ProtocolError:
-                continue
-            rows.append((cert.site, cert.sign_pub, int(time.time())))
-        with self.store.db.atomic("IMMEDIATE"):
-            self.store.db.execute_sql("DELETE FROM sync_peer")
-            self.store.db.cursor().executemany(
-                "INSERT OR REPLACE INTO sync_peer (site, certificate, fetched_at) "
-                "VALUES (?, ?, ?)", rows)
+        peers.refresh(self.store, self.api.call("GET", "/v1/sites"), self.trust)
         self.peers_fresh = True
 
     def peer_keys(self) -> dict[str, bytes]:
-        keys = {site: b64d(pub) for site, pub in
-                self.store.db.execute_sql("SELECT site, certificate FROM sync_peer")}
-        keys.setdefault(self.keys.writer, b64d(self.trust.certificate.sign_pub))
-        return keys
+        return peers.keys(self.store, self.keys, self.trust)
 
     def refresh_keyring(self) -> None:
         data = self.api.call("GET", "/v1/keyring")

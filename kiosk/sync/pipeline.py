@@ -30,10 +30,46 @@ MAX_DRIFT_MS = 10 * 60 * 1000
 """Clocks further ahead of local (or server) time than this are quarantined."""
 
 
+RETIRED = "#"
+"""``pub_raw`` keys ``SITE#SEQ`` are retired certificates' keys, good up to sequence SEQ."""
+
+
+Retired = dict[str, list[tuple[Ed25519PublicKey, int]]]
+"""Per site: retired keys and the sequence up to which each is good."""
+
+
+def split_keys(pub_raw: dict[str, bytes]) -> tuple[dict[str, Ed25519PublicKey], Retired]:
+    """(current key per site, retired keys per site with the sequence they are good up to)."""
+    current: dict[str, Ed25519PublicKey] = {}
+    retired: Retired = {}
+    for name, raw in pub_raw.items():
+        key = Ed25519PublicKey.from_public_bytes(raw)
+        site, _, upto = name.partition(RETIRED)
+        if upto:
+            retired.setdefault(site, []).append((key, int(upto)))
+        else:
+            current[site] = key
+    return current, retired
+
+
+def _signed_by(env: Envelope, seq: int, key: Ed25519PublicKey | None,
+               retired: list[tuple[Ed25519PublicKey, int]]) -> bool:
+    for candidate in [key] + [k for k, upto in retired if seq <= upto]:
+        if candidate is None:
+            continue
+        try:
+            verify(env, candidate)
+        except ProtocolError:
+            continue
+        return True
+    return False
+
+
 def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
              datakeys: dict[int, bytes], net: str, now_ms: int,
              max_drift_ms: int = MAX_DRIFT_MS, skip_site: str = "",
-             defer_rids: frozenset[str] = frozenset()) -> Opened:
+             defer_rids: frozenset[str] = frozenset(),
+             retired: Retired | None = None) -> Opened:
     """Parse, verify the writer's signature, decrypt and decode one envelope.
 
     Envelopes written by ``skip_site`` (this site: they hold nothing it lacks) come back
@@ -56,17 +92,16 @@ def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
         out.reason, out.detail = "wrong_network", "envelope of another network"
         return out
     key = pubkeys.get(h.site)
-    if key is None:
-        out.reason, out.detail = "unknown_writer", f"no valid certificate for {h.site}"
+    olds = (retired or {}).get(h.site, [])
+    if key is None and not any(seq <= upto for _, upto in olds):
+        out.reason, out.detail = "unknown_writer", f"no valid certificate for {h.site}" + (
+            " (revoked before this envelope was stored)" if olds else "")
         return out
     if h.rid in defer_rids:
         out.verified = False
-    else:
-        try:
-            verify(env, key)
-        except ProtocolError:
-            out.reason, out.detail = "bad_signature", "signature does not verify for its writer"
-            return out
+    elif not _signed_by(env, seq, key, olds):
+        out.reason, out.detail = "bad_signature", "signature does not verify for its writer"
+        return out
     data_key = datakeys.get(h.gen)
     if data_key is None:
         out.reason, out.detail = "unknown_generation", f"no data key of generation {h.gen}"
@@ -126,20 +161,19 @@ def peek_rid(item: bytes | str) -> str | None:
 
 def verify_deferred(o: Opened, pub_raw: dict[str, bytes]) -> bool:
     """The signature check of an envelope opened with it deferred (needs ``o.raw``)."""
-    key = pub_raw.get(o.site)
-    if key is None or not o.raw:
-        return False
+    current, retired = split_keys({n: k for n, k in pub_raw.items()
+                                   if n.partition(RETIRED)[0] == o.site})
     try:
-        verify(Envelope.from_bytes(o.raw), Ed25519PublicKey.from_public_bytes(key))
+        env = Envelope.from_bytes(o.raw)
     except ProtocolError:
         return False
-    return True
+    return _signed_by(env, o.seq, current.get(o.site), retired.get(o.site, []))
 
 
 def _open_chunk(chunk: list[Item], pub_raw: dict[str, bytes], datakeys: dict[int, bytes],
                 net: str, now_ms: int, skip_site: str,
                 defer_rids: frozenset[str] = frozenset()) -> list[Opened]:
-    pubkeys = {s: Ed25519PublicKey.from_public_bytes(k) for s, k in pub_raw.items()}
+    pubkeys, retired = split_keys(pub_raw)
     out = []
     for seq, item in chunk:
         if isinstance(item, str):
@@ -153,7 +187,7 @@ def _open_chunk(chunk: list[Item], pub_raw: dict[str, bytes], datakeys: dict[int
         else:
             raw = item
         o = open_one(seq, raw, pubkeys, datakeys, net, now_ms, skip_site=skip_site,
-                     defer_rids=defer_rids)
+                     defer_rids=defer_rids, retired=retired)
         if (o.reason is None and o.verified) or o.reason == "own":
             o.raw = b""  # only quarantined and unverified envelopes' bytes are needed back
         out.append(o)

@@ -85,6 +85,21 @@ class RevokedSerial(BaseModel):
     revoked_at = BigIntegerField()
 
 
+class RetiredCertificate(BaseModel):
+    """A certificate that was revoked or replaced, and the sequence reached at that moment.
+
+    What the machine wrote before stays readable: sites accept its envelopes stored at or
+    below ``retired_seq`` (the server refuses its pushes from then on). Created by
+    ``create_tables(safe=True)`` in databases that predate it; no content, public keys only.
+    """
+
+    serial = CharField(primary_key=True, max_length=32)
+    code = CharField(max_length=32, index=True)
+    certificate = TextField()
+    retired_at = BigIntegerField()
+    retired_seq = BigIntegerField()
+
+
 class StoredEnvelope(BaseModel):
     """The newest envelope per (rid, writer site), or the one erasure marker of a rid."""
 
@@ -147,8 +162,8 @@ class KeyringRow(BaseModel):
         table_name = "keyring"
 
 
-MODELS = [ServerMeta, Counter, Site, RevokedSerial, StoredEnvelope, Ledger, Tombstone,
-          RequestNonce, KeyringRow]
+MODELS = [ServerMeta, Counter, Site, RevokedSerial, RetiredCertificate, StoredEnvelope, Ledger,
+          Tombstone, RequestNonce, KeyringRow]
 
 
 def make_database(url: str, pool_size: int = 8) -> Database:

@@ -56,7 +56,8 @@ class _Pending:
     raw: bytes
 
 
-def _lock_counter() -> int:
+def lock_counter() -> int:
+    """The sequence counter, locked until the transaction ends (the push lock)."""
     query = Counter.select(Counter.value).where(Counter.name == "seq")
     if is_postgres(database):
         query = query.for_update()
@@ -103,7 +104,7 @@ def push(site_code: str, batch: list[tuple[Envelope, bytes]]) -> PushOutcome:
     outcome = PushOutcome()
     today = today_utc()
     with database.connection_context(), write_transaction():
-        seq = _lock_counter()
+        seq = lock_counter()
         site = Site.get_or_none(Site.code == site_code)
         if site is None or site.revoked_at is not None:
             raise Forbidden("site is revoked or not enrolled", "site_revoked")

@@ -23,6 +23,7 @@ from sync_server.store.db import (
     Counter,
     KeyringRow,
     RequestNonce,
+    RetiredCertificate,
     RevokedSerial,
     ServerMeta,
     Site,
@@ -30,7 +31,7 @@ from sync_server.store.db import (
     Tombstone,
     database,
 )
-from sync_server.store.envelopes import write_transaction
+from sync_server.store.envelopes import lock_counter, write_transaction
 
 
 def _meta(key: str) -> str | None:
@@ -139,6 +140,7 @@ def enroll(cert: SiteCertificate) -> str:
         if site.revoked_at is None:
             RevokedSerial.insert(serial=site.serial, code=site.code,
                                  revoked_at=now).on_conflict_ignore().execute()
+            _retire(site, now)
         Site.update(enrolled_at=now, revoked_at=None, **fields).where(
             Site.code == cert.site).execute()
         return "replaced"
@@ -158,6 +160,25 @@ def revoke(code: str) -> None:
         Site.update(revoked_at=now).where(Site.code == code).execute()
         RevokedSerial.insert(serial=site.serial, code=code,
                              revoked_at=now).on_conflict_ignore().execute()
+        _retire(site, now)
+
+
+def _retire(site: Site, now: int) -> None:
+    """Keep a revoked or replaced certificate, with the sequence reached now (in the caller's
+    write transaction, which holds the push lock: no push of it can come later)."""
+    seq = lock_counter()
+    RetiredCertificate.insert(serial=site.serial, code=site.code,
+                              certificate=site.certificate, retired_at=now,
+                              retired_seq=seq).on_conflict_ignore().execute()
+
+
+def retired_certificates() -> list[dict[str, Any]]:
+    """Revoked or replaced certificates with the sequence up to which their envelopes stand."""
+    with database.connection_context():
+        rows = RetiredCertificate.select().order_by(RetiredCertificate.code,
+                                                    RetiredCertificate.retired_seq)
+        return [{"certificate": json.loads(r.certificate), "retired_seq": int(r.retired_seq)}
+                for r in rows]
 
 
 def active_certificates() -> list[dict[str, Any]]:

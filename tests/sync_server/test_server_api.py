@@ -154,8 +154,11 @@ def test_revoked_site_is_refused_at_once_and_replacement_enrols(server, network,
     assert a.pull().status_code == 403
     assert kept.header.rid in pulled_of(b)  # what it wrote before stays readable
     assert a.enroll().status_code == 403  # the stolen certificate cannot come back
-    assert a.site.cert.site not in {c["site"] for c in b.request("GET", "/v1/sites")
-                                    .json()["certificates"]}
+    listed = b.request("GET", "/v1/sites").json()
+    assert a.site.cert.site not in {c["site"] for c in listed["certificates"]}
+    kept_seq = max(e["seq"] for e in b.pull().json()["envelopes"])
+    [retired] = [r for r in listed["retired"] if r["certificate"]["site"] == a.site.code]
+    assert retired["certificate"] == a.site.cert.to_dict() and retired["retired_seq"] >= kept_seq
     replacement = network.site(a.site.code, issued="2099-01-01T00:00:00Z")
     new = Client(server.base, replacement)
     assert new.enroll().json()["result"] == "replaced"

@@ -1,0 +1,56 @@
+"""The other sites' signing keys: current certificates, and retired ones that still count.
+
+Every certificate comes from the server but is checked against the network root here, so the
+server can neither add a site nor a key. A revoked or replaced certificate is listed by the
+server with ``retired_seq``, the sequence it had reached at that moment: what the machine
+wrote before stays readable at every site, also at one that first pulls it later (a new
+site, or after a server restore); an envelope stored after it is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from kiosk.crypto.site_keys import SiteKeys, Trust
+from kiosk.store.db import Store
+from kiosk.sync.pipeline import RETIRED
+from sync_server.protocol import ProtocolError, SiteCertificate, b64d, verify_certificate
+
+RETIRED_PEERS = "sync.retired_peers"
+"""Setting: [site, signing key, seq] of revoked or replaced certificates (root-checked)."""
+
+
+def refresh(store: Store, data: dict[str, Any], trust: Trust) -> None:
+    """Replace the cached certificates with a ``/v1/sites`` answer's root-signed ones."""
+    rows, retired = [], []
+    entries = [(raw, None) for raw in data.get("certificates", [])] + [
+        (r.get("certificate"), r.get("retired_seq")) for r in data.get("retired", [])
+        if isinstance(r, dict)]
+    for raw, upto in entries:
+        try:
+            cert = SiteCertificate.from_dict(raw)
+            verify_certificate(cert, trust.root, trust.net)
+        except (ProtocolError, TypeError, ValueError, AttributeError):
+            continue
+        if upto is None:
+            rows.append((cert.site, cert.sign_pub, int(time.time())))
+        elif type(upto) is int:
+            retired.append([cert.site, cert.sign_pub, upto])
+    with store.db.atomic("IMMEDIATE"):
+        store.set_setting(RETIRED_PEERS, json.dumps(retired))
+        store.db.execute_sql("DELETE FROM sync_peer")
+        store.db.cursor().executemany(
+            "INSERT OR REPLACE INTO sync_peer (site, certificate, fetched_at) "
+            "VALUES (?, ?, ?)", rows)
+
+
+def keys(store: Store, own: SiteKeys, trust: Trust) -> dict[str, bytes]:
+    """Raw public keys by site (``SITE#SEQ`` for a retired one good up to SEQ)."""
+    out = {site: b64d(pub) for site, pub in
+           store.db.execute_sql("SELECT site, certificate FROM sync_peer")}
+    out.setdefault(own.writer, b64d(trust.certificate.sign_pub))
+    for site, pub, upto in json.loads(store.setting(RETIRED_PEERS) or "[]"):
+        out[f"{site}{RETIRED}{upto}"] = b64d(pub)
+    return out
