@@ -33,8 +33,9 @@ from kiosk.store.models import Outbox, database
 from kiosk.sync import peers
 from kiosk.sync import push as pushing
 from kiosk.sync.apply import ApplyResult, Opened, Verifier, apply_page, held_rids
+from kiosk.sync.backoff import PoliteAPI
 from kiosk.sync.errors import EpochChanged, NotSetUp, SiteRestored, SyncError
-from kiosk.sync.http import CA_BUNDLE, ServerAPI
+from kiosk.sync.http import CA_BUNDLE
 from kiosk.sync.pipeline import Item, Opener, verify_deferred
 from kiosk.sync.state import (
     ACKED_HIGH,
@@ -118,7 +119,7 @@ class SyncClient:
                 self.trust.certificate, self.keys):
             raise NotSetUp("the imported certificate is not for this store's keys "
                            f"(writer {store.writer}); import this site's own bundle")
-        self.api = ServerAPI(server_url, self.keys, insecure=insecure,
+        self.api = PoliteAPI(server_url, self.keys, insecure=insecure,
                              offset_ms=get_int(store, OFFSET),
                              ca_bundle=ca_bundle or store.setting(CA_BUNDLE))
         self.progress = progress
