@@ -9,7 +9,7 @@ from kiosk.staffing.profiles import StaffDirectory
 from kiosk.store.models import AuditEntry, Visit
 from kiosk.ui.visitor.app import STAFF_EXIT_KEY, make_visitor_app
 from kiosk.ui.visitor.screens.staff import StaffPinScreen
-from kiosk.ui.visitor.screens.steps import ConcernScreen, NameScreen
+from kiosk.ui.visitor.screens.steps import ConcernScreen, CounselScreen, NameScreen
 from kiosk.ui.visitor.screens.welcome import WelcomeScreen
 from tests.ui_visitor.helpers import SIZE, all_text, type_into, walk_to_name
 
@@ -30,11 +30,12 @@ async def test_idle_timeout_forgets_everything(ctx):
         assert isinstance(app.screen, WelcomeScreen) and len(app.screen_stack) == 1
         assert app.flow.draft is not old_draft and app.flow.draft.language is None
         assert "Shirin" not in all_text(pilot)
-        # Every step screen is gone with its widgets, except the concern screen, which the
-        # app keeps per language for speed: it must keep nothing of the visitor.
+        # Every step screen is gone with its widgets, except the concern and counselling
+        # screens, which the app keeps per language for speed: they keep nothing of the
+        # visitor (no chosen concern, no focus on the tile last tapped).
         kept = [s for s in old_screens[1:] if s.is_attached]
-        assert [type(s) for s in kept] == [ConcernScreen]
-        assert kept[0].selected() == [] and kept[0].focused is None
+        assert [type(s) for s in kept] == [ConcernScreen, CounselScreen]
+        assert kept[0].selected() == [] and all(s.focused is None for s in kept)
         assert not any("Shirin" in (getattr(w, "value", "") or "")
                        for w in app.screen.walk_children())
     assert Visit.select().count() == 0

@@ -108,14 +108,16 @@ class VisitorApp(App[None], inherit_bindings=False):
         self.flow.reset()
         self.last_ticket = None
         self._checking_in = False
-        while len(self.screen_stack) > 1:
-            await self.pop_screen()
-        for lang in self.flow.ui_languages():
-            name = f"concerns-{lang}"
-            if self.is_screen_installed(name):
-                concerns = self.get_screen(name)
-                if isinstance(concerns, ConcernScreen):
-                    concerns.show_selection([])
+        with self.batch_update():  # one paint for the welcome screen, not one per step
+            while len(self.screen_stack) > 1:
+                await self.pop_screen()
+        for lang in self.flow.ui_languages():  # the screens kept per language keep nothing
+            for name in (f"concerns-{lang}", f"counsel-{lang}"):
+                if self.is_screen_installed(name):
+                    kept = self.get_screen(name)
+                    if isinstance(kept, ConcernScreen):
+                        kept.show_selection([])
+                    kept.set_focus(None)
         welcome = self.screen_stack[0]
         if isinstance(welcome, WelcomeScreen):
             await welcome.show_status(self.flow.opening_status())
@@ -166,7 +168,12 @@ class VisitorApp(App[None], inherit_bindings=False):
 
     def on_concern_screen_chosen(self, message: ConcernScreen.Chosen) -> None:
         self.flow.set_concerns(message.concerns)
-        self.push_screen(CounselScreen(self._wording(), self.flow.counsel_options()))
+        name = f"counsel-{self.flow.language}"  # taps only, no visitor input: reused as is
+        if not self.is_screen_installed(name):
+            self.install_screen(CounselScreen(self._wording(), self.flow.counsel_options()), name)
+        screen = self.get_screen(name)
+        screen.set_focus(None)
+        self.push_screen(screen)
 
     def on_counsel_screen_other_requested(self, message: CounselScreen.OtherRequested) -> None:
         self.push_screen(OtherLanguageScreen(self._wording(), self.flow.other_language_options()))
