@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from peewee import CharField, SqliteDatabase
-from playhouse.migrate import SqliteMigrator, migrate
 
 Migration = Callable[[SqliteDatabase], None]
 
@@ -57,6 +56,8 @@ def v1_initial(db: SqliteDatabase) -> None:
 
 def v2_priority_transfer_mediators(db: SqliteDatabase) -> None:
     """Priority reasons and transfer targets on visits; the language-mediator register."""
+    from playhouse.migrate import SqliteMigrator, migrate  # only when a migration runs
+
     migrator = SqliteMigrator(db)
     migrate(
         migrator.add_column("visit", "priority_reason", CharField(null=True)),
