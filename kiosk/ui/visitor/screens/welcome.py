@@ -15,7 +15,7 @@ from textual.widget import Widget
 from kiosk.i18n import messages as M
 from kiosk.i18n.languages import endonym
 from kiosk.ui.visitor.flow import OpeningStatus
-from kiosk.ui.visitor.screens.base import StepScreen, text_tile
+from kiosk.ui.visitor.screens.base import StepScreen
 from kiosk.ui.visitor.widgets import BidiText, Tile
 from kiosk.ui.visitor.wording import Wording, wording_for
 
@@ -60,12 +60,17 @@ class WelcomeScreen(StepScreen):
 
     def compose(self) -> ComposeResult:
         yield Widget(BidiText(self.place, self.wording, id="place"), id="welcome-header")
-        tiles = [text_tile(endonym(code), wording_for(code, self.settings), code,
-                           id=f"lang-{code}", classes="language")
-                 for code in self.languages]
+        tiles = [self._language_tile(code) for code in self.languages]
         yield Grid(*tiles, id="languages")
         if not self.status.open:
             yield Vertical(*self._closed_notices(), id="closed-notices")
+
+    def _language_tile(self, code: str) -> Tile:
+        """The language's own name, and under it "Welcome" in that language."""
+        w = wording_for(code, self.settings)
+        return Tile(BidiText(endonym(code), w, classes="tile-text"),
+                    BidiText(w(M.WELCOME), w, classes="tile-note"),
+                    value=code, id=f"lang-{code}", classes="language")
 
     def _closed_notices(self) -> list[Widget]:
         notices: list[Widget] = []
