@@ -70,7 +70,7 @@ def test_client_killed_during_push_and_during_pull(make_site, server) -> None:
     holder["proc"] = b.cli_sync(proxy.base, "--page-size", "100")
     holder["proc"].wait(timeout=300)
     assert holder["proc"].returncode == -signal.SIGKILL
-    assert 0 < b.scalar("SELECT COUNT(*) FROM visit") < N
+    assert b.scalar("SELECT COUNT(*) FROM visit") < N  # pages of a group may be lost: re-pulled
     _finish(b, a)
     assert a.snapshot() == b.snapshot()
     assert len(b.snapshot()["visit"]) == N

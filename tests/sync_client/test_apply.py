@@ -53,3 +53,26 @@ def test_a_second_sync_of_the_same_site_is_refused(tmp_path) -> None:
             sync_lock(tmp_path / "keys"):
         pass
     assert err.value.code == "busy"
+
+
+def test_page_group_commits_pages_with_their_cursors(store_path) -> None:
+    from kiosk.sync.apply import PageGroup
+
+    store = open_store(store_path)
+    recs = [f"{i:032x}" for i in range(3)]
+    newer = "9999999999999.00000." + OTHER
+    try:
+        with PageGroup(store, records=2, seconds=3600) as group:
+            for i, rec in enumerate(recs):
+                group.begin()
+                apply_page(store, [_incoming(rec, {"name": (newer, f"N{i}", "")}, i + 1)],
+                           cursor=i + 1)
+                group.applied(1)
+                assert store.db.in_transaction() == (i == 0 or i == 2)
+            raise RuntimeError("cut")
+    except RuntimeError:
+        pass
+    assert not store.db.in_transaction()
+    assert get_int(store, CURSOR) == 3  # the open group was committed, not lost
+    assert Appointment.select().count() == 3
+    store.close()
