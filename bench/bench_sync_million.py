@@ -48,6 +48,7 @@ from kiosk.crypto.admin import AdminKeys
 from kiosk.paths import DEFAULT_CONFIG
 from kiosk.store.models import Visit
 from kiosk.sync import records
+from kiosk.sync.apply import held_rids as held_rids_default
 from kiosk.sync.apply import load_rows
 from kiosk.sync.http import ServerAPI
 from kiosk.sync.merge import Entry, State
@@ -197,6 +198,28 @@ def push_sample(server: Server, meta: dict, n: int) -> float:
     return len(texts) / took
 
 
+def repull(site: Site, page_size: int) -> None:
+    """What every site does after a server restore: pull everything again from seq 0.
+
+    Timed twice: with the signature checks of already-held records deferred (the default),
+    and with every envelope verified (``held_rids`` forced empty), as before.
+    """
+    import kiosk.sync.client as client_module
+    from kiosk.sync.state import CURSOR, set_int
+
+    for label, held in (("deferred", client_module.held_rids),
+                        ("all verified", lambda store, items: frozenset())):
+        client_module.held_rids = held
+        store = site.activate()
+        with store.db.atomic():
+            set_int(store, CURSOR, 0)
+        report = site.sync(page_limit=page_size)
+        print(f"re-pull of everything already held (server restore), signatures {label}: "
+              f"{report.pulled:,} in {report.seconds:.1f} s = "
+              f"{report.pulled / report.seconds:,.0f} records/s")
+    client_module.held_rids = held_rids_default
+
+
 def pg_admin(url: str, sql: str) -> None:
     import psycopg2
     base = url.rsplit("/", 1)[0] + "/postgres"
@@ -215,6 +238,8 @@ def main() -> None:
     ap.add_argument("--page-size", type=int, default=1000)
     ap.add_argument("--push-sample", type=int, default=20_000)
     ap.add_argument("--database", help="postgresql://…/NAME (created, then dropped)")
+    ap.add_argument("--repull", action="store_true",
+                    help="also time a full re-pull (as after a server restore)")
     ap.add_argument("--cache", type=Path, help="where generated envelopes are kept "
                     "(default: $TMPDIR/lw-sync-bench-<records>)")
     args = ap.parse_args()
@@ -291,6 +316,8 @@ def main() -> None:
               f"{down.bytes_received / args.changed:,.0f}); {up.requests + down.requests} "
               "requests")
         print(f"sync with nothing to do: {receiver.sync().requests} request(s) (goal <= 2)")
+        if args.repull:
+            repull(receiver, args.page_size)
         for s, _ in fresh:
             s.close()
     finally:
