@@ -126,9 +126,14 @@ def _print_status(data: dict) -> None:
 
 
 def _serve(config: ServerConfig) -> int:
-    import uvicorn
+    try:
+        import uvicorn
 
-    from sync_server.app import create_app
+        from sync_server.app import create_app
+    except ImportError as exc:  # an office machine installed without the server extra
+        print(f"error: the server's packages are not installed ({exc.name}); install "
+              "'lokal-willkommen-kiosk[server]'", file=sys.stderr)
+        return 1
 
     if config.workers < 1 or not 0 < config.port < 65536:
         print("error: --workers must be >= 1 and --port in 1..65535", file=sys.stderr)

@@ -7,13 +7,12 @@ Every error body is ``{"error": {"code": "...", "message": "..."}}``; clients br
 from __future__ import annotations
 
 import logging
-
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from typing import TYPE_CHECKING
 
 from sync_server.protocol import ProtocolError, RequestAuthError, SignatureError
+
+if TYPE_CHECKING:  # the web framework is needed only to serve, not for admin commands
+    from fastapi import FastAPI
 
 log = logging.getLogger("sync_server")
 
@@ -99,6 +98,10 @@ def _from_protocol(exc: ProtocolError) -> SyncServerError:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Map every exception type to a JSON error response; the only such mapping."""
+    from fastapi import Request
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import JSONResponse
+    from starlette.exceptions import HTTPException as StarletteHTTPException
 
     @app.exception_handler(SyncServerError)
     async def _named(_: Request, exc: SyncServerError) -> JSONResponse:
