@@ -141,10 +141,6 @@ def test_stolen_machine_replaced_new_machine_enrols_and_receives_the_network(
     assert len([v for v in net.visits(b) if v["site"] == "EVSC"]) == 4
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "sync gap (reported to the lead): a new site quarantines the revoked machine's envelopes "
-    "as unknown_writer (/v1/sites lists only unrevoked certificates), so it does not get "
-    "the stolen machine's records and restarts the day's numbers at A-001"))
 def test_stolen_machine_replaced_gets_its_records_and_continues_the_days_numbers(
         net: CliNetwork) -> None:
     new, b, _ = replace_stolen_machine(net)
