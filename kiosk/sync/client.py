@@ -242,7 +242,7 @@ class SyncClient:
         self.check_epoch(str(result["epoch"]))
 
     # -- pull ---------------------------------------------------------------------------
-    def _submit(self, items: list[Item], include_own: bool) -> Started:
+    def _submit(self, items: list[Item], include_own: bool, more: bool = True) -> Started:
         """Start verifying a page (on the pool) with the trust material known now."""
         if items and not self.peers_fresh:
             self.refresh_peers()
@@ -251,7 +251,7 @@ class SyncClient:
         skip = "" if include_own else self.keys.writer
         now_ms = int(time.time() * 1000) + max(0, self.api.offset_ms)
         return self.opener.submit(items, self.peer_keys(), datakeys, self.trust.net, now_ms,
-                                  skip, held_rids(self.store, items)), skip, now_ms
+                                  skip, held_rids(self.store, items), more), skip, now_ms
 
     def _collect(self, started: Started) -> list[Opened]:
         """Wait for a page; re-open what failed for want of a certificate or key we can fetch."""
@@ -298,7 +298,7 @@ class SyncClient:
         """
         self._phase("pull", None)
         page, items = self._fetch(get_int(self.store, CURSOR), include_own)
-        started = self._submit(items, include_own)
+        started = self._submit(items, include_own, more=not page["done"])
         high = int(page.get("site_high", 0))
         with PageGroup(self.store) as group:
             while True:

@@ -26,6 +26,8 @@ from sync_server.verify import watch_parent
 
 POOL_THRESHOLD = 200
 """Pages smaller than this are opened in the calling process."""
+START_POOL_AT = 2000
+"""A sync whose only page is smaller than this does not start the pool."""
 MAX_DRIFT_MS = 10 * 60 * 1000
 """Clocks further ahead of local (or server) time than this are quarantined."""
 
@@ -215,15 +217,19 @@ class Opener:
 
     def submit(self, items: Iterable[Item], pub_raw: dict[str, bytes],
                datakeys: dict[int, bytes], net: str, now_ms: int | None = None,
-               skip_site: str = "", defer_rids: frozenset[str] = frozenset()
-               ) -> Callable[[], list[Opened]]:
+               skip_site: str = "", defer_rids: frozenset[str] = frozenset(),
+               more: bool = True) -> Callable[[], list[Opened]]:
         """Start opening a page; the returned function waits and gives the results.
 
-        The pool works on this page while the caller applies the previous one.
+        The pool works on this page while the caller applies the previous one. A last page
+        (``more`` false) of fewer than ``START_POOL_AT`` envelopes is opened here if no pool
+        runs yet: starting one costs more than a nightly sync's few hundred verifies.
         """
         items = list(items)
         now_ms = int(time.time() * 1000) if now_ms is None else now_ms
-        if len(items) < self.threshold or self.workers < 2:
+        small = len(items) < self.threshold or (self._pool is None and not more
+                                                 and len(items) < START_POOL_AT)
+        if small or self.workers < 2:
             done = _open_chunk(items, pub_raw, datakeys, net, now_ms, skip_site, defer_rids)
             return lambda: _reattach(done, items)
         if self._pool is None:
