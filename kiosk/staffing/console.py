@@ -20,6 +20,7 @@ from kiosk.staffing import duty
 from kiosk.staffing.audit import record_action
 from kiosk.staffing.mediators import MediatorNeed, MediatorRegister
 from kiosk.staffing.profiles import StaffDirectory, StaffProfile
+from kiosk.sync.state import last_sync_status
 
 #: Why a visitor is called first; codes only, never free text (audited as they are).
 REASON_CODES = ("medical", "safety", "disability", "pregnancy", "small_children", "elderly")
@@ -65,6 +66,10 @@ class ConsoleSnapshot:
     needs: tuple[MediatorNeed, ...]
     next_ticket: str | None
     appointments_today: tuple[AppointmentInfo, ...]
+    #: When this site last completed a sync (ms), None if never.
+    last_sync_at: int | None = None
+    #: Changes made here that wait for the next sync.
+    pending_sync: int = 0
 
 
 def filter_rows(rows: Iterable[QueueRow], language: str | None = None,
@@ -138,8 +143,9 @@ class Console:
                          if a.status == "booked"]
         needs = self.staffing.mediators.needs(waiting, upcoming, spoken_now, spoken_by_staff,
                                               self.queue.now().date(), self.queue.tz)
+        last_sync, pending = last_sync_status(self.queue.store)
         return ConsoleSnapshot(
-            now_ms=now, waiting=tuple(rows),
+            now_ms=now, waiting=tuple(rows), last_sync_at=last_sync, pending_sync=pending,
             mine=tuple(v for v in today if v.staff == self.staff.id
                        and v.status in (State.CALLED, State.IN_SERVICE)),
             parked=tuple(v for v in today if v.status == State.PARKED),

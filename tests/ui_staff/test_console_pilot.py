@@ -278,3 +278,26 @@ async def test_quit_leaves_the_duty_list(ctx, staffing):
         await wait_for(pilot, lambda: not app.is_running, "console closed")
     assert duty.on_duty(ctx.queue.now_ms()) == []
     assert recent(1)[0].action == "sign_out"
+
+
+async def test_console_shows_when_the_site_last_synced_and_what_waits(ctx, staffing, clock):
+    from textual.widgets import Label
+
+    from kiosk.store.models import Outbox
+    from kiosk.sync.state import LAST_SYNC
+
+    ctx.queue.check_in(["post"], "fa")
+    app = make_staff_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await signed_in(pilot, "reza-ahmadi", "2222")
+        title = lambda: str(screen.query_one("#queue-title", Label).render())  # noqa: E731
+        pending = Outbox.select().count()
+        assert pending >= 1
+        await wait_for(pilot, lambda: "Netz-Abgleich: noch nie" in title()
+                       and f"{pending} Änderung" in title(), "never synced, changes wait")
+        synced_at = int((clock.value - dt.timedelta(minutes=5)).timestamp() * 1000)
+        with ctx.store.writing():
+            ctx.store.set_setting(LAST_SYNC, str(synced_at))
+            Outbox.delete().execute()
+        await wait_for(pilot, lambda: "heute 09:55 Uhr" in title()
+                       and "nichts offen" in title(), "synced five minutes ago")

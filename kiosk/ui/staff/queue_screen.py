@@ -33,6 +33,7 @@ from kiosk.ui.staff.texts import (
     clock_text,
     error_text,
     language_name,
+    sync_text,
 )
 from kiosk.ui.staff.widgets import MineTable, QueueTable
 
@@ -140,7 +141,9 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         rows = filter_rows(snap.waiting, self._language, self._concern)
         shown = f"{len(rows)} von {len(snap.waiting)}" if len(rows) != len(snap.waiting) \
             else str(len(snap.waiting))
-        self.query_one("#queue-title", Label).update(f"Warteschlange ({shown} wartend)")
+        sync = sync_text(snap.last_sync_at, snap.pending_sync, snap.now_ms, tz)
+        self.query_one("#queue-title", Label).update(
+            f"Warteschlange ({shown} wartend)   [dim]{sync}[/dim]")
         self.query_one("#queue", QueueTable).show(rows, ctx.config)
         self.query_one("#needs", Static).update(self._needs_text(snap))
 

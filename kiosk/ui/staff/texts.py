@@ -89,6 +89,20 @@ def date_text(ms: int, tz: dt.tzinfo) -> str:
     return dt.datetime.fromtimestamp(ms / 1000, tz).strftime("%d.%m.%Y %H:%M")
 
 
+def sync_text(last_ms: int | None, pending: int, now_ms: int, tz: dt.tzinfo) -> str:
+    """When the site last synced and whether changes wait, for the console's queue title."""
+    if last_ms is None:
+        when = "noch nie"
+    elif (dt.datetime.fromtimestamp(last_ms / 1000, tz).date()
+          == dt.datetime.fromtimestamp(now_ms / 1000, tz).date()):
+        when = f"heute {clock_text(last_ms, tz)} Uhr"
+    else:
+        when = date_text(last_ms, tz)
+    waiting = (f"{pending} Änderung{'en' if pending != 1 else ''} warten auf den Abgleich"
+               if pending else "nichts offen")
+    return f"Netz-Abgleich: {when} · {waiting}"
+
+
 _INVALID = {
     ("starts_at", "past"): "Ein Termin kann nicht in der Vergangenheit liegen.",
     ("starts_at", "closed"): "Diese Zeit liegt außerhalb der Beratungszeiten.",
