@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import ClassVar
 
 from textual import work
@@ -15,6 +16,7 @@ from textual.binding import Binding, BindingType
 from kiosk.context import KioskContext
 from kiosk.queue.errors import QueueError
 from kiosk.staffing.console import Console, Staffing
+from kiosk.staffing.network import visits_per_office
 from kiosk.staffing.quality import TOLERANCE_MINUTES, estimate_quality
 from kiosk.ui.staff.dialogs import FieldSpec, FormDialog, NoticeDialog
 from kiosk.ui.staff.queue_screen import QueueScreen
@@ -71,8 +73,10 @@ class StaffApp(App[None], inherit_bindings=False):
     @work(thread=True, group="figures")
     def action_figures(self) -> None:
         queue = self.ctx.queue
+        today = queue.now().date()
         try:
             q = estimate_quality(queue.location.code, queue.today())
+            offices = visits_per_office(today - dt.timedelta(days=6), today)
         finally:
             self.ctx.store.close()
         if q.estimated:
@@ -88,8 +92,11 @@ class StaffApp(App[None], inherit_bindings=False):
             text = (f"Heute aufgerufen (ohne Termin): {q.called}\n"
                     "Noch keine Schätzungen: Die Wartezeit wird erst geschätzt, wenn heute "
                     "mindestens drei Beratungen abgeschlossen sind.")
+        text += "\n\nNetzwerk, letzte 7 Tage (Stand des letzten Abgleichs):\n"
+        text += "\n".join(f"  {o.site:6} {o.visits:5} Besuche, davon {o.with_interpreter} "
+                          "mit Sprachmittlung" for o in offices) or "  noch keine Daten"
         self.call_from_thread(self.push_screen,
-                              NoticeDialog("Wie gut war die Wartezeit-Schätzung heute?", text))
+                              NoticeDialog("Zahlen: Wartezeit-Schätzung und Netzwerk", text))
 
     def action_admin(self) -> None:
         admins = [(p.display_name, p.id) for p in self.staffing.directory.list() if p.is_admin]
