@@ -282,7 +282,7 @@ def _merge_items(store: Store, good: list[Opened], result: ApplyResult,
         incoming = records.to_state(o.field_map() or {})
         merged = join(local, incoming)
         updates = [(n, e) for n, e in merged.fields.items()
-                   if (mine := local.fields.get(n)) is None or mine.key() != e.key()]
+                   if (mine := local.fields.get(n)) is None or mine.cmp(e) != 0]
         losses = concurrent_losses(local, incoming)
         if (updates or losses) and not _trusted(o, verifier, rejected):
             continue
