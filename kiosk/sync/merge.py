@@ -17,6 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+_SCALARS = (str, int, type(None))
+"""JSON scalars whose equality (same type) is equality of their canonical text."""
+
 
 @dataclass(frozen=True, slots=True)
 class Entry:
@@ -35,6 +38,9 @@ class Entry:
         30 fields compared every value as JSON text, more than all else it did)."""
         if self.clock != other.clock:
             return 1 if self.clock > other.clock else -1
+        if (self.base == other.base and type(self.value) is type(other.value)
+                and type(self.value) in _SCALARS and self.value == other.value):
+            return 0  # the same write seen again (a re-pull): same canonical text
         mine, theirs = self.key(), other.key()
         return (mine > theirs) - (mine < theirs)
 
