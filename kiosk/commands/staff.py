@@ -8,10 +8,12 @@ are prompted for without echo, or read from a file (`--pin-file`, first line).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import getpass
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +25,6 @@ from kiosk.commands.common import (
     fail,
     handles_errors,
 )
-from kiosk.context import KioskContext
 from kiosk.queue.errors import InvalidInput, NotFound
 from kiosk.staffing.audit import recent
 from kiosk.staffing.desks import desk_labels, set_desk_label
@@ -158,23 +159,25 @@ def read_pin(pin_file: str | None, *, confirm: bool = True) -> str:
     return pin
 
 
-def _staffing(args: argparse.Namespace) -> tuple[KioskContext, Staffing]:
+@contextlib.contextmanager
+def _staffing(args: argparse.Namespace) -> Iterator[Staffing]:
+    """The staff services on the store from --db, closed again after the command's work."""
     from kiosk.staffing.console import Staffing
 
     ctx = context_from_args(args)
-    return ctx, Staffing(ctx)
+    try:
+        yield Staffing(ctx)
+    finally:
+        ctx.close()
 
 
 # --- profiles -------------------------------------------------------------------------------
 @handles_errors
 def cmd_add_staff(args: argparse.Namespace) -> int:
     pin = read_pin(args.pin_file)
-    ctx, s = _staffing(args)
-    try:
+    with _staffing(args) as s:
         p = s.directory.add(args.name, parse_codes(args.languages), pin, desk=args.desk,
                             is_admin=args.admin)
-    finally:
-        ctx.close()
     print(f"added {p.id} ({p.display_name}; languages {','.join(p.languages)}; "
           f"desk {p.desk or '-'}{'; admin' if p.is_admin else ''})")
     return EXIT_OK
@@ -182,11 +185,8 @@ def cmd_add_staff(args: argparse.Namespace) -> int:
 
 @handles_errors
 def cmd_list_staff(args: argparse.Namespace) -> int:
-    ctx, s = _staffing(args)
-    try:
+    with _staffing(args) as s:
         profiles = s.directory.list(include_inactive=args.all)
-    finally:
-        ctx.close()
     if args.json:
         print(json.dumps([p.__dict__ for p in profiles], ensure_ascii=False, indent=1))
         return EXIT_OK
@@ -203,11 +203,8 @@ def cmd_list_staff(args: argparse.Namespace) -> int:
 @handles_errors
 def cmd_set_pin(args: argparse.Namespace) -> int:
     pin = read_pin(args.pin_file)
-    ctx, s = _staffing(args)
-    try:
+    with _staffing(args) as s:
         s.directory.set_pin(args.staff, pin)
-    finally:
-        ctx.close()
     print(f"PIN of {args.staff} changed")
     return EXIT_OK
 
@@ -218,13 +215,10 @@ def cmd_update_staff(args: argparse.Namespace) -> int:
             and args.is_admin is None:
         return fail("nothing to change: give --languages, --desk, --no-desk or --admin",
                     EXIT_INVALID)
-    ctx, s = _staffing(args)
-    try:
+    with _staffing(args) as s:
         p = s.directory.update(
             args.staff, languages=parse_codes(args.languages) if args.languages else None,
             desk=args.desk, clear_desk=args.no_desk, is_admin=args.is_admin)
-    finally:
-        ctx.close()
     print(f"updated {p.id}: languages {','.join(p.languages)}; desk {p.desk or '-'}"
           f"{'; admin' if p.is_admin else ''}")
     return EXIT_OK
@@ -232,11 +226,8 @@ def cmd_update_staff(args: argparse.Namespace) -> int:
 
 @handles_errors
 def cmd_set_active(args: argparse.Namespace) -> int:
-    ctx, s = _staffing(args)
-    try:
+    with _staffing(args) as s:
         p = s.directory.set_active(args.staff, args.active)
-    finally:
-        ctx.close()
     print(f"{p.id} {'activated' if p.active else 'deactivated'}")
     return EXIT_OK
 
@@ -267,12 +258,9 @@ def cmd_set_desk_label(args: argparse.Namespace) -> int:
 # --- mediators ------------------------------------------------------------------------------
 @handles_errors
 def cmd_add_mediator(args: argparse.Namespace) -> int:
-    ctx, s = _staffing(args)
-    try:
+    with _staffing(args) as s:
         m = s.mediators.add(args.name, parse_codes(args.languages), contact=args.contact,
                             weekdays=parse_weekdays(args.weekdays))
-    finally:
-        ctx.close()
     print(f"added mediator {m.id} ({m.name}; {','.join(m.languages)}; "
           f"{','.join(m.weekdays) or 'by arrangement'})")
     return EXIT_OK
@@ -280,11 +268,8 @@ def cmd_add_mediator(args: argparse.Namespace) -> int:
 
 @handles_errors
 def cmd_list_mediators(args: argparse.Namespace) -> int:
-    ctx, s = _staffing(args)
-    try:
+    with _staffing(args) as s:
         mediators = s.mediators.list(include_inactive=args.all)
-    finally:
-        ctx.close()
     if args.language:
         mediators = [m for m in mediators if args.language in m.languages]
     if args.json:
@@ -299,14 +284,12 @@ def cmd_list_mediators(args: argparse.Namespace) -> int:
 
 @handles_errors
 def cmd_retire_mediator(args: argparse.Namespace) -> int:
-    ctx, s = _staffing(args)
-    try:
-        s.mediators.set_active(args.mediator_id, False)
-    except NotFound:
-        return fail(f"no mediator {args.mediator_id}; see `kiosk staff-admin list-mediators`",
-                    EXIT_FAILED)
-    finally:
-        ctx.close()
+    with _staffing(args) as s:
+        try:
+            s.mediators.set_active(args.mediator_id, False)
+        except NotFound:
+            return fail(f"no mediator {args.mediator_id}; see `kiosk staff-admin "
+                        "list-mediators`", EXIT_FAILED)
     print(f"mediator {args.mediator_id} retired")
     return EXIT_OK
 
