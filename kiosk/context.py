@@ -27,6 +27,12 @@ class KioskContext:
     def close(self) -> None:
         self.store.close()
 
+    def __enter__(self) -> KioskContext:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def make_context(config: NetworkConfig, store: Store,
                  now: Callable[[], dt.datetime] | None = None) -> KioskContext:

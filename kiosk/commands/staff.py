@@ -121,11 +121,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_staff(args: argparse.Namespace) -> int:
     from kiosk.ui.staff.app import make_staff_app
 
-    ctx = context_from_args(args)
-    try:
+    with context_from_args(args) as ctx:
         make_staff_app(ctx).run()
-    finally:
-        ctx.close()
     return EXIT_OK
 
 
@@ -133,11 +130,8 @@ def cmd_staff(args: argparse.Namespace) -> int:
 def cmd_board(args: argparse.Namespace) -> int:
     from kiosk.ui.board.app import make_board_app
 
-    ctx = context_from_args(args)
-    try:
+    with context_from_args(args) as ctx:
         make_board_app(ctx).run()
-    finally:
-        ctx.close()
     return EXIT_OK
 
 
@@ -164,11 +158,8 @@ def _staffing(args: argparse.Namespace) -> Iterator[Staffing]:
     """The staff services on the store from --db, closed again after the command's work."""
     from kiosk.staffing.console import Staffing
 
-    ctx = context_from_args(args)
-    try:
+    with context_from_args(args) as ctx:
         yield Staffing(ctx)
-    finally:
-        ctx.close()
 
 
 # --- profiles -------------------------------------------------------------------------------
@@ -235,22 +226,16 @@ def cmd_set_active(args: argparse.Namespace) -> int:
 # --- desks ----------------------------------------------------------------------------------
 @handles_errors
 def cmd_list_desks(args: argparse.Namespace) -> int:
-    ctx = context_from_args(args)
-    try:
+    with context_from_args(args) as ctx:
         for desk, label in desk_labels(ctx.store, ctx.config).items():
             print(f"{desk:<6} {label}")
-    finally:
-        ctx.close()
     return EXIT_OK
 
 
 @handles_errors
 def cmd_set_desk_label(args: argparse.Namespace) -> int:
-    ctx = context_from_args(args)
-    try:
+    with context_from_args(args) as ctx:
         set_desk_label(ctx.store, ctx.config, args.desk, args.label)
-    finally:
-        ctx.close()
     print(f"desk {args.desk}: {args.label or '(code)'}")
     return EXIT_OK
 
@@ -296,11 +281,8 @@ def cmd_retire_mediator(args: argparse.Namespace) -> int:
 
 @handles_errors
 def cmd_audit(args: argparse.Namespace) -> int:
-    ctx = context_from_args(args)
-    try:
+    with context_from_args(args) as ctx:
         entries = recent(args.limit, staff=args.staff, action=args.action)
-    finally:
-        ctx.close()
     for e in entries:
         when = dt.datetime.fromtimestamp(e.at / 1000, ctx.queue.tz).isoformat(timespec="seconds")
         print(f"{when}  {e.staff or '-':<20} {e.action:<18} {e.record or '-'}  {e.detail or ''}")

@@ -135,12 +135,9 @@ def cmd_sites(args: argparse.Namespace) -> int:
 
 @handles_errors
 def cmd_checkin(args: argparse.Namespace) -> int:
-    ctx = context_from_args(args)
-    try:
+    with context_from_args(args) as ctx:
         ticket = ctx.queue.check_in(args.concern, args.language, args.interpreter, args.name,
                                     enforce_hours=False)
-    finally:
-        ctx.close()
     if args.json:
         print(json.dumps({"ticket": ticket.ticket, "visit_id": ticket.visit_id,
                           "people_ahead": ticket.people_ahead,
@@ -160,9 +157,8 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
     if args.visits < 0 or args.waiting < 0:
         return fail("--visits and --waiting must not be negative", EXIT_INVALID)
-    ctx = context_from_args(args)
     rng = random.Random(args.seed)
-    try:
+    with context_from_args(args) as ctx:
         rows = demo_visits(ctx.config, ctx.store, args.visits, end=ctx.queue.now().date(),
                            rng=rng)
         with Progress("[progress.description]{task.description}", BarColumn(),
@@ -177,20 +173,17 @@ def cmd_seed(args: argparse.Namespace) -> int:
             counsel = lang if lang in ctx.config.office(ctx.store.site).languages else "de"
             ctx.queue.check_in(rng.sample(concerns, k=1 + i % 2), counsel,
                                None if counsel == lang else lang, enforce_hours=False)
-    finally:
-        ctx.close()
     print(f"seeded {made} past visits and {args.waiting} waiting now")
     return 0
 
 
 @handles_errors
 def cmd_export(args: argparse.Namespace) -> int:
-    ctx = context_from_args(args)
     count = 0
     with contextlib.ExitStack() as stack:
+        stack.enter_context(context_from_args(args))
         out = (stack.enter_context(Path(args.out).open("w", encoding="utf-8"))
                if args.out else sys.stdout)
-        stack.callback(ctx.close)
         for kind, model in SYNCED_MODELS.items():
             for record in model.select().order_by(model.id).dicts().iterator():
                 out.write(json.dumps({"type": kind, **record}, ensure_ascii=False) + "\n")
