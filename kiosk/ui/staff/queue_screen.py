@@ -123,7 +123,13 @@ class QueueScreen(Screen[None], inherit_bindings=False):
             self.console.ctx.store.close()
 
     def show(self, snap: ConsoleSnapshot) -> None:
-        """Display a snapshot (runs on the UI thread)."""
+        """Display a snapshot (runs on the UI thread).
+
+        A snapshot the watcher read just before the console closed can arrive while the
+        screen's widgets are already being removed; it is dropped then.
+        """
+        if not self.is_attached or not self.query("#header"):
+            return
         self.snapshot = snap
         self.loads += 1
         ctx, staff = self.console.ctx, self.console.staff
