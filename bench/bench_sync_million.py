@@ -52,11 +52,13 @@ from kiosk.sync.apply import held_rids as held_rids_default
 from kiosk.sync.apply import load_rows
 from kiosk.sync.http import ServerAPI
 from kiosk.sync.merge import Entry, State
-from sync_server.protocol import Envelope, Header, issue_certificate, pad, seal
+from sync_server.protocol import Envelope, Header, issue_certificate, pad, seal_batch
 from tests.e2e_sync.harness import NAMES, Server, Site
 
 OFFICES = ["EVSC", "MEHU", "BRAP", "HOHO", "LUED", "INWO", "INNO"]
 CHUNK = 20_000
+CACHE_FORMAT = "trees"
+"""Part of the cache directory's name: envelopes cached by an older wire format are not reused."""
 
 
 @dataclass
@@ -76,7 +78,7 @@ def _gen_chunk(out: str, net: str, writer: str, sign_raw: bytes, data_key: bytes
     """Seal ``count`` visits of one writer (counters from ``first``) into one cache file."""
     sign = Ed25519PrivateKey.from_private_bytes(sign_raw)
     now = int(time.time() * 1000)
-    rows = []
+    items = []
     for i in range(first, first + count):
         day = time.strftime("%Y-%m-%d", time.gmtime(now / 1000 - 86400 * (i % 60)))
         rec = Visit(id=uuid.uuid4().hex, clocks={}, site=writer.split("-")[0],
@@ -90,9 +92,11 @@ def _gen_chunk(out: str, net: str, writer: str, sign_raw: bytes, data_key: bytes
         values = {n: e.value for n, e in state.fields.items()}
         header = Header(v=1, net=net, gen=1, rid=records.rid_for("visit", rec.id), site=writer,
                         ctr=i, op="put", exp=records.expiry_day("visit", values, retention))
-        env = seal(header, records.encode_body("visit", rec.id, state), data_key, sign)
-        raw = env.to_bytes()
-        rows.append((header.rid, writer, i, header.exp, env.digest(), raw))
+        items.append((header, records.encode_body("visit", rec.id, state)))
+    rows = []
+    for env in seal_batch(items, data_key, sign):  # signed in trees, as the kiosk pushes
+        header, raw = env.header, env.to_bytes()
+        rows.append((header.rid, writer, header.ctr, header.exp, env.digest(), raw))
     with open(out, "wb") as fh:
         pickle.dump(rows, fh, protocol=pickle.HIGHEST_PROTOCOL)
     return out
@@ -241,10 +245,11 @@ def main() -> None:
     ap.add_argument("--repull", action="store_true",
                     help="also time a full re-pull (as after a server restore)")
     ap.add_argument("--cache", type=Path, help="where generated envelopes are kept "
-                    "(default: $TMPDIR/lw-sync-bench-<records>)")
+                    "(default: $TMPDIR/lw-sync-bench-trees-<records>)")
     args = ap.parse_args()
     config = load_config(DEFAULT_CONFIG)
-    cache = args.cache or Path(tempfile.gettempdir()) / f"lw-sync-bench-{args.records}"
+    cache = args.cache or (Path(tempfile.gettempdir())
+                           / f"lw-sync-bench-{CACHE_FORMAT}-{args.records}")
     meta = generate(cache, args.records, args.sites, config.retention_days)
     admin = AdminKeys(meta["net"], Ed25519PrivateKey.from_private_bytes(
         bytes.fromhex(meta["root"])), {1: bytes.fromhex(meta["data_key"])})

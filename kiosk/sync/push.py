@@ -20,7 +20,7 @@ from kiosk.sync import records
 from kiosk.sync.apply import load_rows
 from kiosk.sync.merge import State
 from kiosk.sync.state import ACKED_HIGH, allocate_counters, get_int, set_int
-from sync_server.protocol import Envelope, Header, seal
+from sync_server.protocol import Envelope, Header, seal_batch
 
 
 @dataclass
@@ -91,7 +91,9 @@ def reserve(store: Store, rows: list[tuple[str, str, str]]) -> list[Pending]:
 
 def seal_all(pending: list[Pending], keys: SiteKeys, net: str, gen: int, data_key: bytes,
              retention_days: int, today: dt.date | None = None) -> None:
-    """Encrypt and sign each pending record's state under the newest generation."""
+    """Encrypt each pending record's state under the newest generation and sign them in
+    trees (one signature per ``TREE_SIZE`` envelopes; each still verifies alone)."""
+    items = []
     for p in pending:
         values = {n: e.value for n, e in p.state.fields.items()}
         exp = records.expiry_day(p.kind, {} if p.state.erased else values, retention_days,
@@ -99,7 +101,9 @@ def seal_all(pending: list[Pending], keys: SiteKeys, net: str, gen: int, data_ke
         header = Header(v=1, net=net, gen=gen, rid=p.rid, site=keys.writer, ctr=p.ctr,
                         op="erase" if p.state.erased else "put", exp=exp)
         body = b"" if p.state.erased else records.encode_body(p.kind, p.record, p.state)
-        p.env = seal(header, body, data_key, keys.sign)
+        items.append((header, body))
+    for p, env in zip(pending, seal_batch(items, data_key, keys.sign), strict=True):
+        p.env = env
 
 
 def by_size(pending: list[Pending], max_request: int) -> Iterator[list[Pending]]:
