@@ -57,7 +57,7 @@ from tests.e2e_sync.harness import NAMES, Server, Site
 
 OFFICES = ["EVSC", "MEHU", "BRAP", "HOHO", "LUED", "INWO", "INNO"]
 CHUNK = 20_000
-CACHE_FORMAT = "trees"
+CACHE_FORMAT = "v3"
 """Part of the cache directory's name: envelopes cached by an older wire format are not reused."""
 
 
@@ -245,7 +245,7 @@ def main() -> None:
     ap.add_argument("--repull", action="store_true",
                     help="also time a full re-pull (as after a server restore)")
     ap.add_argument("--cache", type=Path, help="where generated envelopes are kept "
-                    "(default: $TMPDIR/lw-sync-bench-trees-<records>)")
+                    "(default: $TMPDIR/lw-sync-bench-v3-<records>)")
     args = ap.parse_args()
     config = load_config(DEFAULT_CONFIG)
     cache = args.cache or (Path(tempfile.gettempdir())

@@ -8,7 +8,7 @@ Envelope (why, see DESIGN.md "The server cannot read"):
 * The clear :class:`Header` is all the server sees. Its canonical JSON is the AES-GCM
   associated data, so a ciphertext cannot be moved to another record, site, counter or
   operation.
-* The body is length-prefixed, zlib-compressed only when larger than 1 KiB, and padded to a
+* The body is length-prefixed, zlib-compressed when that saves a padding block, and padded to a
   multiple of ``block`` bytes so lengths do not betray a name. It is encrypted with AES-256-GCM
   under a per-envelope key ``HKDF-SHA256(data_key, salt, info=net+gen)``, which makes random
   96-bit nonces safe without a global counter.
@@ -42,7 +42,7 @@ import os
 import struct
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -149,8 +149,6 @@ NONCE_LEN = 12
 SIG_LEN = 64
 TAG_LEN = 16
 MAX_HEADER_BYTES = 1024
-COMPRESS_ABOVE = 1024
-"""Bodies larger than this are zlib-compressed before padding (ciphertext never compresses)."""
 
 TREE_SIZE = 32
 """Envelopes per signed tree when a batch is sealed: one signature per 32 records costs each
@@ -189,6 +187,7 @@ class Header:
     ctr: int
     op: Op
     exp: str
+    _canonical: bytes = field(default=b"", init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.v != FORMAT_VERSION or type(self.v) is not int:
@@ -201,6 +200,8 @@ class Header:
         if self.op not in ("put", "erase"):
             raise InvalidFieldError("op must be 'put' or 'erase'")
         check_day(self.exp)
+        # computed once: it is the AAD, part of every leaf, and written with every envelope
+        object.__setattr__(self, "_canonical", canonical_json(self.to_dict()))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict of the eight fields."""
@@ -208,7 +209,7 @@ class Header:
 
     def canonical(self) -> bytes:
         """Sorted-key compact JSON: the AEAD associated data and part of what is signed."""
-        return canonical_json(self.to_dict())
+        return self._canonical
 
     @classmethod
     def from_dict(cls, data: Any) -> Header:
@@ -398,12 +399,16 @@ def _record_key(data_key: bytes, salt: bytes, net: str, gen: int) -> bytes:
 
 
 def pad(body: bytes, block: int = 512) -> bytes:
-    """``flags(1) ‖ u32 len ‖ data ‖ zeros`` to a multiple of ``block``; zlib above 1 KiB."""
+    """``flags(1) ‖ u32 len ‖ data ‖ zeros`` to a multiple of ``block``.
+
+    zlib only where it saves a block (ciphertext never compresses): a reader decompresses
+    only bodies that were worth it.
+    """
     flags = 0
     data = body
-    if len(body) > COMPRESS_ABOVE:
+    if 5 + len(body) > block:
         packed = zlib.compress(body, 6)
-        if len(packed) < len(body):
+        if -(-(5 + len(packed)) // block) < -(-(5 + len(body)) // block):
             flags, data = 1, packed
     total = 5 + len(data)
     size = -(-total // block) * block

@@ -135,9 +135,20 @@ def row_state(model: type[SyncedModel], values: dict[str, Any], clocks: dict[str
 
 
 def encode_body(kind: str, record_id: str, state: State) -> bytes:
-    """The plaintext inside an envelope: kind, id, and each field's [clock, value, base]."""
-    body = {"k": kind, "id": record_id,
-            "f": {n: [e.clock, e.value, e.base] for n, e in state.fields.items()}}
+    """The plaintext inside an envelope: kind, id, the distinct clocks, and each field's
+    ``[clock index, value, base index or -1]``.
+
+    A record's fields share a few clocks (check-in, call, finish); written once each
+    instead of once per field, a visit's body is about 800 bytes instead of 1,900, below
+    the size at which :func:`sync_server.protocol.pad` compresses, and a site stores and
+    decodes less per record.
+    """
+    table = sorted({e.clock for e in state.fields.values()}
+                   | {e.base for e in state.fields.values() if e.base})
+    index = {clock: i for i, clock in enumerate(table)}
+    body = {"k": kind, "id": record_id, "c": table,
+            "f": {n: [index[e.clock], e.value, index[e.base] if e.base else -1]
+                  for n, e in state.fields.items()}}
     return json.dumps(body, sort_keys=True, separators=(",", ":"),
                       ensure_ascii=False).encode("utf-8")
 
@@ -150,19 +161,23 @@ def decode_body(raw: bytes) -> tuple[str, str, dict[str, tuple[str, Any, str]]]:
     """
     try:
         body = json.loads(raw)
-        kind, record_id, fields = body["k"], body["id"], body["f"]
+        kind, record_id, table, fields = body["k"], body["id"], body["c"], body["f"]
         if not isinstance(record_id, str) or not 1 <= len(record_id) <= 32:
             raise TypeError("id")
+        if type(table) is not list or any(type(c) is not str or len(c) < 21 for c in table):
+            raise TypeError("clock")
         known = set(model_for(kind).SYNCED_FIELDS)
+        bases = [*table, ""]  # index -1: no base
         out = {}
-        for name, (clock, value, base) in fields.items():
-            if type(clock) is not str or type(base) is not str or len(clock) < 21:
-                raise TypeError("clock")
+        for name, (ci, value, bi) in fields.items():
+            if type(ci) is not int or type(bi) is not int or not 0 <= ci < len(table) \
+                    or not -1 <= bi < len(table):
+                raise TypeError("clock index")
             if name in known:
-                out[name] = (clock, value, base)
+                out[name] = (table[ci], value, bases[bi])
     except BodyError:
         raise
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise BodyError("bad_body", f"record body does not parse ({exc.__class__.__name__})"
                         ) from None
     return kind, record_id, out

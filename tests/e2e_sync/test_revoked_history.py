@@ -18,7 +18,7 @@ def test_a_new_site_reads_what_a_revoked_machine_wrote_before(make_site, server)
     keys, trust = load_site_keys(stolen.key_dir), load_trust(stolen.key_dir)
     forged = seal(Header(v=1, net=trust.net, gen=1, rid=uuid.uuid4().hex, site=stolen.writer,
                          ctr=99, op="put", exp="2099-01-01"),
-                  canonical_json({"k": "visit", "id": "x", "f": {}}),
+                  canonical_json({"k": "visit", "id": "x", "c": [], "f": {}}),
                   data_keys(stolen.key_dir, trust, keys)[1], keys.sign)
     server.stop()
     with sqlite3.connect(server.db) as db:  # slipped in by the server after the revocation

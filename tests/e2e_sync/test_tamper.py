@@ -63,7 +63,7 @@ def test_tampered_envelopes_are_quarantined_never_applied(make_site, server) -> 
     keys, trust = load_site_keys(c.key_dir), load_trust(c.key_dir)
     forged = seal(Header(v=1, net=trust.net, gen=1, rid=uuid.uuid4().hex, site=c.writer,
                          ctr=99, op="put", exp="2099-01-01"),
-                  canonical_json({"k": "visit", "id": "x", "f": {}}),
+                  canonical_json({"k": "visit", "id": "x", "c": [], "f": {}}),
                   data_keys(c.key_dir, trust, keys)[1], keys.sign)
     server.stop()
     _append(server, forged.to_bytes())
