@@ -12,7 +12,6 @@ import binascii
 import datetime as dt
 import json
 import re
-import uuid
 from typing import Any
 
 FORMAT_VERSION = 1
@@ -80,9 +79,15 @@ class RequestAuthError(ProtocolError):
     code = "unauthenticated"
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+_HEX32 = re.compile(r"[0-9a-f]{32}")
+_UUID4 = re.compile(r"[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def canonical_json(obj: Any) -> bytes:
     """Sorted-key, compact, ASCII JSON: the one byte form that is signed and used as AAD."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+    return _CANONICAL.encode(obj).encode()
 
 
 def b64e(raw: bytes) -> str:
@@ -130,16 +135,16 @@ def check_site(value: Any, field: str = "site") -> str:
 
 def check_rid(value: Any) -> str:
     """A random record id: 32 lowercase hex digits of a version-4 UUID (no time, no MAC)."""
-    if not isinstance(value, str) or not re.fullmatch(r"[0-9a-f]{32}", value):
+    if not isinstance(value, str) or not _HEX32.fullmatch(value):
         raise InvalidFieldError("rid must be 32 lowercase hex digits")
-    if uuid.UUID(hex=value).version != 4:
+    if not _UUID4.fullmatch(value):  # version nibble 4, RFC 4122 variant
         raise InvalidFieldError("rid must be a random (version 4) UUID")
     return value
 
 
 def check_day(value: Any, field: str = "exp") -> str:
     """A calendar day ``YYYY-MM-DD`` (day granularity on purpose: no time of day leaks)."""
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not isinstance(value, str) or not _DAY.fullmatch(value):
         raise InvalidFieldError(f"{field} must be a YYYY-MM-DD date")
     try:
         dt.date.fromisoformat(value)

@@ -28,9 +28,10 @@ database = DatabaseProxy()
 class JSONField(TextField):
     """A list or dict kept as compact JSON text."""
 
+    _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+
     def db_value(self, value: Any) -> str | None:
-        return None if value is None else json.dumps(value, ensure_ascii=False,
-                                                     separators=(",", ":"), sort_keys=True)
+        return None if value is None else self._encode(value)
 
     def python_value(self, value: str | None) -> Any:
         return None if value is None else json.loads(value)

@@ -38,7 +38,6 @@ from kiosk.sync.apply import (
     PageGroup,
     Verifier,
     apply_page,
-    held_rids,
 )
 from kiosk.sync.backoff import PoliteAPI
 from kiosk.sync.errors import EpochChanged, NotSetUp, SiteRestored, SyncError
@@ -64,7 +63,7 @@ from sync_server.protocol import (
 Started = tuple[Callable[[], list[Opened]], str, int]
 """A page being opened: (wait for it, site skipped, the time its clocks were checked)."""
 FAST_FETCH_S = 0.25
-"""Pages are grouped into one transaction only while fetching a page takes less than this:
+"""How long a group of pages keeps its transaction open while waiting for the next page:
 the store's write lock is never held across a slow wait for the network."""
 CACHE_KIB = 128 * 1024
 """SQLite page cache of the sync's own connection."""
@@ -142,7 +141,6 @@ class SyncClient:
         self.peers_fresh = False
         self.keyring_fresh = False
         self.max_batch = 100
-        self.last_fetch_s = 0.0
         self.max_request = 1024 * 1024
 
     # -- trust material ---------------------------------------------------------------
@@ -251,7 +249,7 @@ class SyncClient:
         skip = "" if include_own else self.keys.writer
         now_ms = int(time.time() * 1000) + max(0, self.api.offset_ms)
         return self.opener.submit(items, self.peer_keys(), datakeys, self.trust.net, now_ms,
-                                  skip, held_rids(self.store, items), more), skip, now_ms
+                                  skip, frozenset(), more), skip, now_ms
 
     def _collect(self, started: Started) -> list[Opened]:
         """Wait for a page; re-open what failed for want of a certificate or key we can fetch."""
@@ -277,11 +275,12 @@ class SyncClient:
     def open_items(self, items: list[Item], include_own: bool) -> list[Opened]:
         return self._collect(self._submit(items, include_own))
 
-    def _fetch(self, cursor: int, include_own: bool) -> tuple[dict, list[Item]]:
-        began = time.monotonic()
-        page = self.api.call("GET", "/v1/pull",
-                             params={"after": cursor, "limit": self.page_limit})
-        self.last_fetch_s = time.monotonic() - began
+    def _get_page(self, cursor: int) -> dict:
+        """One pull request (runs on the fetch thread: network only, no store access)."""
+        return self.api.call("GET", "/v1/pull", params={"after": cursor, "limit": self.page_limit})
+
+    def _accept(self, page: dict, include_own: bool) -> tuple[dict, list[Item]]:
+        """Check a fetched page against this store (epoch, counter); its envelopes."""
         high = int(page.get("site_high", 0))
         self.check_epoch(str(page["epoch"]), high)
         self.check_counter(high, include_own)
@@ -292,34 +291,47 @@ class SyncClient:
     def pull_all(self, include_own: bool = False) -> int:
         """Pull every page after the cursor; returns the highest site counter seen.
 
-        While page k is applied here, page k+1 is already fetched and being verified on
-        the pool; each page is applied with its cursor in one transaction, in order (a few
+        Three pages are in flight: page k is applied here while page k+1 is verified and
+        opened on the pool and page k+2 is being fetched on a thread (the server builds it
+        meanwhile). Each page is applied with its cursor in one transaction, in order (a few
         consecutive pages may share one, see :class:`PageGroup`).
         """
         self._phase("pull", None)
-        page, items = self._fetch(get_int(self.store, CURSOR), include_own)
-        started = self._submit(items, include_own, more=not page["done"])
-        high = int(page.get("site_high", 0))
-        with PageGroup(self.store) as group:
-            while True:
-                following = None
-                if not page["done"]:
-                    if self.last_fetch_s > FAST_FETCH_S:  # no write lock held while waiting
-                        group.commit()
-                    following = self._fetch(int(page["next"]), include_own)
-                    high = max(high, int(following[0].get("site_high", 0)))
-                    next_started = self._submit(following[1], include_own)
-                opened = self._collect(started)
-                if items or int(page["next"]) != get_int(self.store, CURSOR):
-                    group.begin()
-                    result = apply_page(self.store, opened, cursor=int(page["next"]),
-                                        verifier=self._verifier())
-                    group.applied(len(items))
-                    self._count(len(items), result)
-                self._advance(len(items))
-                if following is None:
-                    return high
-                (page, items), started = following, next_started
+        with ThreadPoolExecutor(1, thread_name_prefix="sync-pull") as fetcher:
+            page, items = self._accept(self._get_page(get_int(self.store, CURSOR)),
+                                       include_own)
+            started = self._submit(items, include_own, more=not page["done"])
+            high = int(page.get("site_high", 0))
+            ahead = None if page["done"] else fetcher.submit(self._get_page, int(page["next"]))
+            with PageGroup(self.store) as group:
+                while True:
+                    following = None
+                    if ahead is not None:
+                        following = self._accept(self._arrived(ahead, group), include_own)
+                        high = max(high, int(following[0].get("site_high", 0)))
+                        next_started = self._submit(following[1], include_own)
+                        ahead = None if following[0]["done"] else fetcher.submit(
+                            self._get_page, int(following[0]["next"]))
+                    opened = self._collect(started)
+                    if items or int(page["next"]) != get_int(self.store, CURSOR):
+                        group.begin()
+                        result = apply_page(self.store, opened, cursor=int(page["next"]),
+                                            verifier=self._verifier())
+                        group.applied(len(items))
+                        self._count(len(items), result)
+                    self._advance(len(items))
+                    if following is None:
+                        return high
+                    (page, items), started = following, next_started
+
+    @staticmethod
+    def _arrived(ahead: Future, group: PageGroup) -> dict:
+        """The prefetched page; the write lock is not held while a slow network is awaited."""
+        try:
+            return ahead.result(timeout=FAST_FETCH_S)
+        except TimeoutError:
+            group.commit()
+            return ahead.result()
 
     def retry_quarantine(self) -> None:
         rows = list(self.store.db.execute_sql(

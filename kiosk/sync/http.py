@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,9 @@ class ServerAPI:
         self.offset_ms = offset_ms
         self.ca_bundle = check_ca_bundle(ca_bundle)
         self.http = requests.Session()
+        # one request at a time: the pull prefetches pages on a thread while the main
+        # thread may fetch certificates or keys (a Session is not meant to be shared)
+        self._one_at_a_time = threading.RLock()
         self.requests = 0
         self.bytes_sent = 0
         self.bytes_received = 0
@@ -109,11 +113,12 @@ class ServerAPI:
     def call(self, method: str, path: str, *, params: dict[str, Any] | None = None,
              body: Any = None, signed: bool = True) -> dict[str, Any]:
         """One request; the decoded JSON answer, or a named error."""
-        resp = self._send(method, path, params, body, signed)
-        if resp.status_code == 401 and signed and _code(resp) == "stale_request":
-            self.learn_offset()
+        with self._one_at_a_time:
             resp = self._send(method, path, params, body, signed)
-        return _decode(resp, self.base)
+            if resp.status_code == 401 and signed and _code(resp) == "stale_request":
+                self.learn_offset()
+                resp = self._send(method, path, params, body, signed)
+            return _decode(resp, self.base)
 
     def learn_offset(self) -> int:
         """Server time minus local time, from the unauthenticated ``/v1/config``."""

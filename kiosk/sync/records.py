@@ -20,6 +20,9 @@ from peewee import BooleanField, Field, IntegerField
 from kiosk.store.models import SYNCED_MODELS, JSONField, SyncedModel
 from kiosk.sync.merge import Entry, State
 
+_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
+"""Compact sorted JSON, as the store keeps clocks (one encoder, not one per call)."""
+
 MEDIATOR_EXP_DAYS = 3650
 """Mediators are a shared register, not visit data: their envelopes outlive visit retention."""
 
@@ -92,11 +95,9 @@ def db_row(model: type[SyncedModel], fields: dict[str, tuple[str, Any, str]]
     for name, convert, default in _converters(model):
         entry = fields.get(name)
         vals.append(convert(entry[1] if entry else default()))
-    clocks = json.dumps({n: e[0] for n, e in fields.items()}, sort_keys=True,
-                        separators=(",", ":"))
-    bases = json.dumps({n: e[2] for n, e in fields.items() if e[2]}, sort_keys=True,
-                       separators=(",", ":"))
-    return tuple(vals), clocks, bases
+    clocks = _encode({n: e[0] for n, e in fields.items()})
+    bases = {n: e[2] for n, e in fields.items() if e[2]}
+    return tuple(vals), clocks, _encode(bases) if bases else "{}"
 
 
 @functools.cache
