@@ -21,6 +21,8 @@ from peewee import (
     TextField,
 )
 
+from kiosk.store.clock_column import ClocksField
+
 #: Bound to a real database by `kiosk.store.db.open_store`; nothing connects at import time.
 database = DatabaseProxy()
 
@@ -59,8 +61,9 @@ class SyncedModel(BaseModel):
     SYNCED_FIELDS: ClassVar[tuple[str, ...]] = ()
 
     id = CharField(primary_key=True, max_length=32)
-    #: field name → text form of the HLC timestamp (which embeds the writer site).
-    clocks = JSONField(default=dict)
+    #: field name → text form of the HLC timestamp (which embeds the writer site),
+    #: stored grouped by clock (see :mod:`kiosk.store.clock_column`).
+    clocks = ClocksField(default=dict)
     erased = BooleanField(default=False)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from peewee import AutoField, BlobField, BooleanField, CharField, IntegerField, TextField
 
+from kiosk.store.clock_column import ClocksField
 from kiosk.store.models import BaseModel, JSONField
 
 
@@ -21,7 +22,7 @@ class SyncRecord(BaseModel):
     kind = CharField(null=True)
     erased = BooleanField(default=False)
     bases = JSONField(default=dict)
-    synced = JSONField(default=dict)
+    synced = ClocksField(default=dict)
 
     class Meta:
         table_name = "sync_record"

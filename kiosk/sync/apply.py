@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.clock.hlc import HybridClock, Timestamp
+from kiosk.store import clock_column
 from kiosk.store.db import Store, Writer
 from kiosk.store.models import SYNCED_MODELS, Outbox, SyncedModel
 from kiosk.sync import records
@@ -38,7 +38,6 @@ class Opened:
     reason: str | None = None
     detail: str = ""
     body: bytes = b""
-    verified: bool = True
 
     def field_map(self) -> dict[str, tuple[str, Any, str]] | None:
         """The decoded fields; a pool worker ships only the body (a dict of 30 clocked
@@ -105,25 +104,8 @@ def _load_sync_records(store: Store, rids: list[str]) -> dict[str, _Work]:
                 "SELECT rid, record, kind, erased, bases, synced FROM sync_record "
                 f"WHERE rid IN ({marks})", chunk):
             out[rid] = _Work(rid, kind, rec, erased=bool(erased), bases=json.loads(bases),
-                             synced=json.loads(synced))
+                             synced=clock_column.unpack(synced))
     return out
-
-
-def held_rids(store: Store, items: list[tuple[int, bytes | str]]) -> frozenset[str]:
-    """Wire ids of a page's records that this site already holds.
-
-    Their signature checks are deferred to :func:`apply_page`, which makes them only for an
-    envelope that changes something: re-pulling what a site has (every site re-pulls
-    everything after a server restore) then costs a decrypt, not a verify.
-    """
-    from kiosk.sync.pipeline import peek_rid  # the pipeline imports this module
-
-    rids = sorted({peek_rid(raw) for _, raw in items} - {None})
-    known: set[str] = set()
-    for chunk in _chunks(rids):
-        known.update(r for (r,) in store.db.execute_sql(
-            f"SELECT rid FROM sync_record WHERE rid IN ({','.join('?' * len(chunk))})", chunk))
-    return frozenset(known)
 
 
 def load_rows(store: Store, model: type[SyncedModel], ids: list[str]
@@ -140,7 +122,7 @@ def load_rows(store: Store, model: type[SyncedModel], ids: list[str]
                 f"WHERE id IN ({marks})", chunk):
             values = {n: records.from_db(model, n, v) for n, v in zip(names, row[3:],
                                                                        strict=True)}
-            out[row[0]] = (values, json.loads(row[1]), bool(row[2]))
+            out[row[0]] = (values, clock_column.unpack(row[1]), bool(row[2]))
     return out
 
 
@@ -169,8 +151,7 @@ def write_rows(store: Store, model: type[SyncedModel], works: list[_Work]) -> No
             continue
         vals = [records.to_db(model, n, w.values[n] if n in w.values
                               else records.default_value(model, n)) for n in names]
-        clocks = json.dumps(w.clocks, sort_keys=True, separators=(",", ":"))
-        rows.append((w.record_id, clocks, 0, *vals))
+        rows.append((w.record_id, clock_column.pack(w.clocks), 0, *vals))
     store.db.cursor().executemany(sql, rows)
 
 
@@ -186,7 +167,7 @@ def write_sync_records(store: Store, works: list[_Work]) -> None:
         "synced=excluded.synced",
         [(w.rid, w.record_id, w.kind, int(w.erased),
           "{}" if w.erased else w.prebuilt[2] if w.prebuilt else _dumps(w.bases),
-          "{}" if w.erased else w.prebuilt[1] if w.prebuilt else _dumps(w.synced))
+          "{}" if w.erased else w.prebuilt[1] if w.prebuilt else clock_column.pack(w.synced))
          for w in works])
 
 
@@ -212,31 +193,9 @@ def quarantine(store: Store, items: list[Opened], now_s: int) -> int:
     return len(rows)
 
 
-Verifier = Callable[[Opened], bool]
-"""Checks the writer's signature of an envelope opened with its check deferred."""
-
-
-def _trusted(o: Opened, verifier: Verifier | None, rejected: list[Opened]) -> bool:
-    """True if ``o`` was verified, or is now; a failure goes to ``rejected``."""
-    if o.verified:
-        return True
-    o.verified = verifier is not None and verifier(o)
-    if not o.verified:
-        o.reason, o.detail = "bad_signature", "signature does not verify for its writer"
-        rejected.append(o)
-    return o.verified
-
-
-def _merge_items(store: Store, good: list[Opened], result: ApplyResult,
-                 verifier: Verifier | None = None, rejected: list[Opened] | None = None
+def _merge_items(store: Store, good: list[Opened], result: ApplyResult
                  ) -> tuple[dict[str, _Work], list[tuple]]:
-    """Merge every opened envelope into the page's working set of records.
-
-    An envelope whose signature check was deferred (its record is known here) is verified
-    only if it would change something or log a conflict: one that changes nothing has no
-    effect whoever wrote it (see the README, "verify what matters").
-    """
-    rejected = [] if rejected is None else rejected
+    """Merge every opened (verified) envelope into the page's working set of records."""
     works = _load_sync_records(store, sorted({o.rid for o in good}))
     wanted: dict[str, set[str]] = {}
     for o in good:
@@ -263,9 +222,6 @@ def _merge_items(store: Store, good: list[Opened], result: ApplyResult,
         if w.erased:
             result.unchanged += 1
             continue
-        new = not (w.clocks or w.synced or w.lazy)
-        if (o.op == "erase" or new) and not _trusted(o, verifier, rejected):
-            continue
         if o.op == "erase":
             w.erased = w.dirty = True
             result.merged += 1
@@ -284,8 +240,6 @@ def _merge_items(store: Store, good: list[Opened], result: ApplyResult,
         updates = [(n, e) for n, e in merged.fields.items()
                    if (mine := local.fields.get(n)) is None or mine.cmp(e) != 0]
         losses = concurrent_losses(local, incoming)
-        if (updates or losses) and not _trusted(o, verifier, rejected):
-            continue
         for name, entry in updates:
             w.values[name] = entry.value
             w.clocks[name] = entry.clock
@@ -362,23 +316,14 @@ class PageGroup:
         self.commit()
 
 
-def apply_page(store: Store, items: list[Opened], *, cursor: int | None,
-               verifier: Verifier | None = None) -> ApplyResult:
-    """Merge a page and (if given) store the cursor after it, in one transaction.
-
-    ``verifier`` checks, when it matters, the signature of envelopes opened with the check
-    deferred (``Opened.verified`` false); without one such envelopes are quarantined unless
-    they change nothing.
-    """
+def apply_page(store: Store, items: list[Opened], *, cursor: int | None) -> ApplyResult:
+    """Merge a page and (if given) store the cursor after it, in one transaction."""
     result = ApplyResult()
     bad = [o for o in items if o.reason]
     good = [o for o in items if not o.reason]
     with store.db.atomic("IMMEDIATE"):
         if good:
-            rejected: list[Opened] = []
-            works, conflicts = _merge_items(store, good, result, verifier, rejected)
-            bad += rejected
-            good = [o for o in good if o.verified]
+            works, conflicts = _merge_items(store, good, result)
             dirty = [w for w in works.values() if w.dirty]
             for kind, model in SYNCED_MODELS.items():
                 write_rows(store, model, [w for w in dirty if w.kind == kind and w.record_id])

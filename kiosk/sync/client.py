@@ -36,13 +36,12 @@ from kiosk.sync.apply import (
     ApplyResult,
     Opened,
     PageGroup,
-    Verifier,
     apply_page,
 )
 from kiosk.sync.backoff import PoliteAPI
 from kiosk.sync.errors import EpochChanged, NotSetUp, SiteRestored, SyncError
 from kiosk.sync.http import CA_BUNDLE
-from kiosk.sync.pipeline import Item, Opener, verify_deferred
+from kiosk.sync.pipeline import Item, Opener
 from kiosk.sync.state import (
     ACKED_HIGH,
     COUNTER,
@@ -249,7 +248,7 @@ class SyncClient:
         skip = "" if include_own else self.keys.writer
         now_ms = int(time.time() * 1000) + max(0, self.api.offset_ms)
         return self.opener.submit(items, self.peer_keys(), datakeys, self.trust.net, now_ms,
-                                  skip, frozenset(), more), skip, now_ms
+                                  skip, more), skip, now_ms
 
     def _collect(self, started: Started) -> list[Opened]:
         """Wait for a page; re-open what failed for want of a certificate or key we can fetch."""
@@ -315,8 +314,7 @@ class SyncClient:
                     opened = self._collect(started)
                     if items or int(page["next"]) != get_int(self.store, CURSOR):
                         group.begin()
-                        result = apply_page(self.store, opened, cursor=int(page["next"]),
-                                            verifier=self._verifier())
+                        result = apply_page(self.store, opened, cursor=int(page["next"]))
                         group.applied(len(items))
                         self._count(len(items), result)
                     self._advance(len(items))
@@ -348,10 +346,6 @@ class SyncClient:
                 self.store.db.cursor().executemany(
                     "DELETE FROM sync_quarantine WHERE envelope = ?", [(o.raw,) for o in ok])
             self.report.released += len(ok)
-
-    def _verifier(self) -> Verifier:
-        keys = self.peer_keys()
-        return lambda o: verify_deferred(o, keys)
 
     def _count(self, pulled: int, result: ApplyResult) -> None:
         self.report.pulled += pulled

@@ -1,15 +1,14 @@
 """Verify and open pulled envelopes, on both cores.
 
-An Ed25519 verify costs about 0.1 ms here, more than everything else a record needs, so a
-page is split across a small process pool (threads help less: measured in
-``bench/bench_sync_network.py``). Small pages are opened inline, where starting the pool
-would cost more than it saves. Workers get only the keys they need for the page.
+Parsing, checking the signed tree, decrypting, decoding and building the SQL row cost about
+100 µs per record, twice what the main process needs to store it: a page is split across a
+small process pool (threads do not help, the work holds the GIL) while the main process
+applies the previous page. Small pages are opened inline, where starting the pool would cost
+more than it saves. Workers get only the keys they need for the page.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import multiprocessing
 import os
 import time
@@ -70,14 +69,11 @@ def _signed_by(env: Envelope, seq: int, key: Ed25519PublicKey | None,
 def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
              datakeys: dict[int, bytes], net: str, now_ms: int,
              max_drift_ms: int = MAX_DRIFT_MS, skip_site: str = "",
-             defer_rids: frozenset[str] = frozenset(),
              retired: Retired | None = None) -> Opened:
     """Parse, verify the writer's signature, decrypt and decode one envelope.
 
     Envelopes written by ``skip_site`` (this site: they hold nothing it lacks) come back
-    with reason ``own`` after parsing only. For a record in ``defer_rids`` (one this site
-    already holds) the signature check is left to the apply step, which makes it only if
-    the envelope would change something (``Opened.verified`` is then false).
+    with reason ``own`` after parsing only.
     """
     out = Opened(seq, raw)
     try:
@@ -99,9 +95,7 @@ def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
         out.reason, out.detail = "unknown_writer", f"no valid certificate for {h.site}" + (
             " (revoked before this envelope was stored)" if olds else "")
         return out
-    if h.rid in defer_rids:
-        out.verified = False
-    elif not _signed_by(env, seq, key, olds):
+    if not _signed_by(env, seq, key, olds):
         out.reason, out.detail = "bad_signature", "signature does not verify for its writer"
         return out
     data_key = datakeys.get(h.gen)
@@ -145,36 +139,8 @@ Item = tuple[int, bytes | str]
 """(seq, envelope): bytes, or the base64url text of a pull page (decoded by the worker)."""
 
 
-_RID_MARK = b'"rid":"'
-
-
-def peek_rid(item: bytes | str) -> str | None:
-    """The ``rid`` of an envelope's clear header, read without parsing it (a hint only)."""
-    try:
-        head = base64.urlsafe_b64decode(item[:800] + "=" * (-len(item[:800]) % 4)) \
-            if isinstance(item, str) else item[:800]
-    except (binascii.Error, ValueError):
-        return None
-    at = head.find(_RID_MARK)
-    if at < 0 or len(head) < at + 39:
-        return None
-    return head[at + 7:at + 39].decode("ascii", "replace")
-
-
-def verify_deferred(o: Opened, pub_raw: dict[str, bytes]) -> bool:
-    """The signature check of an envelope opened with it deferred (needs ``o.raw``)."""
-    current, retired = split_keys({n: k for n, k in pub_raw.items()
-                                   if n.partition(RETIRED)[0] == o.site})
-    try:
-        env = Envelope.from_bytes(o.raw)
-    except ProtocolError:
-        return False
-    return _signed_by(env, o.seq, current.get(o.site), retired.get(o.site, []))
-
-
 def _open_chunk(chunk: list[Item], pub_raw: dict[str, bytes], datakeys: dict[int, bytes],
-                net: str, now_ms: int, skip_site: str,
-                defer_rids: frozenset[str] = frozenset()) -> list[Opened]:
+                net: str, now_ms: int, skip_site: str) -> list[Opened]:
     pubkeys, retired = split_keys(pub_raw)
     out = []
     for seq, item in chunk:
@@ -189,9 +155,9 @@ def _open_chunk(chunk: list[Item], pub_raw: dict[str, bytes], datakeys: dict[int
         else:
             raw = item
         o = open_one(seq, raw, pubkeys, datakeys, net, now_ms, skip_site=skip_site,
-                     defer_rids=defer_rids, retired=retired)
-        if (o.reason is None and o.verified) or o.reason == "own":
-            o.raw = b""  # only quarantined and unverified envelopes' bytes are needed back
+                     retired=retired)
+        if o.reason is None or o.reason == "own":
+            o.raw = b""  # only quarantined envelopes' bytes are needed back
         out.append(o)
     return out
 
@@ -217,8 +183,7 @@ class Opener:
 
     def submit(self, items: Iterable[Item], pub_raw: dict[str, bytes],
                datakeys: dict[int, bytes], net: str, now_ms: int | None = None,
-               skip_site: str = "", defer_rids: frozenset[str] = frozenset(),
-               more: bool = True) -> Callable[[], list[Opened]]:
+               skip_site: str = "", more: bool = True) -> Callable[[], list[Opened]]:
         """Start opening a page; the returned function waits and gives the results.
 
         The pool works on this page while the caller applies the previous one. A last page
@@ -230,7 +195,7 @@ class Opener:
         small = len(items) < self.threshold or (self._pool is None and not more
                                                  and len(items) < START_POOL_AT)
         if small or self.workers < 2:
-            done = _open_chunk(items, pub_raw, datakeys, net, now_ms, skip_site, defer_rids)
+            done = _open_chunk(items, pub_raw, datakeys, net, now_ms, skip_site)
             return lambda: _reattach(done, items)
         if self._pool is None:
             # Never plain fork: a child inheriting the parent's open SQLite connections can
@@ -242,7 +207,7 @@ class Opener:
                                              initializer=watch_parent, initargs=(os.getpid(),))
         size = -(-len(items) // (self.workers * 2))
         futures = [self._pool.submit(_open_chunk, items[i:i + size], pub_raw, datakeys, net,
-                                     now_ms, skip_site, defer_rids)
+                                     now_ms, skip_site)
                    for i in range(0, len(items), size)]
 
         def collect() -> list[Opened]:
@@ -255,9 +220,9 @@ class Opener:
 
     def open(self, items: Iterable[Item], pub_raw: dict[str, bytes],
              datakeys: dict[int, bytes], net: str, now_ms: int | None = None,
-             skip_site: str = "", defer_rids: frozenset[str] = frozenset()) -> list[Opened]:
+             skip_site: str = "") -> list[Opened]:
         """Every item opened, in input order."""
-        return self.submit(items, pub_raw, datakeys, net, now_ms, skip_site, defer_rids)()
+        return self.submit(items, pub_raw, datakeys, net, now_ms, skip_site)()
 
 
 def _reattach(opened: list[Opened], items: list[Item]) -> list[Opened]:

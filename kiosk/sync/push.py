@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kiosk.crypto.site_keys import SiteKeys
+from kiosk.store import clock_column
 from kiosk.store.db import Store
 from kiosk.store.models import SYNCED_MODELS, Outbox
 from kiosk.sync import records
@@ -59,7 +60,7 @@ def reserve(store: Store, rows: list[tuple[str, str, str]]) -> list[Pending]:
             for rid, rec, erased, bases, synced in store.db.execute_sql(
                     "SELECT rid, record, erased, bases, synced FROM sync_record WHERE record IN "
                     f"({','.join('?' * len(chunk))})", chunk):
-                meta[rec] = (rid, bool(erased), json.loads(bases), json.loads(synced))
+                meta[rec] = (rid, bool(erased), json.loads(bases), clock_column.unpack(synced))
         new_meta = []
         for record, kind, changed_at in rows:
             row = loaded.get(kind, {}).get(record)
@@ -136,7 +137,7 @@ def acknowledge(store: Store, pending: list[Pending]) -> None:
             synced = {n: e.clock for n, e in p.state.fields.items()}
             bases = {n: e.base for n, e in p.state.fields.items() if e.base}
             rows.append((0, json.dumps(bases, sort_keys=True, separators=(",", ":")),
-                         json.dumps(synced, sort_keys=True, separators=(",", ":")), p.rid))
+                         clock_column.pack(synced), p.rid))
         store.db.cursor().executemany(
             "UPDATE sync_record SET erased = MAX(erased, ?), bases = ?, synced = ? "
             "WHERE rid = ?", rows)

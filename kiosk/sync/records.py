@@ -17,6 +17,7 @@ from typing import Any
 
 from peewee import BooleanField, Field, IntegerField
 
+from kiosk.store import clock_column
 from kiosk.store.models import SYNCED_MODELS, JSONField, SyncedModel
 from kiosk.sync.merge import Entry, State
 
@@ -86,7 +87,7 @@ def default_value(model: type[SyncedModel], name: str) -> Any:
 
 def db_row(model: type[SyncedModel], fields: dict[str, tuple[str, Any, str]]
            ) -> tuple[tuple[Any, ...], str, str]:
-    """(column values in SYNCED_FIELDS order, clocks JSON, bases JSON) ready for SQL.
+    """(column values in SYNCED_FIELDS order, packed clocks, bases JSON) ready for SQL.
 
     Built in the pull pool's workers for records new to the site, so that the main process
     only inserts.
@@ -95,7 +96,7 @@ def db_row(model: type[SyncedModel], fields: dict[str, tuple[str, Any, str]]
     for name, convert, default in _converters(model):
         entry = fields.get(name)
         vals.append(convert(entry[1] if entry else default()))
-    clocks = _encode({n: e[0] for n, e in fields.items()})
+    clocks = clock_column.pack({n: e[0] for n, e in fields.items()})
     bases = {n: e[2] for n, e in fields.items() if e[2]}
     return tuple(vals), clocks, _encode(bases) if bases else "{}"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -86,3 +87,15 @@ def _alive(pid: int) -> bool:
         return False
     with open(f"/proc/{pid}/stat") as fh:  # a zombie is dead (its parent will reap it)
         return fh.read().split(")")[-1].split()[0] != "Z"
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_signed_trees_are_checked_per_envelope(processes: int) -> None:
+    """A push sealed in trees: one verify per tree, and a tampered member is still named."""
+    items = [(p.Header(v=1, net="net-1", gen=1, rid=uuid.uuid4().hex, site="EVSC-0001",
+                       ctr=i + 1, op="put", exp="2099-01-01"), b"body %d" % i)
+             for i in range(200)]
+    envs = p.seal_batch(items, KEY, SIGN)
+    assert verify.first_bad_signature(envs, SIGN.public_key(), processes) is None
+    envs[70] = dataclasses.replace(envs[70], ciphertext=envs[71].ciphertext)
+    assert verify.first_bad_signature(envs, SIGN.public_key(), processes) == 70

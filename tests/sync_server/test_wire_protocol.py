@@ -223,3 +223,68 @@ def test_signed_request_round_trip_and_refusals():
         p.parse_request_headers({"X-LW-Site": "EVSC"})
     with pytest.raises(p.RequestAuthError):
         p.parse_request_headers({**headers, "X-LW-Timestamp": "-5"})
+
+
+# -- signed trees: one signature per batch, every envelope still verifiable alone ------------
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5, 8, 31, 32, 33, 70])
+def test_batch_sealed_envelopes_each_verify_alone(keys, count):
+    data_key, sk = keys
+    items = [(header(ctr=i + 1), b"body %d" % i) for i in range(count)]
+    envs = p.seal_batch(items, data_key, sk, tree=32)
+    assert [e.count for e in envs] == [min(32, count - i // 32 * 32) for i in range(count)]
+    for i, env in enumerate(envs):
+        again = p.Envelope.from_bytes(env.to_bytes())
+        assert again == env and again.index == i % 32
+        assert len(again.path) == p.path_length(again.index, again.count)
+        p.verify(again, sk.public_key())
+        assert p.open_envelope(again, data_key) == b"body %d" % i
+
+
+def test_a_tree_is_verified_once(keys):
+    data_key, sk = keys
+    envs = p.seal_batch([(header(ctr=i + 1), b"x") for i in range(64)], data_key, sk, tree=32)
+    before = p._root_verifies.cache_info().misses
+    for env in envs:
+        p.verify(env, sk.public_key())
+    assert p._root_verifies.cache_info().misses - before == 2
+
+
+def test_tampering_inside_a_tree_is_caught_for_that_envelope_only(keys):
+    data_key, sk = keys
+    envs = p.seal_batch([(header(ctr=i + 1), b"body") for i in range(8)], data_key, sk)
+    raw = bytearray(envs[3].to_bytes())
+    raw[-64 - 3 * 32 - 10] ^= 0x01  # a ciphertext byte of envelope 3
+    with pytest.raises(p.SignatureError):
+        p.verify(p.Envelope.from_bytes(bytes(raw)), sk.public_key())
+    for i in (0, 2, 4, 7):
+        p.verify(envs[i], sk.public_key())
+    # a proof moved to another envelope of the same tree, or another index, does not verify
+    swapped = dataclasses.replace(envs[1], path=envs[2].path, index=envs[2].index)
+    with pytest.raises(p.SignatureError):
+        p.verify(swapped, sk.public_key())
+    moved = dataclasses.replace(envs[5], index=4)
+    with pytest.raises(p.SignatureError):
+        p.verify(moved, sk.public_key())
+    # a sibling hash replaced: another root, so the signature fails
+    bent = dataclasses.replace(envs[6], path=(bytes(32), *envs[6].path[1:]))
+    with pytest.raises(p.SignatureError):
+        p.verify(bent, sk.public_key())
+
+
+@pytest.mark.parametrize("index,count", [(0, 0), (1, 1), (5, 4), (0, p.MAX_TREE + 1)])
+def test_tree_position_out_of_range_is_refused(keys, index, count):
+    data_key, sk = keys
+    env = p.seal(header(), b"x", data_key, sk)
+    with pytest.raises(p.InvalidFieldError):
+        dataclasses.replace(env, index=index, count=count)
+
+
+def test_path_of_wrong_length_is_refused(keys):
+    data_key, sk = keys
+    env = p.seal_batch([(header(ctr=i + 1), b"x") for i in range(4)], data_key, sk)[1]
+    with pytest.raises(p.InvalidFieldError):
+        dataclasses.replace(env, path=env.path[:1])
+    raw = env.to_bytes()
+    with pytest.raises(p.ProtocolError):
+        p.Envelope.from_bytes(raw[:-64 - 32] + raw[-64:])  # one path hash cut out
