@@ -12,13 +12,11 @@ here); it is rewritten in the grouped shape the next time the row is written.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
 from peewee import TextField
-
-_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
 
 
 def pack(clocks: Mapping[str, str]) -> str:
@@ -28,13 +26,13 @@ def pack(clocks: Mapping[str, str]) -> str:
         grouped.setdefault(clock, []).append(name)
     for names in grouped.values():
         names.sort()
-    return _encode(grouped)
+    return orjson.dumps(grouped, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def unpack(text: str) -> dict[str, str]:
     """Inverse of :func:`pack`; also reads the earlier ``{"field": "clock"}`` text."""
     out: dict[str, str] = {}
-    for key, value in json.loads(text).items():
+    for key, value in orjson.loads(text).items():
         if type(value) is str:
             out[key] = value
         else:

@@ -110,15 +110,14 @@ def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
     if h.op == "erase":
         return out
     try:
-        kind, record_id, fields = records.decode_body(body)
+        kind, record_id, newest, row = records.decode_row(body)
     except records.BodyError as exc:
         out.reason, out.detail = exc.reason, str(exc)
         return out
     if records.rid_for(kind, record_id) != h.rid:
         out.reason, out.detail = "rid_mismatch", "body belongs to another record id"
         return out
-    if fields:
-        newest = max(c for c, _, _ in fields.values())  # text order is clock order
+    if newest:
         try:
             wall = Timestamp.parse(newest).wall_ms
         except ValueError:
@@ -129,9 +128,8 @@ def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
             out.detail = f"clock {(wall - now_ms) // 1000} s ahead of local time"
             return out
         out.newest = newest
-    out.kind, out.record_id, out.fields, out.body = kind, record_id, fields, body
-    if fields:
-        out.db_row = records.db_row(records.model_for(kind), fields)
+    # the fields themselves are decoded in the main process only where a merge needs them
+    out.kind, out.record_id, out.body, out.db_row = kind, record_id, body, row
     return out
 
 

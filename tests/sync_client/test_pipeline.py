@@ -42,7 +42,7 @@ def opened(raw: bytes, **kw):
 
 def test_a_good_envelope_opens() -> None:
     o = opened(envelope())
-    assert o.reason is None and o.kind == "visit" and o.fields["first_name"][1] == "Ali"
+    assert o.reason is None and o.kind == "visit" and o.field_map()["first_name"][1] == "Ali"
     assert opened(envelope(op="erase")).reason is None
 
 
