@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -33,6 +34,8 @@ from kiosk.store.models import Outbox, database
 from kiosk.sync import peers
 from kiosk.sync import push as pushing
 from kiosk.sync.apply import (
+    FIRST_SYNC_RECORDS,
+    FIRST_SYNC_SECONDS,
     ApplyResult,
     Opened,
     PageGroup,
@@ -64,6 +67,8 @@ Started = tuple[Callable[[], list[Opened]], str, int]
 FAST_FETCH_S = 0.25
 """How long a group of pages keeps its transaction open while waiting for the next page:
 the store's write lock is never held across a slow wait for the network."""
+PAGES_OPENING = 2
+"""Pages handed to the pool ahead of the one being applied."""
 CACHE_KIB = 128 * 1024
 """SQLite page cache of the sync's own connection."""
 RETRYABLE = ("unknown_writer", "unknown_generation", "clock_ahead", "unknown_kind")
@@ -290,27 +295,32 @@ class SyncClient:
     def pull_all(self, include_own: bool = False) -> int:
         """Pull every page after the cursor; returns the highest site counter seen.
 
-        Three pages are in flight: page k is applied here while page k+1 is verified and
-        opened on the pool and page k+2 is being fetched on a thread (the server builds it
-        meanwhile). Each page is applied with its cursor in one transaction, in order (a few
-        consecutive pages may share one, see :class:`PageGroup`).
+        Page k is applied here while pages k+1 and k+2 are opened on the pool and page k+3
+        is fetched on a thread (the server builds it meanwhile): two pages queued keep the
+        pool busy while this process waits for a commit's fsync. Each page is applied with
+        its cursor in one transaction, in order (consecutive pages share one, see
+        :class:`PageGroup`; larger groups in a site's first sync).
         """
         self._phase("pull", None)
         with ThreadPoolExecutor(1, thread_name_prefix="sync-pull") as fetcher:
-            page, items = self._accept(self._get_page(get_int(self.store, CURSOR)),
-                                       include_own)
-            started = self._submit(items, include_own, more=not page["done"])
+            start = get_int(self.store, CURSOR)
+            page, items = self._accept(self._get_page(start), include_own)
+            queue = deque([(page, items, self._submit(items, include_own,
+                                                      more=not page["done"]))])
             high = int(page.get("site_high", 0))
             ahead = None if page["done"] else fetcher.submit(self._get_page, int(page["next"]))
-            with PageGroup(self.store) as group:
-                while True:
-                    following = None
-                    if ahead is not None:
-                        following = self._accept(self._arrived(ahead, group), include_own)
-                        high = max(high, int(following[0].get("site_high", 0)))
-                        next_started = self._submit(following[1], include_own)
-                        ahead = None if following[0]["done"] else fetcher.submit(
-                            self._get_page, int(following[0]["next"]))
+            first = start == 0 and self.store.setting(LAST_SYNC) is None
+            group = PageGroup(self.store, FIRST_SYNC_RECORDS, FIRST_SYNC_SECONDS) if first \
+                else PageGroup(self.store)
+            with group:
+                while queue:
+                    while ahead is not None and len(queue) < PAGES_OPENING:
+                        page, items = self._accept(self._arrived(ahead, group), include_own)
+                        high = max(high, int(page.get("site_high", 0)))
+                        queue.append((page, items, self._submit(items, include_own)))
+                        ahead = None if page["done"] else fetcher.submit(
+                            self._get_page, int(page["next"]))
+                    page, items, started = queue.popleft()
                     opened = self._collect(started)
                     if items or int(page["next"]) != get_int(self.store, CURSOR):
                         group.begin()
@@ -318,9 +328,7 @@ class SyncClient:
                         group.applied(len(items))
                         self._count(len(items), result)
                     self._advance(len(items))
-                    if following is None:
-                        return high
-                    (page, items), started = following, next_started
+        return high
 
     @staticmethod
     def _arrived(ahead: Future, group: PageGroup) -> dict:
