@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
+from sync_server import pull_page
 from sync_server.auth import Authenticated, RawBody, check_signed
 from sync_server.errors import Forbidden, PayloadTooLarge, Unprocessable
 from sync_server.protocol import (
@@ -109,14 +110,25 @@ def push(payload: PushRequest, request: Request,
                         epoch=registry.epoch())
 
 
-@router.get("/pull", response_model=PullResponse, responses=ERRORS)
+PULL_RESPONSES = {**ERRORS, 200: {"content": {pull_page.MEDIA_TYPE: {
+    "schema": {"type": "string", "format": "binary"}}},
+    "description": "A page: JSON (PullResponse), or with format=binary the layout of "
+                   "sync_server/pull_page.py"}}
+
+
+@router.get("/pull", response_model=PullResponse, responses=PULL_RESPONSES)
 def pull(request: Request, auth: Authenticated,
          after: Annotated[int, Query(ge=0, le=MAX_CTR)] = 0,
-         limit: Annotated[int, Query(ge=1, le=100_000)] = 500) -> Response:
+         limit: Annotated[int, Query(ge=1, le=100_000)] = 500,
+         format: Annotated[Literal["json", "binary"], Query()] = "json") -> Response:
     """Envelopes after sequence ``after`` in order; ``limit`` is capped at the published max."""
     limit = min(limit, request.app.state.config.max_pull_limit)
     epoch = registry.epoch()
     page, done, high = envelopes.pull(auth.site, after, limit)
+    if format == "binary":
+        meta = {"next": page[-1][0] if page else after, "done": done, "site_high": high,
+                "server_time": now_ms(), "epoch": epoch}
+        return Response(pull_page.encode(page, meta), media_type=pull_page.MEDIA_TYPE)
     # Serialised by hand: validating and dumping a page of 1000 envelopes through the
     # response model cost more server time than reading them (the shape is PullResponse).
     items = ",".join(f'{{"seq":{s},"env":"{b64e(b)}"}}' for s, b in page)

@@ -42,7 +42,7 @@ from kiosk.sync.apply import (
     apply_page,
 )
 from kiosk.sync.backoff import PoliteAPI
-from kiosk.sync.errors import EpochChanged, NotSetUp, SiteRestored, SyncError
+from kiosk.sync.errors import EpochChanged, NetworkError, NotSetUp, SiteRestored, SyncError
 from kiosk.sync.http import CA_BUNDLE
 from kiosk.sync.pipeline import Item, Opener
 from kiosk.sync.state import (
@@ -57,6 +57,7 @@ from kiosk.sync.state import (
     requeue_everything,
     set_int,
 )
+from sync_server import pull_page
 from sync_server.protocol import (
     KeyringEntry,
     ProtocolError,
@@ -279,18 +280,28 @@ class SyncClient:
     def open_items(self, items: list[Item], include_own: bool) -> list[Opened]:
         return self._collect(self._submit(items, include_own))
 
-    def _get_page(self, cursor: int) -> dict:
-        """One pull request (runs on the fetch thread: network only, no store access)."""
-        return self.api.call("GET", "/v1/pull", params={"after": cursor, "limit": self.page_limit})
+    def _get_page(self, cursor: int) -> tuple[dict, list[Item]]:
+        """One pull request (runs on the fetch thread: network only, no store access).
 
-    def _accept(self, page: dict, include_own: bool) -> tuple[dict, list[Item]]:
-        """Check a fetched page against this store (epoch, counter); its envelopes."""
+        Binary pages (``sync_server/pull_page.py``): no base64 to encode, parse and decode
+        for each of a first sync's million envelopes."""
+        raw = self.api.call_bytes("GET", "/v1/pull", params={
+            "after": cursor, "limit": self.page_limit, "format": "binary"})
+        try:
+            meta, items = pull_page.decode(raw)
+        except ProtocolError as exc:
+            raise NetworkError(f"the server's pull page does not parse ({exc.message})",
+                               "bad_answer") from None
+        return meta, items
+
+    def _accept(self, fetched: tuple[dict, list[Item]], include_own: bool
+                ) -> tuple[dict, list[Item]]:
+        """Check a fetched page against this store (epoch, counter)."""
+        page, _ = fetched
         high = int(page.get("site_high", 0))
         self.check_epoch(str(page["epoch"]), high)
         self.check_counter(high, include_own)
-        # base64 is decoded by the pool's workers, not here
-        items = [(int(e["seq"]), str(e["env"])) for e in page["envelopes"]]
-        return page, items
+        return fetched
 
     def pull_all(self, include_own: bool = False) -> int:
         """Pull every page after the cursor; returns the highest site counter seen.

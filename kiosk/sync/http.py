@@ -113,12 +113,26 @@ class ServerAPI:
     def call(self, method: str, path: str, *, params: dict[str, Any] | None = None,
              body: Any = None, signed: bool = True) -> dict[str, Any]:
         """One request; the decoded JSON answer, or a named error."""
+        return _decode(self._request(method, path, params, body, signed), self.base)
+
+    def call_bytes(self, method: str, path: str, *, params: dict[str, Any] | None = None,
+                   signed: bool = True) -> bytes:
+        """One request whose answer is binary (a pull page); errors are JSON as always."""
+        resp = self._request(method, path, params, None, signed)
+        if resp.status_code == 200:
+            return resp.content
+        _decode(resp, self.base)  # raises the named error
+        raise NetworkError(f"the server at {self.base} answered {resp.status_code}",
+                           "bad_answer")
+
+    def _request(self, method: str, path: str, params: dict[str, Any] | None, body: Any,
+                 signed: bool) -> requests.Response:
         with self._one_at_a_time:
             resp = self._send(method, path, params, body, signed)
             if resp.status_code == 401 and signed and _code(resp) == "stale_request":
                 self.learn_offset()
                 resp = self._send(method, path, params, body, signed)
-            return _decode(resp, self.base)
+            return resp
 
     def learn_offset(self) -> int:
         """Server time minus local time, from the unauthenticated ``/v1/config``."""

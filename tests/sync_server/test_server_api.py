@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from server_harness import Client, Network, ServerProcess
 
 from sync_server import protocol as p
+from sync_server import pull_page
 
 
 def stored_total(server: ServerProcess) -> int:
@@ -256,3 +257,20 @@ def test_status_shows_sites_without_content(server, network, enrolled):
     assert "Canary" not in json.dumps(data)
     human = server.cli("status")
     assert human.returncode == 0 and a.site.code in human.stdout
+
+
+def test_binary_pull_pages_hold_what_json_pages_hold(server, network, enrolled):
+    a = enrolled()
+    a.push([network.envelope(a.site) for _ in range(12)])
+    for after, limit in ((0, 5), (3, 100)):
+        as_json = a.pull(after, limit).json()
+        resp = a.request("GET", "/v1/pull",
+                         params={"after": after, "limit": limit, "format": "binary"})
+        assert resp.status_code == 200
+        assert resp.headers["content-type"] == pull_page.MEDIA_TYPE
+        meta, items = pull_page.decode(resp.content)
+        assert [(e["seq"], p.b64d(e["env"])) for e in as_json["envelopes"]] == items
+        for key in ("next", "done", "site_high", "epoch"):
+            assert meta[key] == as_json[key]
+    bad = a.request("GET", "/v1/pull", params={"after": 0, "format": "xml"})
+    assert bad.status_code == 422 and "error" in bad.json()
