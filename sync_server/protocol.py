@@ -73,6 +73,7 @@ from sync_server.protocol_base import (
     check_rid,
     check_site,
 )
+from sync_server.protocol_tree import leaf_hash, path_length, root_from_path, tree
 from sync_server.protocol_trust import (
     KEYRING_ALG,
     REQUEST_HEADERS,
@@ -263,7 +264,7 @@ class Envelope:
 
     def root(self) -> bytes:
         """The tree root this envelope's leaf and path lead to."""
-        return root_from_path(_leaf_hash(self.leaf_bytes()), self.index, self.count, self.path)
+        return root_from_path(leaf_hash(self.leaf_bytes()), self.index, self.count, self.path)
 
     def signed_bytes(self) -> bytes:
         """What the signature is over: the batch tag, the tree size and the root."""
@@ -340,57 +341,6 @@ def _parse_header(head_bytes: bytes) -> Header:
     return header
 
 
-def _leaf_hash(data: bytes) -> bytes:
-    return hashlib.sha256(b"\x00" + data).digest()
-
-
-def _node_hash(left: bytes, right: bytes) -> bytes:
-    return hashlib.sha256(b"\x01" + left + right).digest()
-
-
-def path_length(index: int, count: int) -> int:
-    """How many hashes the inclusion path of leaf ``index`` in a tree of ``count`` has."""
-    steps = 0
-    while count > 1:
-        split = 1 << ((count - 1).bit_length() - 1)
-        if index < split:
-            count = split
-        else:
-            index, count = index - split, count - split
-        steps += 1
-    return steps
-
-
-def _tree(leaves: Sequence[bytes]) -> tuple[bytes, list[list[bytes]]]:
-    """(root, each leaf's inclusion path, deepest sibling first) of an RFC 9162 tree."""
-    if len(leaves) == 1:
-        return leaves[0], [[]]
-    split = 1 << ((len(leaves) - 1).bit_length() - 1)
-    left, left_paths = _tree(leaves[:split])
-    right, right_paths = _tree(leaves[split:])
-    return (_node_hash(left, right),
-            [[*p, right] for p in left_paths] + [[*p, left] for p in right_paths])
-
-
-def root_from_path(leaf: bytes, index: int, count: int, path: Sequence[bytes]) -> bytes:
-    """The root that ``leaf`` at ``index`` of ``count`` and its ``path`` lead to
-    (RFC 9162 §2.1.3.2); a path of the wrong length raises."""
-    fn, sn, node = index, count - 1, leaf
-    for sibling in path:
-        if sn == 0:
-            raise InvalidFieldError("inclusion path is too long")
-        if fn & 1 or fn == sn:
-            node = _node_hash(sibling, node)
-            while not fn & 1 and fn:
-                fn, sn = fn >> 1, sn >> 1
-        else:
-            node = _node_hash(node, sibling)
-        fn, sn = fn >> 1, sn >> 1
-    if sn != 0:
-        raise InvalidFieldError("inclusion path is too short")
-    return node
-
-
 def _record_key(data_key: bytes, salt: bytes, net: str, gen: int) -> bytes:
     if len(data_key) != 32:
         raise InvalidFieldError("a data key is 32 bytes")
@@ -451,7 +401,7 @@ def sign(envelopes: Sequence[Envelope], sign_key: Ed25519PrivateKey) -> list[Env
     """Put ``envelopes`` (at most ``MAX_TREE``) into one tree and sign its root once."""
     if not 1 <= len(envelopes) <= MAX_TREE:
         raise InvalidFieldError(f"a signed tree holds 1 to {MAX_TREE} envelopes")
-    root, paths = _tree([_leaf_hash(e.leaf_bytes()) for e in envelopes])
+    root, paths = tree([leaf_hash(e.leaf_bytes()) for e in envelopes])
     sig = sign_key.sign(_BATCH_TAG + struct.pack(">H", len(envelopes)) + root)
     return [replace(e, signature=sig, index=i, count=len(envelopes), path=tuple(path))
             for i, (e, path) in enumerate(zip(envelopes, paths, strict=True))]
