@@ -14,9 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 from kiosk.config import NetworkConfig
 from kiosk.crypto.files import KeyFileError
@@ -45,6 +43,7 @@ from kiosk.sync.backoff import PoliteAPI
 from kiosk.sync.errors import EpochChanged, NetworkError, NotSetUp, SiteRestored, SyncError
 from kiosk.sync.http import CA_BUNDLE
 from kiosk.sync.pipeline import Item, Opener
+from kiosk.sync.report import Progress, SyncReport
 from kiosk.sync.state import (
     ACKED_HIGH,
     COUNTER,
@@ -73,31 +72,6 @@ PAGES_OPENING = 2
 CACHE_KIB = 128 * 1024
 """SQLite page cache of the sync's own connection."""
 RETRYABLE = ("unknown_writer", "unknown_generation", "clock_ahead", "unknown_kind")
-
-
-class Progress(Protocol):
-    """What the command line shows; the client itself never prints."""
-
-    def phase(self, name: str, total: int | None) -> None: ...
-
-    def advance(self, n: int) -> None: ...
-
-
-@dataclass
-class SyncReport:
-    pushed: int = 0
-    pulled: int = 0
-    merged: int = 0
-    unchanged: int = 0
-    quarantined: int = 0
-    released: int = 0
-    conflicts: int = 0
-    requests: int = 0
-    bytes_sent: int = 0
-    bytes_received: int = 0
-    epoch_resets: int = 0
-    seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)
 
 
 @contextmanager

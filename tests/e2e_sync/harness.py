@@ -27,8 +27,9 @@ from kiosk.paths import key_dir_for
 from kiosk.store.db import Store, Writer, init_store, open_store
 from kiosk.store.models import Appointment, Visit, database
 from kiosk.sync.apply import erase_record
-from kiosk.sync.client import SyncReport, run_sync
+from kiosk.sync.client import run_sync
 from kiosk.sync.http import ServerAPI
+from kiosk.sync.report import SyncReport
 from sync_server.protocol import Ed25519PrivateKey
 
 BIN = Path(sys.executable).parent
