@@ -40,18 +40,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from bench.bench_sync_network import floor_sqlite
+from bench.bench_sync_network import floors, nightly
 from kiosk.config import load_config
 from kiosk.crypto.admin import AdminKeys
 from kiosk.paths import DEFAULT_CONFIG
 from kiosk.store.models import Visit
 from kiosk.sync import records
-from kiosk.sync.apply import load_rows
 from kiosk.sync.http import ServerAPI
 from kiosk.sync.merge import Entry, State
-from sync_server.protocol import Envelope, Header, issue_certificate, pad, seal_batch
+from sync_server.protocol import Envelope, Header, issue_certificate, seal_batch
 from tests.e2e_sync.harness import NAMES, Server, Site
 
 OFFICES = ["EVSC", "MEHU", "BRAP", "HOHO", "LUED", "INWO", "INNO"]
@@ -279,38 +277,16 @@ def main() -> None:
             fresh.append((site, report))
         site, report = fresh[0]
         store = site.activate()
-        sample = [r[0] for r in store.db.execute_sql("SELECT id FROM visit LIMIT 100000")]
-        rows = load_rows(store, Visit, sample)
-        bodies = [records.encode_body("visit", rid, records.row_state(
-            Visit, values, clocks, False, {}, {})) for rid, (values, clocks, _) in rows.items()]
-        key, nonce = os.urandom(32), os.urandom(12)
-        aes = AESGCM(key)
-        padded = [pad(b) for b in bodies]
-        t0 = time.perf_counter()
-        for body in padded:
-            aes.decrypt(nonce, aes.encrypt(nonce, body, b"h" * 150), b"h" * 150)
-        aes_rate = len(padded) / (time.perf_counter() - t0)
-        raw_rows = [tuple(r) for r in store.db.execute_sql("SELECT * FROM visit")]
-        lite_rate = len(raw_rows) / floor_sqlite(raw_rows, len(raw_rows[0]), tmp / "floor.db")
+        aes_rate, lite_rate = floors(store, tmp)
         e2e = report.pulled / report.seconds
         print(f"  floor raw AES-GCM enc+dec of the same bodies: {aes_rate:,.0f}/s "
               f"-> end to end takes {aes_rate / e2e:.0f}x as long")
         print(f"  floor raw sqlite3 executemany of the same rows: {lite_rate:,.0f}/s "
               f"-> end to end takes {lite_rate / e2e:.1f}x as long")
         changer, receiver = fresh[0][0], fresh[1][0]
-        changed = sample[:args.changed]
-        with changer.writing() as w:
-            for rid in changed:
-                w.put(Visit, rid, {"status": "done", "note": "Termin beim Jobcenter vereinbart"})
-        up = changer.sync(page_limit=args.page_size)
-        down = receiver.sync(page_limit=args.page_size)
-        seconds = up.seconds + down.seconds
-        print(f"nightly incremental, {args.changed} changed of {total:,}: push "
-              f"{up.seconds:.2f} s + pull {down.seconds:.2f} s = {args.changed / seconds:,.0f} "
-              f"records/s; on the wire {(up.bytes_sent + down.bytes_received) / args.changed:,.0f}"
-              f" bytes per changed record (push {up.bytes_sent / args.changed:,.0f}, pull "
-              f"{down.bytes_received / args.changed:,.0f}); {up.requests + down.requests} "
-              "requests")
+        changed = [r[0] for r in store.db.execute_sql("SELECT id FROM visit LIMIT ?",
+                                                      (args.changed,))]
+        nightly(changer, receiver, changed, args.page_size, f" of {total:,}")
         print(f"sync with nothing to do: {receiver.sync().requests} request(s) (goal <= 2)")
         if args.repull:
             repull(receiver, args.page_size)

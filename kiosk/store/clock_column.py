@@ -24,9 +24,13 @@ def pack(clocks: Mapping[str, str]) -> str:
     grouped: dict[str, list[str]] = {}
     for name, clock in clocks.items():
         grouped.setdefault(clock, []).append(name)
-    for names in grouped.values():
-        names.sort()
-    return orjson.dumps(grouped, option=orjson.OPT_SORT_KEYS).decode()
+    return pack_groups(grouped)
+
+
+def pack_groups(grouped: Mapping[str, list[str]]) -> str:
+    """``clock -> [fields]`` as :func:`pack` writes it (for callers that have the groups)."""
+    return orjson.dumps({clock: sorted(names) for clock, names in grouped.items()},
+                        option=orjson.OPT_SORT_KEYS).decode()
 
 
 def unpack(text: str) -> dict[str, str]:

@@ -119,11 +119,9 @@ class ServerAPI:
                    signed: bool = True) -> bytes:
         """One request whose answer is binary (a pull page); errors are JSON as always."""
         resp = self._request(method, path, params, None, signed)
-        if resp.status_code == 200:
-            return resp.content
-        _decode(resp, self.base)  # raises the named error
-        raise NetworkError(f"the server at {self.base} answered {resp.status_code}",
-                           "bad_answer")
+        if resp.status_code != 200:
+            _decode(resp, self.base)  # raises the named error
+        return resp.content
 
     def _request(self, method: str, path: str, params: dict[str, Any] | None, body: Any,
                  signed: bool) -> requests.Response:

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from kiosk.clock.hlc import Timestamp
 from kiosk.sync import records
 from kiosk.sync.apply import Opened
-from sync_server.protocol import Envelope, ProtocolError, b64d, open_envelope, verify
+from sync_server.protocol import Envelope, ProtocolError, open_envelope, verify
 from sync_server.verify import watch_parent
 
 POOL_THRESHOLD = 200
@@ -133,29 +133,18 @@ def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
     return out
 
 
-Item = tuple[int, bytes | str]
-"""(seq, envelope): bytes, or the base64url text of a pull page (decoded by the worker)."""
+Item = tuple[int, bytes]
+"""(seq, envelope bytes), as a binary pull page or the quarantine holds them."""
 
 
 def _open_chunk(chunk: list[Item], pub_raw: dict[str, bytes], datakeys: dict[int, bytes],
                 net: str, now_ms: int, skip_site: str) -> list[Opened]:
     pubkeys, retired = split_keys(pub_raw)
     out = []
-    for seq, item in chunk:
-        if isinstance(item, str):
-            try:
-                raw = b64d(item, field="envelope")
-            except ProtocolError as exc:
-                bad = Opened(seq, item.encode("ascii", "replace"))
-                bad.reason, bad.detail = "malformed", exc.message
-                out.append(bad)
-                continue
-        else:
-            raw = item
+    for seq, raw in chunk:
         o = open_one(seq, raw, pubkeys, datakeys, net, now_ms, skip_site=skip_site,
                      retired=retired)
-        if o.reason is None or o.reason == "own":
-            o.raw = b""  # only quarantined envelopes' bytes are needed back
+        o.raw = b""  # the caller has the bytes: not sent back between processes
         out.append(o)
     return out
 
@@ -224,7 +213,7 @@ class Opener:
 
 
 def _reattach(opened: list[Opened], items: list[Item]) -> list[Opened]:
+    """Give each result its envelope's bytes again (workers send back none of them)."""
     for o, (_, raw) in zip(opened, items, strict=True):
-        if isinstance(raw, bytes):
-            o.raw = raw
+        o.raw = raw
     return opened

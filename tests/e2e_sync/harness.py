@@ -21,7 +21,13 @@ import requests
 from kiosk.clock.hlc import wall_clock_ms
 from kiosk.config import NetworkConfig
 from kiosk.crypto.admin import AdminKeys, enroll_site, parse_bundle
-from kiosk.crypto.site_keys import create_site_keys, load_site_keys, merge_keyring, save_trust
+from kiosk.crypto.site_keys import (
+    create_site_keys,
+    data_keys,
+    load_site_keys,
+    merge_keyring,
+    save_trust,
+)
 from kiosk.crypto.site_keys import load_trust as _load_trust
 from kiosk.paths import key_dir_for
 from kiosk.store.db import Store, Writer, init_store, open_store
@@ -30,7 +36,7 @@ from kiosk.sync.apply import erase_record
 from kiosk.sync.client import run_sync
 from kiosk.sync.http import ServerAPI
 from kiosk.sync.report import SyncReport
-from sync_server.protocol import Ed25519PrivateKey
+from sync_server.protocol import Ed25519PrivateKey, Envelope, Header, canonical_json, seal
 
 BIN = Path(sys.executable).parent
 NAMES = ["Fatima", "Oleksandr", "Ayşe", "Мария", "Zahra", "Jean-Luc", "Amina", "محمد"]
@@ -264,3 +270,13 @@ class Proxy:
 
     def close(self) -> None:
         self.listener.close()
+
+
+def forged_envelope(site: Site) -> Envelope:
+    """An envelope under a fresh rid, signed with ``site``'s own key and data key: what a
+    stolen (revoked) machine could still make."""
+    keys, trust = load_site_keys(site.key_dir), _load_trust(site.key_dir)
+    header = Header(v=1, net=trust.net, gen=1, rid=uuid.uuid4().hex, site=site.writer,
+                    ctr=99, op="put", exp="2099-01-01")
+    body = canonical_json({"k": "visit", "id": "x", "c": [], "f": {}})
+    return seal(header, body, data_keys(site.key_dir, trust, keys)[1], keys.sign)

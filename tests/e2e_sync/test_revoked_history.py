@@ -4,10 +4,8 @@ pulls it for the first time afterwards; what appears under its name later is ref
 from __future__ import annotations
 
 import sqlite3
-import uuid
 
-from kiosk.crypto.site_keys import data_keys, load_site_keys, load_trust
-from sync_server.protocol import Header, canonical_json, seal
+from tests.e2e_sync.harness import forged_envelope
 
 
 def test_a_new_site_reads_what_a_revoked_machine_wrote_before(make_site, server) -> None:
@@ -15,11 +13,7 @@ def test_a_new_site_reads_what_a_revoked_machine_wrote_before(make_site, server)
     ids = stolen.visits(4)
     stolen.sync()
     assert server.cli("revoke", stolen.writer).returncode == 0
-    keys, trust = load_site_keys(stolen.key_dir), load_trust(stolen.key_dir)
-    forged = seal(Header(v=1, net=trust.net, gen=1, rid=uuid.uuid4().hex, site=stolen.writer,
-                         ctr=99, op="put", exp="2099-01-01"),
-                  canonical_json({"k": "visit", "id": "x", "c": [], "f": {}}),
-                  data_keys(stolen.key_dir, trust, keys)[1], keys.sign)
+    forged = forged_envelope(stolen)
     server.stop()
     with sqlite3.connect(server.db) as db:  # slipped in by the server after the revocation
         seq = db.execute("SELECT value FROM counter WHERE name = 'seq'").fetchone()[0] + 1

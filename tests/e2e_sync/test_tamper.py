@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlite3
 import uuid
 
-from kiosk.crypto.site_keys import data_keys, load_site_keys, load_trust
 from kiosk.store.models import Visit
 from kiosk.sync.errors import SecurityError
-from sync_server.protocol import Envelope, Header, canonical_json, seal
+from sync_server.protocol import Envelope, Header
+from tests.e2e_sync.harness import forged_envelope
 
 
 def _rows(server) -> list[tuple[int, bytes]]:
@@ -60,11 +60,7 @@ def test_tampered_envelopes_are_quarantined_never_applied(make_site, server) -> 
 
     # c is revoked (a stolen terminal); a forged envelope signed with its key appears later
     assert server.cli("revoke", c.writer).returncode == 0
-    keys, trust = load_site_keys(c.key_dir), load_trust(c.key_dir)
-    forged = seal(Header(v=1, net=trust.net, gen=1, rid=uuid.uuid4().hex, site=c.writer,
-                         ctr=99, op="put", exp="2099-01-01"),
-                  canonical_json({"k": "visit", "id": "x", "c": [], "f": {}}),
-                  data_keys(c.key_dir, trust, keys)[1], keys.sign)
+    forged = forged_envelope(c)
     server.stop()
     _append(server, forged.to_bytes())
     server.start()
