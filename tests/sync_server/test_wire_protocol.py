@@ -6,6 +6,7 @@ import dataclasses
 import os
 import random
 import uuid
+import zlib
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -288,3 +289,19 @@ def test_path_of_wrong_length_is_refused(keys):
     raw = env.to_bytes()
     with pytest.raises(p.ProtocolError):
         p.Envelope.from_bytes(raw[:-64 - 32] + raw[-64:])  # one path hash cut out
+
+
+def test_zlib_only_where_it_saves_a_padding_block():
+    small = b'{"a":"' + b"x" * 400 + b'"}'  # fits one block as it is: never compressed
+    assert p.pad(small)[0] == 0 and len(p.pad(small)) == 512
+    repetitive = b"Mietvertrag pruefen " * 60  # 1,200 bytes: three blocks raw, one zipped
+    assert p.pad(repetitive)[0] == 1 and len(p.pad(repetitive)) == 512
+    noise = random.Random(7).randbytes(900)  # does not compress: stored as it is
+    assert p.pad(noise)[0] == 0 and len(p.pad(noise)) == 1024
+    rng = random.Random(8)  # compresses by a quarter, but stays within its two blocks
+    text = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-_")
+                   for _ in range(1000)).encode()
+    assert 512 < len(zlib.compress(text, 6)) < len(text)
+    assert p.pad(text)[0] == 0 and len(p.pad(text)) == 1024
+    for body in (small, repetitive, noise, text):
+        assert p.unpad(p.pad(body)) == body
