@@ -318,3 +318,32 @@ async def test_figures_show_the_network_after_sync(ctx, staffing, clock):
         assert "LUED       1 Besuche, davon 1 mit Sprachmittlung" in text
         assert "EVSC       1 Besuche" in text
         assert "Secret" not in text
+
+
+class _FreshlyBooted:
+    """`time` as the console's watcher sees it on a machine that booted seconds ago:
+    monotonic() counts from boot, so it is smaller than a heartbeat interval."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._time, self._offset = time, time.monotonic() - 5.0
+
+    def monotonic(self) -> float:
+        return self._time.monotonic() - self._offset
+
+    def sleep(self, seconds: float) -> None:
+        self._time.sleep(seconds)
+
+
+async def test_a_console_on_a_freshly_booted_machine_is_on_duty_at_once(ctx, staffing,
+                                                                          monkeypatch):
+    from kiosk.staffing import duty
+    from kiosk.ui.staff import queue_screen
+
+    monkeypatch.setattr(queue_screen, "time", _FreshlyBooted())
+    app = make_staff_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot, "reza-ahmadi", "2222")
+        await wait_for(pilot, lambda: duty.on_duty(ctx.queue.now_ms()) == ["reza-ahmadi"],
+                       "on duty right after sign-in")

@@ -7,6 +7,7 @@ room can close it; it is stopped by its service manager. It reads only
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from typing import ClassVar
@@ -77,7 +78,7 @@ class BoardApp(App[None], inherit_bindings=False):
     def watch_store(self) -> None:
         worker = get_current_worker()
         watcher = ChangeWatcher(self.ctx.store.db)
-        last = 0.0
+        last = -math.inf  # monotonic() counts from boot: a fresh machine must load at once
         try:
             while not worker.is_cancelled:
                 now = time.monotonic()

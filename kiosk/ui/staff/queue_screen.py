@@ -7,6 +7,7 @@ or console changed something; actions run in thread workers and never block the 
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from typing import ClassVar
@@ -105,7 +106,9 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         """Reload when the store changed (or every REFRESH_SECONDS); keep the duty beat."""
         worker = get_current_worker()
         watcher = ChangeWatcher(self.console.ctx.store.db)
-        last_load = last_beat = 0.0
+        # -inf, not 0: time.monotonic() counts from boot, and a machine that booted less than
+        # a heartbeat ago would otherwise wait minutes for its first beat and first load.
+        last_load = last_beat = -math.inf
         try:
             while not worker.is_cancelled:
                 now = time.monotonic()
