@@ -1,6 +1,7 @@
 # Two commands on a fresh machine (see README "Quick start"):
 #   make run    set everything up, open the visitor kiosk on a demo store
-#   make test   set everything up, run the whole test suite
+#   make test   set everything up (system packages and services too, see
+#               scripts/setup-test-system.sh), run the whole test suite
 PY := $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -19,6 +20,7 @@ run: $(STAMP)
 	$(BIN)/kiosk demo
 
 test: $(STAMP)
+	bash scripts/setup-test-system.sh
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadfile -q
 

@@ -14,6 +14,7 @@ from kiosk.config import NetworkConfig, load_config
 from kiosk.context import KioskContext, make_context
 from kiosk.paths import DEFAULT_CONFIG
 from kiosk.store.db import init_store
+from tests.processes import pytest_sessionfinish  # noqa: F401  (kills what tests started)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 #: A Tuesday morning in consulting hours, used wherever a stable clock is wanted.

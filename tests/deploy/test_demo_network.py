@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from tests.conftest import KIOSK
+from tests.processes import spawn
 
 
 def processes_mentioning(text: str) -> list[int]:
@@ -32,8 +33,8 @@ def processes_mentioning(text: str) -> list[int]:
 def test_demo_network_syncs_three_offices_and_ctrl_c_leaves_nothing(tmp_path: Path,
                                                                     cli_env) -> None:
     root = tmp_path / "net"
-    proc = subprocess.Popen([KIOSK, "demo-network", "--dir", str(root), "--visits", "40"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    proc = spawn([KIOSK, "demo-network", "--dir", str(root), "--visits", "40"],
+                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=cli_env)
     lines: list[str] = []
     try:
@@ -77,8 +78,8 @@ def test_demo_network_syncs_three_offices_and_ctrl_c_leaves_nothing(tmp_path: Pa
 
 def test_demo_network_sigterm_also_stops_the_server(tmp_path: Path, cli_env) -> None:
     root = tmp_path / "net"
-    proc = subprocess.Popen([KIOSK, "demo-network", "--dir", str(root), "--visits", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    proc = spawn([KIOSK, "demo-network", "--dir", str(root), "--visits", "0"],
+                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env=cli_env)
     try:
         for line in proc.stdout:

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from tests.deploy.clinet import CliNetwork
+from tests.processes import spawn
 
 NGINX_SITE = Path(__file__).parents[2] / "deploy" / "proxy" / "nginx-sync-server.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -98,16 +99,19 @@ http {{
 @pytest.fixture()
 def proxied(tmp_path: Path, cli_env) -> Iterator[tuple[CliNetwork, str, Path]]:
     net = CliNetwork(tmp_path, cli_env)
-    ca, cert, key = make_ca(tmp_path, "city")
-    https = free_port()
-    (tmp_path / "nginx").mkdir()
-    conf = nginx_config(tmp_path / "nginx", cert, key, https, free_port(), net.server.port)
-    checked = subprocess.run([NGINX, "-t", "-c", str(conf)], capture_output=True, text=True)
-    assert checked.returncode == 0, checked.stderr
-    proc = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"],
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
-    base = f"https://127.0.0.1:{https}"
-    try:
+    proc = None
+    try:  # everything after the server started, so a failing set-up still stops it
+        ca, cert, key = make_ca(tmp_path, "city")
+        https = free_port()
+        (tmp_path / "nginx").mkdir()
+        conf = nginx_config(tmp_path / "nginx", cert, key, https, free_port(),
+                            net.server.port)
+        checked = subprocess.run([NGINX, "-t", "-c", str(conf)], capture_output=True,
+                                 text=True)
+        assert checked.returncode == 0, checked.stderr
+        proc = spawn([NGINX, "-c", str(conf), "-g", "daemon off;"],
+                     stderr=subprocess.PIPE, text=True)
+        base = f"https://127.0.0.1:{https}"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             assert proc.poll() is None, proc.stderr.read()
@@ -118,8 +122,9 @@ def proxied(tmp_path: Path, cli_env) -> Iterator[tuple[CliNetwork, str, Path]]:
                 time.sleep(0.05)
         yield net, base, ca
     finally:
-        os.killpg(proc.pid, signal.SIGQUIT)
-        proc.wait(timeout=30)
+        if proc is not None and proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGQUIT)
+            proc.wait(timeout=30)
         net.close()
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import spawn
+
 SSH_DIR = Path(__file__).parents[2] / "deploy" / "ssh"
 SNIPPET = SSH_DIR / "sshd_config.d-lokal-willkommen.conf"
 AUTHORIZED = SSH_DIR / "authorized_keys.example"
@@ -70,8 +72,8 @@ def sshd(tmp_path: Path, keys: dict[str, Path]) -> Iterator:
         checked = subprocess.run([SSHD, "-t", "-f", str(config)], capture_output=True,
                                  text=True)
         assert checked.returncode == 0, checked.stderr
-        proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)],
-                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        proc = spawn([SSHD, "-D", "-e", "-f", str(config)],
+                     stderr=subprocess.PIPE, text=True)
         procs.append(proc)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

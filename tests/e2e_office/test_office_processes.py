@@ -17,6 +17,7 @@ from kiosk.queue.states import State
 from kiosk.staffing.console import Staffing
 from kiosk.store.models import AuditEntry, Visit
 from tests.conftest import PYTHON
+from tests.processes import spawn
 
 N_VISITORS = 240
 STAFF = {"amira": ["de", "ar"], "reza": ["de", "fa"], "lea": ["de", "en", "fr"]}
@@ -24,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _spawn(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([PYTHON, "-m", "tests.e2e_office.office_procs", *args], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return spawn([PYTHON, "-m", "tests.e2e_office.office_procs", *args], cwd=ROOT,
+                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 @pytest.mark.slow

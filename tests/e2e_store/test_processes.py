@@ -13,14 +13,15 @@ from kiosk.context import make_context
 from kiosk.paths import DEFAULT_CONFIG
 from kiosk.store.db import open_store
 from kiosk.store.models import Visit
+from tests.processes import spawn as spawn_process
 
 WORKER = str(Path(__file__).with_name("worker.py"))
 
 
 def spawn(*args: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
-    return subprocess.Popen([sys.executable, WORKER, *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
+    return spawn_process([sys.executable, WORKER, *args], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=env)
 
 
 def finish(proc: subprocess.Popen) -> list[str]:

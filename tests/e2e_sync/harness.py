@@ -37,6 +37,7 @@ from kiosk.sync.client import run_sync
 from kiosk.sync.http import ServerAPI
 from kiosk.sync.report import SyncReport
 from sync_server.protocol import Ed25519PrivateKey, Envelope, Header, canonical_json, seal
+from tests.processes import spawn
 
 BIN = Path(sys.executable).parent
 NAMES = ["Fatima", "Oleksandr", "Ayşe", "Мария", "Zahra", "Jean-Luc", "Amina", "محمد"]
@@ -72,10 +73,10 @@ class Server:
 
     def start(self) -> Server:
         with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(
+            self.proc = spawn(
                 [str(BIN / "sync-server"), "serve", "--database", self.url, "--port",
                  str(self.port), "--log-level", "warning"],
-                env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, self.log.read_text()[-2000:]
@@ -144,7 +145,7 @@ class Site:
         return run_sync(self.store, self.config, self.key_dir, url or self.server.base, **kw)
 
     def cli_sync(self, url: str | None = None, *extra: str, **popen: Any) -> subprocess.Popen:
-        return subprocess.Popen(
+        return spawn(
             [str(BIN / "kiosk"), "--db", str(self.path), "sync", "--server",
              url or self.server.base, *extra],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)

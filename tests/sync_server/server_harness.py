@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from sync_server import protocol as p
+from tests.processes import spawn
 
 BIN = Path(sys.executable).parent / "sync-server"
 PG_DSN = dict(host="127.0.0.1", port=5432, user="postgres", dbname="test")
@@ -163,10 +164,10 @@ class ServerProcess:
         self.port = free_port()
         self.state_dir.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(
+            self.proc = spawn(
                 [str(BIN), "serve", "--database", self.database_url, "--port", str(self.port),
                  "--workers", str(self.workers), "--log-level", "warning"],
-                env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync_server import protocol as p
 from sync_server import verify
+from tests.processes import spawn
 
 SIGN = Ed25519PrivateKey.generate()
 KEY = bytes(32)
@@ -69,8 +70,8 @@ def test_workers_exit_when_their_server_is_killed(tmp_path) -> None:
         "    os.kill(os.getpid(), signal.SIGKILL)\n")
     out = tmp_path / "out.txt"
     with open(out, "w") as fh:  # not a pipe: the workers would hold it open
-        proc = subprocess.Popen([sys.executable, str(script)], stdout=fh,
-                                stderr=subprocess.DEVNULL)
+        proc = spawn([sys.executable, str(script)], stdout=fh,
+                     stderr=subprocess.DEVNULL)
         assert proc.wait(timeout=120) == -signal.SIGKILL
     workers = [int(pid) for pid in out.read_text().split()]
     assert len(workers) == 2
