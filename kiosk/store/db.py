@@ -82,7 +82,11 @@ def open_database(path: Path, *, create: bool = False) -> SqliteDatabase:
         StoreError: with a subclass naming what is wrong (missing, foreign, corrupt, too new).
     """
     path = Path(path)
-    if path.exists():
+    try:
+        present = path.exists()
+    except OSError as exc:  # e.g. no permission to look into the directory
+        raise StoreError(path, f"cannot be read: {exc.strerror}") from None
+    if present:
         _check_file(path)
     elif not create:
         raise StoreMissing(path, "no store here; create one with `kiosk init --site CODE`")
@@ -107,8 +111,23 @@ def open_database(path: Path, *, create: bool = False) -> SqliteDatabase:
         raise
     except (DatabaseError, OperationalError, sqlite3.DatabaseError) as exc:
         db.close()
-        raise StoreCorrupt(path, f"is damaged or unreadable ({exc})") from None
+        raise _open_error(path, exc) from None
     return db
+
+
+#: SQLite errors at opening that say the file or disk cannot be used, not that it is damaged.
+_UNUSABLE = ("SQLITE_READONLY", "SQLITE_FULL", "SQLITE_CANTOPEN", "SQLITE_IOERR",
+             "SQLITE_PERM", "SQLITE_BUSY", "SQLITE_LOCKED")
+
+
+def _open_error(path: Path, exc: Exception) -> StoreError:
+    """A read-only, full or locked disk is not a damaged store: say which it is."""
+    inner = exc if isinstance(exc, sqlite3.Error) else exc.__context__
+    name = getattr(inner, "sqlite_errorname", "") or ""
+    if name.startswith(_UNUSABLE):
+        return StoreError(path, f"cannot be opened for use: {inner} ({name}); "
+                                "is the disk full, read-only or locked?")
+    return StoreCorrupt(path, f"is damaged or unreadable ({exc})")
 
 
 class Store:
