@@ -84,9 +84,9 @@ def chain(exc: BaseException) -> Iterator[BaseException]:
 def classify(exc: BaseException) -> Fault:
     """Name the fault `exc` stands for; store and disk faults win over what wraps them."""
     links = list(chain(exc))
-    for link in links:
-        if isinstance(link, sqlite3.Error):
-            return _sqlite_fault(link)
+    faults = [_sqlite_fault(link) for link in links if isinstance(link, sqlite3.Error)]
+    if faults:  # a failed rollback wraps the fault that caused it: the known one wins
+        return next((f for f in faults if f.kind != "SQLITE_ERROR"), faults[0])
     for link in links:
         if isinstance(link, StoreError):
             return Fault(True, _STORE_CODES.get(link.code, "the store cannot be used"),
