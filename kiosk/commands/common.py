@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable
 from functools import wraps
 
+from peewee import DatabaseError as PeeweeDatabaseError
+
 from kiosk.config import ConfigError
 from kiosk.context import KioskContext, open_context
+from kiosk.faults import classify
+from kiosk.paths import resolve_db
 from kiosk.queue.errors import InvalidInput, QueueError
 from kiosk.store.db import StoreError
 
@@ -29,6 +34,26 @@ def fail(message: str, code: int) -> int:
     return code
 
 
+def exit_code_for(exc: BaseException) -> int:
+    """The documented exit code for an error no command caught: 4 for a store or disk fault
+    under the store (read-only, full, deleted, no permission), 1 for anything else.
+
+    The apps (`kiosk.ui.crash`) use it too, so a terminal that stops and a command that
+    fails on the same fault report the same code.
+    """
+    return EXIT_STORE if classify(exc).store else EXIT_FAILED
+
+
+def _io_message(exc: BaseException, args: argparse.Namespace) -> str:
+    """One line naming the fault and the file, never the data that was being written."""
+    fault = classify(exc)
+    if fault.store:
+        path = resolve_db(getattr(args, "db", None))
+        return f"store error: {path}: {fault.summary} ({fault.kind})"
+    filename = getattr(exc, "filename", None)
+    return f"{filename + ': ' if isinstance(filename, str) else ''}{fault.summary} ({fault.kind})"
+
+
 def context_from_args(args: argparse.Namespace) -> KioskContext:
     """Open config and store from `--config`/`--db` (errors are handled by `handles_errors`)."""
     return open_context(args.config, args.db)
@@ -36,7 +61,8 @@ def context_from_args(args: argparse.Namespace) -> KioskContext:
 
 def handles_errors(func: Callable[[argparse.Namespace], int]
                    ) -> Callable[[argparse.Namespace], int]:
-    """Map the kiosk's named errors to a one-line message and a documented exit code."""
+    """Map the kiosk's named errors, and store and I/O faults (read-only, disk full, store
+    deleted, permission denied), to a one-line message and a documented exit code."""
 
     @wraps(func)
     def wrapper(args: argparse.Namespace) -> int:
@@ -50,5 +76,9 @@ def handles_errors(func: Callable[[argparse.Namespace], int]
             return fail(f"invalid {exc.field}: {exc}", EXIT_INVALID)
         except QueueError as exc:
             return fail(str(exc), EXIT_FAILED)
+        except BrokenPipeError:  # output piped into `head`: main() ends quietly
+            raise
+        except (sqlite3.Error, PeeweeDatabaseError, OSError) as exc:
+            return fail(_io_message(exc, args), exit_code_for(exc))
 
     return wrapper

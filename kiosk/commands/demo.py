@@ -80,7 +80,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     ctx = context_from_args(argparse.Namespace(config=args.config, db=str(db)))
     try:
-        make_visitor_app(ctx).run()
+        app = make_visitor_app(ctx)
+        app.run()
     finally:
         ctx.close()
-    return 0
+    return app.return_code or 0

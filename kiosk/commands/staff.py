@@ -122,8 +122,9 @@ def cmd_staff(args: argparse.Namespace) -> int:
     from kiosk.ui.staff.app import make_staff_app
 
     with context_from_args(args) as ctx:
-        make_staff_app(ctx).run()
-    return EXIT_OK
+        app = make_staff_app(ctx)
+        app.run()
+    return app.return_code or EXIT_OK
 
 
 @handles_errors
@@ -131,8 +132,9 @@ def cmd_board(args: argparse.Namespace) -> int:
     from kiosk.ui.board.app import make_board_app
 
     with context_from_args(args) as ctx:
-        make_board_app(ctx).run()
-    return EXIT_OK
+        app = make_board_app(ctx)
+        app.run()
+    return app.return_code or EXIT_OK
 
 
 # --- helpers --------------------------------------------------------------------------------

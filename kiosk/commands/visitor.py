@@ -54,4 +54,4 @@ def cmd_visitor(args: argparse.Namespace) -> int:
         app.run()
     finally:
         ctx.close()
-    return EXIT_OK
+    return app.return_code or EXIT_OK  # non-zero after a failure: the service restarts it

@@ -116,3 +116,6 @@ HELP_DESK = N_("Do you need help? Please ask at the desk.")
 
 CONCERN_CONTEXT = "concern"
 """The msgctxt of every concern label (labels are short and could clash with other uses)."""
+
+# --- when the terminal itself fails ------------------------------------------------------
+TERMINAL_NOT_WORKING = N_("This terminal is not working right now. Please ask at the desk.")

@@ -8,6 +8,7 @@ so that ticket allocation and "call next" are atomic across processes.
 
 from __future__ import annotations
 
+import os
 import secrets
 import sqlite3
 from collections.abc import Iterator
@@ -81,7 +82,11 @@ def open_database(path: Path, *, create: bool = False) -> SqliteDatabase:
         StoreError: with a subclass naming what is wrong (missing, foreign, corrupt, too new).
     """
     path = Path(path)
-    if path.exists():
+    try:
+        present = path.exists()
+    except OSError as exc:  # e.g. no permission to look into the directory
+        raise StoreError(path, f"cannot be read: {exc.strerror}") from None
+    if present:
         _check_file(path)
     elif not create:
         raise StoreMissing(path, "no store here; create one with `kiosk init --site CODE`")
@@ -106,8 +111,23 @@ def open_database(path: Path, *, create: bool = False) -> SqliteDatabase:
         raise
     except (DatabaseError, OperationalError, sqlite3.DatabaseError) as exc:
         db.close()
-        raise StoreCorrupt(path, f"is damaged or unreadable ({exc})") from None
+        raise _open_error(path, exc) from None
     return db
+
+
+#: SQLite errors at opening that say the file or disk cannot be used, not that it is damaged.
+_UNUSABLE = ("SQLITE_READONLY", "SQLITE_FULL", "SQLITE_CANTOPEN", "SQLITE_IOERR",
+             "SQLITE_PERM", "SQLITE_BUSY", "SQLITE_LOCKED")
+
+
+def _open_error(path: Path, exc: Exception) -> StoreError:
+    """A read-only, full or locked disk is not a damaged store: say which it is."""
+    inner = exc if isinstance(exc, sqlite3.Error) else exc.__context__
+    name = getattr(inner, "sqlite_errorname", "") or ""
+    if name.startswith(_UNUSABLE):
+        return StoreError(path, f"cannot be opened for use: {inner} ({name}); "
+                                "is the disk full, read-only or locked?")
+    return StoreCorrupt(path, f"is damaged or unreadable ({exc})")
 
 
 class Store:
@@ -124,6 +144,20 @@ class Store:
         self.site = self.setting("site") or ""
         self.location = self.setting("location") or ""
         self.writer = self.setting("writer") or ""
+        self._identity = file_identity(path)
+
+    def ensure_present(self) -> None:
+        """Refuse to go on when the path no longer names the file this store has open.
+
+        SQLite keeps writing into a deleted or replaced file without a word: every check-in
+        after that would vanish with the process. A `stat` costs microseconds.
+
+        Raises:
+            StoreMissing: the store file was deleted, moved or replaced while in use.
+        """
+        if file_identity(self.path) != self._identity:
+            raise StoreMissing(self.path, "the store file was deleted, moved or replaced "
+                                          "while in use; restart the program")
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         """A site-wide setting, or `default`."""
@@ -139,8 +173,9 @@ class Store:
         """A write transaction that holds the store's write lock from its first statement.
 
         The clock is loaded and saved under the lock, so that every process at the site
-        continues the same monotonic clock.
+        continues the same monotonic clock. A store whose file is gone is never written.
         """
+        self.ensure_present()
         with self.db.atomic("IMMEDIATE"):
             writer = Writer(self)
             yield writer
@@ -222,6 +257,15 @@ def _insert_fast(db: SqliteDatabase, record: SyncedModel) -> None:
                               f"VALUES ({marks})", fields)
     sql, fields = _INSERT_SQL[model]
     db.execute_sql(sql, [f.db_value(getattr(record, f.name)) for f in fields])
+
+
+def file_identity(path: Path | str) -> tuple[int, int] | None:
+    """Device and inode of the file at `path` (None when nothing can be found there)."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 def open_store(path: Path | str) -> Store:

@@ -24,6 +24,7 @@ from kiosk.context import KioskContext
 from kiosk.staffing.board import BoardFeed, BoardLine
 from kiosk.staffing.watch import POLL_SECONDS, ChangeWatcher
 from kiosk.ui.board.bigtext import BigText
+from kiosk.ui.crash import CalmCrash, calm_lines
 
 #: Seconds the newest call stays highlighted after it appears.
 FRESH_SECONDS = 15.0
@@ -52,13 +53,14 @@ class BoardScreen(Screen[None], inherit_bindings=False):
                     id="hint")
 
 
-class BoardApp(App[None], inherit_bindings=False):
+class BoardApp(CalmCrash, App[None], inherit_bindings=False):
     """Shows called numbers and their desks; rings the terminal bell on each new call."""
 
     CSS_PATH = "board.tcss"
     TITLE = "lokal willkommen"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = []
+    CRASH_PROGRAM = "kiosk board"
 
     def __init__(self, ctx: KioskContext, *, poll_seconds: float = POLL_SECONDS,
                  on_show: Callable[[Sequence[BoardLine]], None] | None = None) -> None:
@@ -69,6 +71,10 @@ class BoardApp(App[None], inherit_bindings=False):
         self.on_show = on_show
         self.lines: list[BoardLine] = []
         self.bells = 0
+
+    def crash_lines(self, width: int) -> list[str]:
+        """The waiting room reads German and English, as on the board's captions."""
+        return calm_lines(["de", "en"], width)
 
     def on_mount(self) -> None:
         self.push_screen(BoardScreen(id="board"))

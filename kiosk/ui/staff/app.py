@@ -18,19 +18,25 @@ from kiosk.queue.errors import QueueError
 from kiosk.staffing.console import Console, Staffing
 from kiosk.staffing.network import visits_per_office
 from kiosk.staffing.quality import TOLERANCE_MINUTES, estimate_quality
+from kiosk.ui.crash import CalmCrash
 from kiosk.ui.staff.dialogs import FieldSpec, FormDialog, NoticeDialog
 from kiosk.ui.staff.queue_screen import QueueScreen
 from kiosk.ui.staff.signin import SignInScreen
 from kiosk.ui.staff.texts import POLICY_HELP, error_text
 
 
-class StaffApp(App[None], inherit_bindings=False):
+class StaffApp(CalmCrash, App[None], inherit_bindings=False):
     """The console of one office desk."""
 
     CSS_PATH = "staff.tcss"
     TITLE = "lokal willkommen · Beratung"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Beenden", priority=True)]
+    CRASH_PROGRAM = "kiosk staff"
+    CRASH_EXIT_SECONDS = None  # the message stays until someone at the desk presses a key
+
+    def crash_hint(self) -> str:
+        return "Die Einzelheiten stehen im Journal. Eine beliebige Taste beendet die Konsole."
 
     def __init__(self, ctx: KioskContext) -> None:
         super().__init__()

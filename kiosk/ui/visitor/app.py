@@ -21,6 +21,7 @@ from textual.timer import Timer
 
 from kiosk.context import KioskContext
 from kiosk.i18n import messages as M
+from kiosk.ui.crash import CalmCrash, calm_lines
 from kiosk.ui.visitor.flow import CheckInDraft, Problem, TicketView, VisitorFlow
 from kiosk.ui.visitor.printer import escpos_ticket, send_to_printer
 from kiosk.ui.visitor.screens.base import StepScreen
@@ -47,7 +48,7 @@ MAX_PIN_FAILURES = 3
 PIN_COOLDOWN_SECONDS = 300.0
 
 
-class VisitorApp(App[None], inherit_bindings=False):
+class VisitorApp(CalmCrash, App[None], inherit_bindings=False):
     """The check-in terminal in the waiting area.
 
     Args:
@@ -63,6 +64,7 @@ class VisitorApp(App[None], inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(STAFF_EXIT_KEY, "staff_exit", show=False, priority=True),
     ]
+    CRASH_PROGRAM = "kiosk visitor"
 
     def __init__(self, ctx: KioskContext, idle_timeout: float) -> None:
         super().__init__()
@@ -126,6 +128,13 @@ class VisitorApp(App[None], inherit_bindings=False):
 
     async def _idle_timeout_reached(self) -> None:
         await self.reset_visitor()
+
+    def crash_lines(self, width: int) -> list[str]:
+        """The failure message in the visitor's language and German, or in every language."""
+        chosen = self.flow.draft.language
+        languages = [chosen, "de"] if chosen else list(self.flow.ui_languages())
+        settings = self.ctx.config.visitor
+        return calm_lines(languages, width, settings.bidi, settings.native_digits)
 
     # --- the steps ----------------------------------------------------------------------
     def on_step_screen_back(self, message: StepScreen.Back) -> None:
