@@ -238,7 +238,8 @@ class NameKeyboard(Keyboard):
             other = (latin_layout(self.wording.lang) if self.script.name != "ABC"
                      else name_layout(self.wording.lang))
             keys.append(Key(SWITCH, self.wording.line(other.name), classes="key wide switch"))
-        keys += [self._key(k) for k in self.script.extra]
+        keys += [self._key(k, classes="wide" if len(KEY_LABELS.get(k, k)) > 2 else "")
+                 for k in self.script.extra]
         keys.append(self._key(SPACE, classes="space"))
         return [*keys, *super().last_row()]
 
