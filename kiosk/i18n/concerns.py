@@ -34,7 +34,7 @@ DEFAULT_CONCERNS: tuple[Concern, ...] = (
     Concern("jobcenter", NP_("concern", "Jobcenter & benefits"), "Jobcenter · Bürgergeld"),
     Concern(
         "aufenthalt",
-        NP_("concern", "Residence permit & immigration office"),
+        NP_("concern", "Residence status & immigration office"),
         "Ausländerbehörde · Aufenthalt",
     ),
     Concern(
@@ -52,7 +52,7 @@ DEFAULT_CONCERNS: tuple[Concern, ...] = (
         NP_("concern", "Family & children (birth, child benefit, nursery)"),
         "Kindergeld · Kita · Familienkasse",
     ),
-    Concern("schule", NP_("concern", "School & training"), "Schule · Ausbildung"),
+    Concern("schule", NP_("concern", "School & vocational training"), "Schule · Ausbildung"),
     Concern(
         "deutsch",
         NP_("concern", "German & integration courses"),
@@ -81,8 +81,8 @@ DEFAULT_CONCERNS: tuple[Concern, ...] = (
     ),
     Concern(
         "ehrenamt",
-        NP_("concern", "I want to volunteer / organisation / landlord"),
-        "Ehrenamt · Vermieter:in",
+        NP_("concern", "I want to help (volunteering)"),
+        "Ehrenamt",
     ),
     Concern("sonstiges", NP_("concern", "Not sure / Private"), "Sonstiges"),
 )

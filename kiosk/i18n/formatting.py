@@ -105,7 +105,10 @@ def format_next_opening(value: dt.datetime, lang: str, native_digits: bool = Fal
 
 
 def format_wait_minutes(minutes: float | None, lang: str, native_digits: bool = False) -> str:
-    """The honest waiting-time line: "About 20 minutes", or "we cannot estimate yet" for None.
+    """The honest waiting-time line: "Waiting time: about 20 minutes", or "we cannot estimate yet".
+
+    One plural message, not "Waiting time" + ": " + "About 20 minutes": languages differ in
+    what follows a colon (German lower case, French a space before it).
 
     Minutes are rounded to whole minutes and never shown below 1.
 
@@ -118,7 +121,7 @@ def format_wait_minutes(minutes: float | None, lang: str, native_digits: bool = 
     if minutes < 0:
         raise ValueError(f"waiting time cannot be negative: {minutes!r}")
     n = max(1, round(minutes))
-    return t.ngettext(*M.ABOUT_MINUTES, n).format(minutes=format_number(n, lang, native_digits))
+    return t.ngettext(*M.WAIT_ABOUT, n).format(minutes=format_number(n, lang, native_digits))
 
 
 def format_people_before(count: int, lang: str, native_digits: bool = False) -> str:
@@ -148,8 +151,8 @@ def format_idle_countdown(seconds: int, lang: str, native_digits: bool = False) 
 
 
 def format_interpreter_notice(language_code: str, lang: str) -> str:
-    """ "We will arrange an interpreter for Kurmancî." — the language by its own name."""
-    return translator(lang).gettext(M.INTERPRETER_ARRANGED).format(language=endonym(language_code))
+    """ "We will try to find an interpreter for Kurmancî." — the language by its own name."""
+    return translator(lang).gettext(M.INTERPRETER_SEARCH).format(language=endonym(language_code))
 
 
 def format_name_too_long(max_chars: int, lang: str, native_digits: bool = False) -> str:

@@ -48,7 +48,7 @@ class LanguageInfo:
 LANGUAGES: tuple[LanguageInfo, ...] = (
     LanguageInfo("de", "Deutsch", "ltr", "de_DE"),
     LanguageInfo("ar", "العربية", "rtl", "ar", "arab"),
-    LanguageInfo("fa", "فارسی", "rtl", "fa_IR", "arabext"),
+    LanguageInfo("fa", "فارسی / دری", "rtl", "fa_IR", "arabext"),
     LanguageInfo("en", "English", "ltr", "en_GB"),
     LanguageInfo("fr", "Français", "ltr", "fr_FR"),
     LanguageInfo("uk", "Українська", "ltr", "uk_UA"),

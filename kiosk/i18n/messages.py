@@ -44,15 +44,15 @@ def NP_(context: str, message: str) -> Contextual:
 
 # --- welcome / language -------------------------------------------------------------------
 WELCOME = N_("Welcome")
-CHOOSE_LANGUAGE = N_("Choose your language")
-TAP_LANGUAGE = N_("Tap your language")
 
 # --- outside consulting hours -------------------------------------------------------------
 CLOSED_NOW = N_("We are closed right now.")
 # TRANSLATORS: {when} is a formatted weekday, date and time, e.g. "Tuesday, 2 December, 14:00".
 NEXT_OPENING = N_("We open again: {when}")
 CLOSED_CHECKIN_ALLOWED = N_("You can still take a number.")
-CLOSED_CHECKIN_REFUSED = N_("Please come back then.")
+CLOSED_CHECKIN_REFUSED = N_("Please come back during opening hours.")
+# TRANSLATORS: shown alone when the office closes while a visitor is checking in.
+CLOSED_DURING_CHECKIN = N_("We are closed now. Please come back during opening hours.")
 
 # --- concern ------------------------------------------------------------------------------
 CONCERN_TITLE = N_("What is it about?")
@@ -62,16 +62,18 @@ CONTINUE = N_("Continue")
 # --- appointment --------------------------------------------------------------------------
 HAVE_APPOINTMENT = N_("I have an appointment")
 APPOINTMENT_CODE_PROMPT = N_("Please enter your appointment code.")
+# TRANSLATORS: the key that empties the typed code or name on the on-screen keyboard.
+CLEAR = N_("Clear")
 APPOINTMENT_CODE_EMPTY = N_("Please enter the code.")
 APPOINTMENT_NOT_FOUND = N_("This code was not found. Please check it or ask at the desk.")
-APPOINTMENT_NOT_TODAY = N_("This appointment is not today. Please ask at the desk.")
-APPOINTMENT_ALREADY = N_("You are already checked in.")
 APPOINTMENT_CONFIRMED = N_("Thank you. Your arrival is confirmed.")
 
 # --- language of counselling --------------------------------------------------------------
 COUNSEL_LANGUAGE_TITLE = N_("In which language do you want to talk?")
 # TRANSLATORS: {language} is the language's own name in its own script, e.g. "Kurmancî".
-INTERPRETER_ARRANGED = N_("We will arrange an interpreter for {language}.")
+# An interpreter speaks (German "Dolmetschen"), it is not a written translation; no office can
+# promise one, so the sentence says that it will try.
+INTERPRETER_SEARCH = N_("We will try to find an interpreter for {language}.")
 OTHER_LANGUAGE = N_("I need another language")
 WHICH_LANGUAGE = N_("Which language do you need?")
 LANGUAGE_NOT_LISTED = N_("My language is not in the list")
@@ -79,21 +81,22 @@ LANGUAGE_NOT_LISTED = N_("My language is not in the list")
 # --- name (optional) ----------------------------------------------------------------------
 NAME_PROMPT = N_("Your first name (optional)")
 NAME_WHY = N_("We ask so that we can greet you. Your name is never shown on the screen.")
-SKIP = N_("Skip")
+NO_NAME = N_("Continue without a name")
 # TRANSLATORS: {max} is a number of characters.
 NAME_TOO_LONG = N_("This name is too long. Please use at most {max} characters.")
 NAME_BAD_CHARS = N_("Some characters are not allowed. Please use letters only.")
 
 # --- ticket -------------------------------------------------------------------------------
 YOUR_NUMBER = N_("Your number")
-WAITING_TIME = N_("Waiting time")
 # TRANSLATORS: {minutes} is an already formatted number. Keep the number in every form.
-ABOUT_MINUTES = NN_("About {minutes} minute", "About {minutes} minutes")
+WAIT_ABOUT = NN_("Waiting time: about {minutes} minute", "Waiting time: about {minutes} minutes")
 WAIT_UNKNOWN = N_("We cannot estimate the waiting time yet.")
 # TRANSLATORS: {count} is an already formatted number (never 0). Keep it in every form.
-PEOPLE_BEFORE = NN_("{count} person before you", "{count} people before you")
-NOBODY_BEFORE = N_("Nobody is waiting before you.")
+PEOPLE_BEFORE = NN_("{count} person is waiting ahead of you.",
+                    "{count} people are waiting ahead of you.")
+NOBODY_BEFORE = N_("No one is waiting ahead of you.")
 TAKE_SEAT = N_("Please take a seat. Your number will be shown on the screen.")
+# TRANSLATORS: shown when the terminal prints the ticket.
 TAKE_TICKET = N_("Please take your ticket.")
 THANK_YOU = N_("Thank you!")
 
@@ -101,17 +104,14 @@ THANK_YOU = N_("Thank you!")
 BACK = N_("Back")
 START_AGAIN = N_("Start again")
 IDLE_TITLE = N_("Are you still there?")
+# TRANSLATORS: the big button on the "Are you still there?" notice.
+IDLE_YES = N_("Yes")
 # TRANSLATORS: {seconds} is an already formatted number. Keep it in every form.
 IDLE_COUNTDOWN = NN_(
     "The screen starts again in {seconds} second.",
     "The screen starts again in {seconds} seconds.",
 )
 IDLE_TAP = N_("Tap the screen to continue.")
-PRIVACY_TITLE = N_("Privacy")
-PRIVACY_SHORT = N_(
-    "Your details are confidential. Only our counselling staff can see them. "
-    "The screen in the waiting room shows only numbers."
-)
 HELP_DESK = N_("Do you need help? Please ask at the desk.")
 
 CONCERN_CONTEXT = "concern"

@@ -11,11 +11,24 @@ MAX_NAME = 40
 _LANG = re.compile(r"^[a-z]{2,3}$")
 
 
+_JOINER_CONTROLS = frozenset("\u200c\u200d")
+"""Zero-width non-joiner and joiner: Persian spells names with them (علی‌رضا), and they
+only change how the letters on either side join, so they are allowed between two letters."""
+
+
+def _joiner_between_letters(name: str, index: int) -> bool:
+    """True when name[index] is a ZWNJ/ZWJ with a letter (or its mark) on either side."""
+    if name[index] not in _JOINER_CONTROLS or index == 0 or index == len(name) - 1:
+        return False
+    return all(unicodedata.category(name[i])[0] in "LM" for i in (index - 1, index + 1))
+
+
 def clean_first_name(raw: str | None) -> str | None:
     """A first name as stored: trimmed, NFC, or None for empty.
 
-    Letters of any script, spaces, hyphens and apostrophes are allowed; control and format
-    characters (including bidi overrides, which could disguise text) are refused.
+    Letters of any script, spaces, hyphens and apostrophes are allowed, and the zero-width
+    (non-)joiner between two letters; other control and format characters (including bidi
+    overrides and marks, which could disguise text) are refused.
     """
     if raw is None:
         return None
@@ -25,8 +38,10 @@ def clean_first_name(raw: str | None) -> str | None:
     if len(name) > MAX_NAME:
         raise InvalidInput("first_name", "too_long",
                            f"a first name can have at most {MAX_NAME} characters")
-    for ch in name:
+    for index, ch in enumerate(name):
         category = unicodedata.category(ch)
+        if _joiner_between_letters(name, index):
+            continue
         if category[0] == "C":
             raise InvalidInput("first_name", "bad_character",
                                "a first name cannot contain control characters")

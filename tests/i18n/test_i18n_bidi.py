@@ -112,7 +112,7 @@ def test_invalid_mode_and_width() -> None:
 def test_every_catalog_line_fits_its_width_in_app_mode() -> None:
     for lang in ("ar", "fa"):
         t = translator(lang)
-        for msgid in (M.TAKE_SEAT, M.PRIVACY_SHORT, M.APPOINTMENT_NOT_FOUND, M.NAME_WHY):
+        for msgid in (M.TAKE_SEAT, M.CLOSED_DURING_CHECKIN, M.APPOINTMENT_NOT_FOUND, M.NAME_WHY):
             for width in (12, 20, 38):
                 for line in display_lines(t.gettext(msgid), width, "app"):
                     assert cell_width(line) <= width

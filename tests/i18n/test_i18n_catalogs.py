@@ -58,10 +58,10 @@ def test_template_has_the_visitor_flow_and_all_15_concerns() -> None:
     plain = {mid for ctx, mid in TEMPLATE_KEYS if ctx is None}
     for msgid in (
         "Welcome",
-        "Choose your language",
+        "Continue without a name",
         "This code was not found. Please check it or ask at the desk.",
-        ("About {minutes} minute", "About {minutes} minutes"),
-        ("{count} person before you", "{count} people before you"),
+        ("Waiting time: about {minutes} minute", "Waiting time: about {minutes} minutes"),
+        ("{count} person is waiting ahead of you.", "{count} people are waiting ahead of you."),
         "Please take a seat. Your number will be shown on the screen.",
     ):
         assert msgid in plain

@@ -69,20 +69,25 @@ def test_next_opening_sentence_in_persian_with_native_digits() -> None:
 
 
 def test_wait_minutes_honest_and_plural() -> None:
+    """One sentence per language, never "Wartezeit" + ": " + "Etwa 20 Minuten"."""
     assert format_wait_minutes(None, "de") == "Die Wartezeit können wir noch nicht schätzen."
-    assert format_wait_minutes(20, "de") == "Etwa 20 Minuten"
-    assert format_wait_minutes(1, "de") == "Etwa 1 Minute"
-    assert format_wait_minutes(0.2, "en") == "About 1 minute"
-    assert format_wait_minutes(21, "ru") == "Примерно 21 минута"
-    assert format_wait_minutes(22, "ru") == "Примерно 22 минуты"
-    assert format_wait_minutes(25, "ru") == "Примерно 25 минут"
-    assert format_wait_minutes(20, "fa", native_digits=True) == "حدود ۲۰ دقیقه"
-    assert format_wait_minutes(5, "ar", native_digits=True) == "حوالي ٥ دقائق"
+    assert format_wait_minutes(20, "de") == "Wartezeit: etwa 20 Minuten"
+    assert format_wait_minutes(1, "de") == "Wartezeit: etwa 1 Minute"
+    assert format_wait_minutes(0.2, "en") == "Waiting time: about 1 minute"
+    assert format_wait_minutes(20, "fr") == "Temps d'attente\u00a0: environ 20 minutes"
+    assert format_wait_minutes(21, "ru") == "Время ожидания: примерно 21 минута"
+    assert format_wait_minutes(22, "ru") == "Время ожидания: примерно 22 минуты"
+    assert format_wait_minutes(25, "ru") == "Время ожидания: примерно 25 минут"
+    assert format_wait_minutes(20, "fa", native_digits=True) == "زمان انتظار: حدود ۲۰ دقیقه"
+    assert format_wait_minutes(2, "ar", native_digits=True) == "وقت الانتظار التقريبي بالدقائق: ٢"
     with pytest.raises(ValueError, match="negative"):
         format_wait_minutes(-1, "de")
 
 
 def test_people_before() -> None:
+    assert format_people_before(0, "en") == "No one is waiting ahead of you."
+    assert format_people_before(3, "en") == "3 people are waiting ahead of you."
+    assert format_people_before(2, "ar") == "عدد الأشخاص أمامك: 2"
     assert format_people_before(0, "de") == "Vor Ihnen wartet niemand."
     assert format_people_before(1, "de") == "Vor Ihnen wartet 1 Person."
     assert format_people_before(4, "de") == "Vor Ihnen warten 4 Personen."

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import Input
 
+from kiosk.ui.visitor.keypad import TypedField
 from kiosk.ui.visitor.widgets import BidiText, TicketNumber
 
 SIZE = (100, 32)
+
+
+class FakeMonotonic:
+    """A monotonic clock the test moves by hand, for the idle time and the PIN cooldown."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
 
 
 async def tap(pilot: Pilot, selector: str) -> None:
@@ -28,9 +41,11 @@ async def settle(pilot: Pilot) -> None:
 
 
 async def type_into(pilot: Pilot, text: str) -> None:
-    """Put text into the focused step's input as a paste would (any characters)."""
-    field = pilot.app.screen.query_one(Input)
-    field.value = text
+    """Replace the step's typed text as a paste from a physical keyboard would (any
+    characters; a code field keeps those of its alphabet)."""
+    field = pilot.app.screen.query_one(TypedField)
+    field.clear()
+    field.add(text)
     await pilot.pause()
 
 
@@ -48,7 +63,7 @@ def all_text(pilot: Pilot) -> str:
     parts = []
     for screen in pilot.app.screen_stack:
         parts += [w.text for w in screen.query(BidiText)]
-        parts += [w.value for w in screen.query(Input)]
+        parts += [w.value for w in screen.query(TypedField)]
     return "\n".join(parts)
 
 

@@ -116,7 +116,7 @@ def test_closed_site_refuses_or_allows(make_ctx):
     flow.choose_language("de")
     with pytest.raises(Problem) as caught:
         flow.finish()
-    assert caught.value.msgid == M.CLOSED_CHECKIN_REFUSED
+    assert caught.value.msgid == M.CLOSED_DURING_CHECKIN
     assert Visit.select().count() == 0
     allowed = make_ctx(site="MEHU", location="MEHU-1", allow_checkin_outside_hours=True)
     assert VisitorFlow(allowed).opening_status().checkin_allowed
@@ -125,3 +125,24 @@ def test_closed_site_refuses_or_allows(make_ctx):
 def test_flow_does_not_import_textual():
     code = "import kiosk.ui.visitor.flow, sys; assert 'textual' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("name", ["علی\u200cرضا", "نرگس\u200cخاتون", "मी\u200dना"])
+def test_names_with_zero_width_joiners_between_letters_are_kept(ctx, name):
+    """Persian spells علی‌رضا with a ZWNJ; ZWJ shapes some Indic and Arabic letters."""
+    flow = VisitorFlow(ctx)
+    flow.choose_language("fa")
+    flow.set_name(name)
+    assert flow.draft.first_name == name
+
+
+@pytest.mark.parametrize("raw", [
+    "\u200cعلی", "علی\u200c", "علی\u200c\u200cرضا", "علی \u200cرضا",  # a joiner not between letters
+    "علی\u200fرضا", "Mina\u2066x", "Mi\u00adna",  # bidi marks and isolates, soft hyphen
+])
+def test_other_invisible_characters_are_still_refused(ctx, raw):
+    flow = VisitorFlow(ctx)
+    flow.choose_language("fa")
+    with pytest.raises(Problem) as caught:
+        flow.set_name(raw)
+    assert caught.value.msgid == M.NAME_BAD_CHARS

@@ -11,10 +11,11 @@ from kiosk.ui.visitor.app import STAFF_EXIT_KEY, make_visitor_app
 from kiosk.ui.visitor.screens.staff import StaffPinScreen
 from kiosk.ui.visitor.screens.steps import ConcernScreen, CounselScreen, NameScreen
 from kiosk.ui.visitor.screens.welcome import WelcomeScreen
-from tests.ui_visitor.helpers import SIZE, all_text, type_into, walk_to_name
+from tests.ui_visitor.helpers import SIZE, FakeMonotonic, all_text, type_into, walk_to_name
 
-VISITOR_KEYS = ["ctrl+c", "ctrl+q", "ctrl+p", "ctrl+d", "ctrl+z", "ctrl+w", "escape",
+VISITOR_KEYS = ["ctrl+c", "ctrl+q", "ctrl+p", "ctrl+d", "ctrl+z", "ctrl+w",
                 "alt+f4", "f1", "ctrl+x", "ctrl+l", "ctrl+s", "ctrl+t"]
+"""Keys that must do nothing at all (Esc goes back one step: `test_escape_goes_back_...`)."""
 
 
 async def test_idle_timeout_forgets_everything(ctx):
@@ -46,13 +47,21 @@ async def test_idle_timeout_forgets_everything(ctx):
 
 
 async def test_taps_keep_the_visitor_from_the_idle_reset(ctx):
-    app = make_visitor_app(ctx, idle_timeout=2)
+    """On a fake clock: every key starts the idle time again, however late the timer runs."""
+    clock = FakeMonotonic()
+    app = make_visitor_app(ctx, idle_timeout=2, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await walk_to_name(pilot, "de", [], "de")
         for _ in range(4):
-            await pilot.pause(1.0)
+            clock.advance(1.5)
             await pilot.press("x")
+            await app.check_idle_time()
+            await pilot.pause()
         assert isinstance(app.screen, NameScreen)
+        clock.advance(2.0)
+        await app.check_idle_time()
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
 
 
 async def test_quit_keys_do_nothing(ctx):
@@ -92,3 +101,14 @@ async def test_staff_pin_leaves_visitor_mode_wrong_pin_does_not(ctx):
         assert app._exit
     actions = [a.action for a in AuditEntry.select().order_by(AuditEntry.id)]
     assert actions[-2:] == ["visitor_exit_failed", "visitor_exit"]
+
+
+async def test_escape_goes_back_one_step_and_never_quits(ctx):
+    app = make_visitor_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_to_name(pilot, "de", [], "de")
+        for _ in range(6):  # name → counselling → concern → welcome, then nothing more
+            await pilot.press("escape")
+            await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen) and len(app.screen_stack) == 1
+        assert app.is_running and app.return_code is None and not app._exit

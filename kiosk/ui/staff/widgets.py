@@ -15,6 +15,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from kiosk.config import NetworkConfig
+from kiosk.i18n.bidi import display
 from kiosk.queue.views import VisitInfo
 from kiosk.staffing.console import QueueRow
 from kiosk.ui.staff.texts import REASON, STATUS, clock_text, language_name
@@ -29,6 +30,12 @@ def concern_text(config: NetworkConfig, concerns: Sequence[str]) -> str:
         except KeyError:
             labels.append(cid)
     return ", ".join(labels) or "—"
+
+
+def name_text(config: NetworkConfig, name: str | None) -> str:
+    """A visitor's first name as the terminal must get it: Arabic and Persian names shaped
+    and right to left where the terminal does no bidi itself (the `bidi` setting)."""
+    return display(name, config.visitor.bidi) if name else ""
 
 
 class VisitTable(DataTable):
@@ -87,7 +94,7 @@ class QueueTable(VisitTable):
                 ticket, "Termin" if v.kind == "appointment" else "offen",
                 concern_text(config, v.concerns), lang,
                 language_name(v.interpreter_language) if v.interpreter_language else "",
-                f"{r.waited_minutes} min", v.first_name or "", hint)))
+                f"{r.waited_minutes} min", name_text(config, v.first_name), hint)))
         self._refill(out)
 
 
@@ -107,5 +114,5 @@ class MineTable(VisitTable):
             out.append((v.id, (
                 Text(v.ticket, style="bold"), Text(STATUS.get(v.status, v.status), style=style),
                 concern_text(config, v.concerns), language_name(v.language),
-                str(v.call_count), clock_text(since, tz), v.first_name or "")))
+                str(v.call_count), clock_text(since, tz), name_text(config, v.first_name))))
         self._refill(out)

@@ -4,14 +4,17 @@
 The app owns the `VisitorFlow` (plain Python) and turns the screens' messages into flow
 calls and the next screen. It declares every key itself (`inherit_bindings=False`, no
 command palette), so nothing a visitor presses quits; staff leave with Ctrl+\\ and a PIN.
-An idle timer returns to the welcome screen and replaces the flow's draft and every screen,
-so nothing of the last visitor stays on screen or in a widget.
+Exactly the configured idle time after the last tap or key (`IdleClock`), the terminal
+returns to the welcome screen and replaces the flow's draft and every screen, so nothing of
+the last visitor stays on screen or in a widget; the last seconds before that ask "Are you
+still there?".
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import events, work
@@ -23,6 +26,7 @@ from kiosk.context import KioskContext
 from kiosk.i18n import messages as M
 from kiosk.ui.crash import CalmCrash, calm_lines
 from kiosk.ui.visitor.flow import CheckInDraft, Problem, TicketView, VisitorFlow
+from kiosk.ui.visitor.idle import IdleClock
 from kiosk.ui.visitor.printer import escpos_ticket, send_to_printer
 from kiosk.ui.visitor.screens.base import StepScreen
 from kiosk.ui.visitor.screens.staff import StaffPinScreen
@@ -33,6 +37,7 @@ from kiosk.ui.visitor.screens.steps import (
     NameScreen,
     OtherLanguageScreen,
 )
+from kiosk.ui.visitor.screens.still_there import StillThereScreen
 from kiosk.ui.visitor.screens.ticket import ClosedScreen, TicketScreen
 from kiosk.ui.visitor.screens.welcome import WelcomeScreen
 from kiosk.ui.visitor.wording import Wording, wording_for
@@ -46,6 +51,8 @@ TICKET_SECONDS = 20.0
 #: Wrong staff PINs in a row before the PIN prompt is refused for a while.
 MAX_PIN_FAILURES = 3
 PIN_COOLDOWN_SECONDS = 300.0
+#: How often the idle clock is looked at: the reset comes at most this late.
+IDLE_TICK_SECONDS = 0.25
 
 
 class VisitorApp(CalmCrash, App[None], inherit_bindings=False):
@@ -54,24 +61,34 @@ class VisitorApp(CalmCrash, App[None], inherit_bindings=False):
     Args:
         ctx: the open kiosk context (config, store, queue, appointments).
         idle_timeout: seconds without a tap before everything is forgotten.
+        clock: a monotonic clock in seconds (tests pass a fake one).
     """
 
     CSS_PATH = "visitor.tcss"
     ENABLE_COMMAND_PALETTE = False
     ALLOW_SELECT = False
     ESCAPE_TO_MINIMIZE = False
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    """Below 100 columns the concern tiles and the navigation give up their side margins."""
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (30, "-tall")]
+    """Below 30 rows the title bars and keyboards give up their blank lines."""
     TITLE = "lokal willkommen"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(STAFF_EXIT_KEY, "staff_exit", show=False, priority=True),
     ]
     CRASH_PROGRAM = "kiosk visitor"
 
-    def __init__(self, ctx: KioskContext, idle_timeout: float) -> None:
+    def __init__(self, ctx: KioskContext, idle_timeout: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self.ctx = ctx
         self.flow = VisitorFlow(ctx)
         self.idle_timeout = idle_timeout
+        self._clock = clock
+        self.idle = IdleClock(idle_timeout, clock)
+        """The visitor's idle time (tests read when the reset is due)."""
         self._idle: Timer | None = None
+        self._resetting = False
         self._pin_failures = 0
         self._pin_blocked_until = 0.0
         self._checking_in = False
@@ -83,11 +100,12 @@ class VisitorApp(CalmCrash, App[None], inherit_bindings=False):
         return self._welcome()
 
     def on_mount(self) -> None:
-        self._idle = self.set_interval(self.idle_timeout, self._idle_timeout_reached)
+        self.idle.touch()
+        self._idle = self.set_interval(IDLE_TICK_SECONDS, self.check_idle_time)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, (events.Key, events.MouseDown)) and self._idle is not None:
-            self._idle.reset()
+        if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
+            self.idle.touch()
         await super().on_event(event)
 
     def _wording(self) -> Wording:
@@ -123,11 +141,28 @@ class VisitorApp(CalmCrash, App[None], inherit_bindings=False):
         welcome = self.screen_stack[0]
         if isinstance(welcome, WelcomeScreen):
             await welcome.show_status(self.flow.opening_status())
-        if self._idle is not None:
-            self._idle.reset()
+        self.idle.touch()
 
-    async def _idle_timeout_reached(self) -> None:
-        await self.reset_visitor()
+    async def check_idle_time(self) -> None:
+        """Ask "Are you still there?" in the last seconds, forget the visitor at the end.
+
+        A timer calls this a few times a second; tests call it after moving a fake clock.
+        """
+        state = self.idle.state()
+        if state == "active" or self._resetting:
+            return
+        if state == "expired":
+            self._resetting = True
+            try:
+                await self.reset_visitor()
+            finally:
+                self._resetting = False
+            return
+        screen = self.screen
+        if isinstance(screen, StillThereScreen):
+            screen.show_seconds(self.idle.seconds_left())
+        elif isinstance(screen, StepScreen) and screen.ASK_BEFORE_RESET:
+            self.push_screen(StillThereScreen(self._wording(), self.idle.seconds_left()))
 
     def crash_lines(self, width: int) -> list[str]:
         """The failure message in the visitor's language and German, or in every language."""
@@ -140,6 +175,9 @@ class VisitorApp(CalmCrash, App[None], inherit_bindings=False):
     def on_step_screen_back(self, message: StepScreen.Back) -> None:
         if len(self.screen_stack) > 1:
             self.pop_screen()
+
+    def on_step_screen_start_over(self, message: StepScreen.StartOver) -> None:
+        self.run_worker(self.reset_visitor(), exclusive=True, group="reset")
 
     def on_welcome_screen_language_chosen(self, message: WelcomeScreen.LanguageChosen) -> None:
         self.flow.choose_language(message.code)
@@ -240,8 +278,9 @@ class VisitorApp(CalmCrash, App[None], inherit_bindings=False):
     def _show_ticket(self, view: TicketView) -> None:
         self.last_ticket = view
         seconds = min(TICKET_SECONDS, self.idle_timeout)
-        self.push_screen(TicketScreen(self._wording(), view, seconds))
-        if self.ctx.config.visitor.ticket_printer:
+        printed = bool(self.ctx.config.visitor.ticket_printer)
+        self.push_screen(TicketScreen(self._wording(), view, seconds, printed))
+        if printed:
             self._print_ticket(view, self._wording())
 
     @work(thread=True, group="printer")
@@ -264,9 +303,6 @@ class VisitorApp(CalmCrash, App[None], inherit_bindings=False):
         if self._pin_blocked_until > self._clock():
             return
         self.push_screen(StaffPinScreen(Wording("de")), self._pin_entered)
-
-    def _clock(self) -> float:
-        return time.monotonic()
 
     def _pin_entered(self, pin: str | None) -> None:
         if pin:
@@ -291,15 +327,17 @@ class VisitorApp(CalmCrash, App[None], inherit_bindings=False):
             self._pin_blocked_until = self._clock() + PIN_COOLDOWN_SECONDS
 
 
-def make_visitor_app(ctx: KioskContext, *, idle_timeout: float | None = None) -> App:
+def make_visitor_app(ctx: KioskContext, *, idle_timeout: float | None = None,
+                     clock: Callable[[], float] = time.monotonic) -> App:
     """Build the visitor terminal for `ctx`.
 
     Args:
         ctx: the open kiosk context.
         idle_timeout: seconds of no input before the terminal forgets the visitor;
             default `config.visitor.idle_timeout_seconds`.
+        clock: the monotonic clock idle time and the PIN cooldown are measured on.
     """
     seconds = idle_timeout if idle_timeout is not None else ctx.config.visitor.idle_timeout_seconds
     if seconds <= 0:
         raise ValueError(f"idle timeout must be positive, not {seconds}")
-    return VisitorApp(ctx, float(seconds))
+    return VisitorApp(ctx, float(seconds), clock)

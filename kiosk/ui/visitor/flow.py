@@ -19,6 +19,10 @@ from kiosk.queue.errors import AppointmentNotFound, Closed, InvalidInput
 from kiosk.queue.validation import MAX_NAME, clean_first_name
 from kiosk.queue.views import TicketInfo
 
+UNLISTED = "und"
+"""The interpreter language of a visitor whose language is not in the list (ISO 639-2
+"undetermined"): staff see that an interpreter is needed and ask at the desk which one."""
+
 
 @dataclass
 class CheckInDraft:
@@ -218,12 +222,14 @@ class VisitorFlow:
 
         A language the site does not speak means counselling in German with an interpreter
         (language mediator) for `code`: staff match on `language`, and `interpreter_language`
-        tells them whom to arrange.
+        tells them whom to look for. `UNLISTED` records that the visitor's language was not
+        in the list.
         """
         if code in self.site_languages():
             self.draft.counsel_language, self.draft.interpreter_language = code, None
         else:
-            language_info(code)
+            if code != UNLISTED:
+                language_info(code)
             fallback = "de" if "de" in self.site_languages() else self.site_languages()[0]
             self.draft.counsel_language, self.draft.interpreter_language = fallback, code
 
@@ -255,7 +261,7 @@ class VisitorFlow:
                 d.concerns, d.counsel_language or self.language,
                 interpreter_language=d.interpreter_language, first_name=d.first_name)
         except Closed:
-            raise Problem(M.CLOSED_CHECKIN_REFUSED) from None
+            raise Problem(M.CLOSED_DURING_CHECKIN) from None
         return self._view(info, appointment=False)
 
     @staticmethod

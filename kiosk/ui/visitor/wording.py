@@ -54,7 +54,7 @@ class Wording:
         return F.format_number(value, self.lang, self.native_digits)
 
     def wait(self, minutes: int | None) -> str:
-        """"About 20 minutes", or the honest "we cannot estimate yet"."""
+        """"Waiting time: about 20 minutes", or the honest "we cannot estimate yet"."""
         from kiosk.i18n import formatting as F
 
         return F.format_wait_minutes(minutes, self.lang, self.native_digits)
@@ -63,6 +63,12 @@ class Wording:
         from kiosk.i18n import formatting as F
 
         return F.format_people_before(count, self.lang, self.native_digits)
+
+    def idle_countdown(self, seconds: int) -> str:
+        """ "The screen starts again in 10 seconds." before the idle reset."""
+        from kiosk.i18n import formatting as F
+
+        return F.format_idle_countdown(seconds, self.lang, self.native_digits)
 
     def next_opening(self, when: dt.datetime) -> str:
         from kiosk.i18n import formatting as F

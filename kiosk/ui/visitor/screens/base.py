@@ -1,8 +1,10 @@
-"""What every visitor step shares: a title bar, a body, and Back (plus Continue) at the bottom.
+"""What every visitor step shares: a title bar, a body, Back, Start again and Continue.
 
 Right-to-left languages mirror the rows that carry meaning by position (the navigation bar,
-rows of tiles); text is reordered by `BidiText`. Screens never touch the store or the flow:
-they post messages, and the app decides.
+rows of tiles); text is reordered by `BidiText`, and the focus moves in reading order (from the
+right in Arabic and Persian), starting at the step's first choice. Esc and Backspace go back
+where a keyboard is attached. Screens never touch the store or the flow: they post messages,
+and the app decides.
 """
 
 from __future__ import annotations
@@ -57,15 +59,60 @@ class StepScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab,down,right", "app.focus_next", show=False),
         Binding("shift+tab,up,left", "app.focus_previous", show=False),
+        Binding("escape,backspace", "back", show=False),
     ]
+
+    AUTO_FOCUS = ""
+    """No automatic focus (Textual's picks the first widget in the DOM, i.e. the leftmost
+    of a mirrored row): the step picks its own (`first_focus`)."""
+
+    ASK_BEFORE_RESET: ClassVar[bool] = True
+    """Whether the idle reset asks "Are you still there?" first (not where nothing is kept)."""
+
+    START_OVER: ClassVar[bool] = True
+    """Whether the navigation bar offers "Start again"."""
 
     class Back(Message):
         """The visitor wants the previous step."""
+
+    class StartOver(Message):
+        """The visitor wants to forget everything and start at the welcome screen."""
 
     def __init__(self, wording: Wording) -> None:
         super().__init__()
         self.wording = wording
         self.set_class(wording.rtl, "rtl")
+
+    @property
+    def focus_chain(self) -> list[Widget]:
+        """Focusable widgets in reading order: top to bottom, then from the reading side.
+
+        Textual orders by position from the left; an Arabic or Persian visitor reads a row
+        from the right, so Tab must start at the rightmost tile.
+        """
+        chain = super().focus_chain
+        if not self.wording.rtl:
+            return chain
+        return sorted(chain, key=lambda w: (w.region.y, -w.region.right))
+
+    def first_focus(self) -> Widget | None:
+        """Where the focus goes when the step appears: its first choice in reading order.
+
+        Steps name it (it must not depend on a layout that may not be done yet); by default
+        the first tile in the order the screen was composed, before any mirroring.
+        """
+        return next(iter(self.query(Tile)), None)
+
+    def on_screen_resume(self) -> None:
+        """A fresh (or reset) step puts the focus on its first choice; a step shown again
+        after a notice keeps the focus the visitor had."""
+        if self.focused is None:
+            target = self.first_focus()
+            if target is not None:
+                self.set_focus(target)
+
+    def action_back(self) -> None:
+        self.post_message(self.Back())
 
     def title_bar(self, title: str, hint: str | None = None) -> Widget:
         """The step's question, large and first."""
@@ -75,11 +122,16 @@ class StepScreen(Screen[None]):
         return Widget(*parts, id="title-bar")
 
     def nav_bar(self, forward: Iterable[Tile] = ()) -> Horizontal:
-        """Back at the start side, forward actions at the end side (mirrored for RTL)."""
+        """Back and Start again at the start side, forward actions at the end side (mirrored
+        for RTL)."""
         arrow = "→" if self.wording.rtl else "←"
         back = text_tile(f"{arrow} {self.wording(M.BACK)}", self.wording, "back", id="back",
                          classes="nav back")
-        items: list[Widget] = [back, Static(classes="spacer"), *forward]
+        items: list[Widget] = [back]
+        if self.START_OVER:
+            items.append(text_tile(f"↺ {self.wording(M.START_AGAIN)}", self.wording,
+                                   "start-over", id="start-over", classes="nav start-over"))
+        items += [Static(classes="spacer"), *forward]
         return Horizontal(*mirrored(items, self.wording.rtl), id="nav")
 
     def forward_tile(self, msgid: str, value: str, *, primary: bool = True) -> Tile:
@@ -92,6 +144,10 @@ class StepScreen(Screen[None]):
         if event.tile.value == "back":
             event.stop()
             self.post_message(self.Back())
+            return
+        if event.tile.value == "start-over":
+            event.stop()
+            self.post_message(self.StartOver())
             return
         event.stop()
         self.tile_pressed(event.tile)

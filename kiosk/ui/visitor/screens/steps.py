@@ -7,15 +7,18 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Input
+from textual.widget import Widget
 
 from kiosk.i18n import messages as M
-from kiosk.ui.visitor.flow import ConcernOption, LanguageOption
+from kiosk.ui.visitor.entry import CodeText, NameText
+from kiosk.ui.visitor.flow import UNLISTED, ConcernOption, LanguageOption
+from kiosk.ui.visitor.keyboards import BACKSPACE, CLEAR, name_layout
+from kiosk.ui.visitor.keypad import CodeKeypad, Keyboard, NameKeyboard, TypedField
 from kiosk.ui.visitor.screens.base import StepScreen, rows_mirrored, text_tile
 from kiosk.ui.visitor.widgets import BidiText, Tile
 from kiosk.ui.visitor.wording import Wording
 
-#: Characters an Input accepts before the name check speaks up (the limit itself is 40).
+#: Characters the name field accepts before the name check speaks up (the limit itself is 40).
 INPUT_MAX = 200
 CONCERN_COLUMNS = 4
 
@@ -72,6 +75,10 @@ class ConcernScreen(StepScreen):
         yield Grid(*rows_mirrored(tiles, CONCERN_COLUMNS, w.rtl), id="concerns")
         yield self.nav_bar([self.forward_tile(M.CONTINUE, "continue")])
 
+    def first_focus(self) -> Widget | None:
+        """ "I have an appointment", the first tile in reading order in every language."""
+        return self.query_one("#appointment", Tile)
+
     def selected(self) -> list[str]:
         """The chosen concern ids in display order."""
         return [t.value for t in self.query(ConcernTile) if t.selected]
@@ -97,8 +104,40 @@ class ConcernScreen(StepScreen):
             tile.selected = not tile.selected
 
 
-class AppointmentScreen(StepScreen):
-    """The appointment code; a wrong one is answered kindly and the visitor can try again."""
+class EntryStep(StepScreen):
+    """A step where the visitor types (a code or a name) on the on-screen keys or a keyboard.
+
+    The keyboard posts what was tapped; this screen passes it down to the field.
+    """
+
+    def field(self) -> TypedField:
+        return self.query_one(TypedField)
+
+    def first_focus(self) -> Widget | None:
+        """The field, so that a physical keyboard types into it at once."""
+        return self.field()
+
+    def show_problem(self, text: str) -> None:
+        """Tell the visitor what went wrong (already in their language)."""
+        self.query_one("#problem", BidiText).update(text)
+
+    def on_keyboard_typed(self, event: Keyboard.Typed) -> None:
+        event.stop()
+        field = self.field()
+        if event.key == BACKSPACE:
+            field.backspace()
+        elif event.key == CLEAR:
+            field.clear()
+        else:
+            field.add(event.key)
+
+    def on_keyboard_switched(self, event: Keyboard.Switched) -> None:
+        event.stop()
+        self.field().set_layout(event.layout)
+
+
+class AppointmentScreen(EntryStep):
+    """The appointment code on a keypad of its alphabet; a wrong one is answered kindly."""
 
     @dataclass
     class CodeEntered(Message):
@@ -108,23 +147,16 @@ class AppointmentScreen(StepScreen):
         w = self.wording
         yield self.title_bar(w(M.HAVE_APPOINTMENT), w(M.APPOINTMENT_CODE_PROMPT))
         yield Vertical(
-            Horizontal(Input(placeholder="ABC-123", max_length=20, id="code"),
-                       classes="entry-row"),
+            Horizontal(TypedField(CodeText(), w, id="code"), classes="entry-row"),
             BidiText("", w, id="problem"),
             id="entry")
+        yield CodeKeypad(w, id="keypad")
         yield self.nav_bar([self.forward_tile(M.CONTINUE, "continue")])
 
-    def on_mount(self) -> None:
-        self.query_one("#code", Input).focus()
-
-    def show_problem(self, text: str) -> None:
-        """Tell the visitor what went wrong (already in their language)."""
-        self.query_one("#problem", BidiText).update(text)
-
     def _submit(self) -> None:
-        self.post_message(self.CodeEntered(self.query_one("#code", Input).value))
+        self.post_message(self.CodeEntered(self.field().value))
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_typed_field_submitted(self, event: TypedField.Submitted) -> None:
         event.stop()
         self._submit()
 
@@ -163,6 +195,14 @@ class CounselScreen(StepScreen):
         yield Grid(*rows_mirrored(tiles, 3, w.rtl), id="counsel")
         yield self.nav_bar()
 
+    def first_focus(self) -> Widget | None:
+        """The visitor's own language: spoken here, or the one to find an interpreter for."""
+        for tile in self.query(Tile):
+            if tile.value == self.wording.lang:
+                return tile
+        return self.query_one(f"#counsel-{self.options[0].code}", Tile) if self.options \
+            else super().first_focus()
+
     def tile_pressed(self, tile: Tile) -> None:
         if tile.value == "other":
             self.post_message(self.OtherRequested())
@@ -171,7 +211,7 @@ class CounselScreen(StepScreen):
 
 
 class OtherLanguageScreen(StepScreen):
-    """Languages an interpreter / language mediator can be arranged for."""
+    """Languages an interpreter / language mediator can be looked for, and "not in the list"."""
 
     def __init__(self, wording: Wording, options: list[LanguageOption]) -> None:
         super().__init__(wording)
@@ -182,19 +222,27 @@ class OtherLanguageScreen(StepScreen):
         yield self.title_bar(w(M.WHICH_LANGUAGE))
         tiles = [text_tile(o.endonym, w, o.code, id=f"other-{o.code}", classes="language")
                  for o in self.options]
+        tiles.append(text_tile(w(M.LANGUAGE_NOT_LISTED), w, UNLISTED, id="not-listed",
+                               classes="language other"))
         yield Grid(*rows_mirrored(tiles, 4, w.rtl), id="others")
         yield self.nav_bar()
+
+    def first_focus(self) -> Widget | None:
+        if self.options:
+            return self.query_one(f"#other-{self.options[0].code}", Tile)
+        return super().first_focus()
 
     def tile_pressed(self, tile: Tile) -> None:
         self.post_message(CounselScreen.Chosen(tile.value))
 
 
-class NameScreen(StepScreen):
-    """The optional first name: why it is asked, that it is optional, Skip always there."""
+class NameScreen(EntryStep):
+    """The optional first name: why it is asked, a keyboard in the visitor's script, and
+    "Continue without a name" always there."""
 
     @dataclass
     class Entered(Message):
-        """The name as typed; None when the visitor skipped."""
+        """The name as typed; None when the visitor went on without one."""
 
         name: str | None
 
@@ -202,20 +250,15 @@ class NameScreen(StepScreen):
         w = self.wording
         yield self.title_bar(w(M.NAME_PROMPT), w(M.NAME_WHY))
         yield Vertical(
-            Horizontal(Input(max_length=INPUT_MAX, id="name"), classes="entry-row"),
+            Horizontal(TypedField(NameText(INPUT_MAX, name_layout(w.lang)), w, id="name"),
+                       classes="entry-row"),
             BidiText("", w, id="problem"),
             id="entry")
-        yield self.nav_bar([self.forward_tile(M.SKIP, "skip", primary=False),
+        yield NameKeyboard(w, id="keyboard")
+        yield self.nav_bar([self.forward_tile(M.NO_NAME, "skip", primary=False),
                             self.forward_tile(M.CONTINUE, "continue")])
 
-    def on_mount(self) -> None:
-        self.query_one("#name", Input).focus()
-
-    def show_problem(self, text: str) -> None:
-        """Tell the visitor what is wrong with the name (already in their language)."""
-        self.query_one("#problem", BidiText).update(text)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_typed_field_submitted(self, event: TypedField.Submitted) -> None:
         event.stop()
         self.post_message(self.Entered(event.value))
 
@@ -223,4 +266,4 @@ class NameScreen(StepScreen):
         if tile.value == "skip":
             self.post_message(self.Entered(None))
         elif tile.value == "continue":
-            self.post_message(self.Entered(self.query_one("#name", Input).value))
+            self.post_message(self.Entered(self.field().value))

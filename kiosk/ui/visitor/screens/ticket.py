@@ -22,15 +22,21 @@ class TicketScreen(StepScreen):
         wording: the visitor's language.
         view: the ticket as the queue core issued it.
         show_seconds: after this the app returns to the welcome screen by itself.
+        printed: the terminal prints the ticket too, so the visitor is asked to take it.
     """
+
+    ASK_BEFORE_RESET = False  # it returns to the welcome screen by itself
+    START_OVER = False
 
     class Done(Message):
         """The visitor is finished (tapped, or the ticket was shown long enough)."""
 
-    def __init__(self, wording: Wording, view: TicketView, show_seconds: float) -> None:
+    def __init__(self, wording: Wording, view: TicketView, show_seconds: float,
+                 printed: bool = False) -> None:
         super().__init__(wording)
         self.view = view
         self.show_seconds = show_seconds
+        self.printed = printed
 
     def compose(self) -> ComposeResult:
         w, v = self.wording, self.view
@@ -43,6 +49,7 @@ class TicketScreen(StepScreen):
             Center(TicketNumber(v.ticket, id="ticket")),
             BidiText(w.people_before(v.people_ahead), w, id="people"),
             BidiText(self._wait_text(), w, id="wait"),
+            *([BidiText(w(M.TAKE_TICKET), w, id="take-ticket")] if self.printed else []),
             BidiText(w(M.TAKE_SEAT), w, id="take-seat"),
             id="ticket-card")
         yield Center(Tile(BidiText(f"✓ {w(M.THANK_YOU)}", w, classes="tile-text"),
@@ -52,9 +59,7 @@ class TicketScreen(StepScreen):
         w, v = self.wording, self.view
         if v.people_ahead == 0:
             return ""
-        if v.estimate_minutes is None:
-            return w(M.WAIT_UNKNOWN)
-        return f"{w(M.WAITING_TIME)}: {w.wait(v.estimate_minutes)}"
+        return w.wait(v.estimate_minutes)
 
     def on_mount(self) -> None:
         self.set_timer(self.show_seconds, self._done)
@@ -62,12 +67,19 @@ class TicketScreen(StepScreen):
     def _done(self) -> None:
         self.post_message(self.Done())
 
+    def action_back(self) -> None:
+        """Esc or Backspace on the ticket: the check-in is done, so it starts over."""
+        self._done()
+
     def tile_pressed(self, tile: Tile) -> None:
         self._done()
 
 
 class ClosedScreen(StepScreen):
     """Outside consulting hours when the site does not allow check-in: when to come back."""
+
+    ASK_BEFORE_RESET = False  # nothing typed or chosen to keep
+    START_OVER = False  # Back is the start here
 
     def __init__(self, wording: Wording, next_opening: dt.datetime | None) -> None:
         super().__init__(wording)

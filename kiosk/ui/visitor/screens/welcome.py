@@ -30,6 +30,9 @@ class WelcomeScreen(StepScreen):
         place: the office's name for the header.
     """
 
+    ASK_BEFORE_RESET = False  # it holds nothing of a visitor
+    START_OVER = False
+
     @dataclass
     class LanguageChosen(Message):
         """The visitor tapped a language."""
@@ -48,15 +51,15 @@ class WelcomeScreen(StepScreen):
     async def show_status(self, status: OpeningStatus) -> None:
         """Show the current consulting-hours status (rebuilds the screen when it changed).
 
-        Either way the focus goes back to where a fresh screen has it, so the tile the last
-        visitor tapped does not stay highlighted.
+        Either way the focus goes back to where a fresh screen has it, the first language,
+        so the tile the last visitor tapped does not stay highlighted.
         """
-        if status == self.status:
-            self.set_focus(None)
-            return
-        self.status = status
-        self.set_class(not status.open, "closed")
-        await self.recompose()
+        if status != self.status:
+            self.status = status
+            self.set_class(not status.open, "closed")
+            await self.recompose()
+        self.set_focus(None)
+        self.set_focus(self.first_focus())
 
     def compose(self) -> ComposeResult:
         yield Widget(BidiText(self.place, self.wording, id="place"), id="welcome-header")
