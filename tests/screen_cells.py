@@ -55,3 +55,35 @@ def colour_number(color: Color | None, system: ColorSystem = ColorSystem.STANDAR
     if color is None or color.is_default:
         return None
     return color.downgrade(system).number
+
+
+#: The 16 colours of the Linux console (the kernel's default palette) and of xterm (its
+#: default resources): a 16-colour theme has to read well in both.
+LINUX_CONSOLE_PALETTE = (
+    (0, 0, 0), (170, 0, 0), (0, 170, 0), (170, 85, 0), (0, 0, 170), (170, 0, 170),
+    (0, 170, 170), (170, 170, 170), (85, 85, 85), (255, 85, 85), (85, 255, 85), (255, 255, 85),
+    (85, 85, 255), (255, 85, 255), (85, 255, 255), (255, 255, 255),
+)
+XTERM_PALETTE = (
+    (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205),
+    (0, 205, 205), (229, 229, 229), (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0),
+    (92, 92, 255), (255, 0, 255), (0, 255, 255), (255, 255, 255),
+)
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = map(channel, rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def worst_contrast(first: int, second: int) -> float:
+    """The WCAG contrast ratio of two palette colours, in the worse of the two palettes."""
+    ratios = []
+    for palette in (LINUX_CONSOLE_PALETTE, XTERM_PALETTE):
+        a, b = sorted((_luminance(palette[first]), _luminance(palette[second])))
+        ratios.append((b + 0.05) / (a + 0.05))
+    return min(ratios)

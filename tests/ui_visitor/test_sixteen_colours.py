@@ -14,7 +14,7 @@ from rich.color import ColorSystem
 
 from kiosk.ui.visitor.app import make_visitor_app
 from kiosk.ui.visitor.widgets import Tile
-from tests.screen_cells import Cell, cells_in, colour_number, screen_cells
+from tests.screen_cells import Cell, cells_in, colour_number, screen_cells, worst_contrast
 from tests.ui_visitor.helpers import SIZE, tap
 
 
@@ -34,6 +34,13 @@ def _background(cells: list[list[Cell]]) -> set[int | None]:
 def _frame(cells: list[list[Cell]]) -> str:
     """The characters down the left and right edge of a region (a tile's padding columns)."""
     return "".join(row[0].char + row[-1].char for row in cells)
+
+
+def _text_contrast(cells: list[list[Cell]]) -> float:
+    """The worst contrast of any letter against its background, in either 16-colour palette."""
+    pairs = {tuple(colour_number(c) for c in cell.colours()) for row in cells for cell in row
+             if cell.char.isalpha()}
+    return min(worst_contrast(fg or 0, bg or 0) for fg, bg in pairs)
 
 
 def _is_box_drawing(char: str) -> bool:
@@ -68,6 +75,7 @@ async def test_tiles_keep_a_background_and_focus_is_framed(ctx, linux_console, l
         for tile in tiles:
             shown = _background(cells_in(before, tile.region))
             assert shown and screen_bg not in shown, (tile.id, shown, screen_bg)
+            assert _text_contrast(cells_in(before, tile.region)) >= 3, tile.id
 
         await pilot.press("tab")
         await pilot.pause()
@@ -82,3 +90,4 @@ async def test_tiles_keep_a_background_and_focus_is_framed(ctx, linux_console, l
         fg, bg = frame_cell.colours()
         assert colour_number(fg) != colour_number(bg)  # the frame is drawn in a visible colour
         assert _background(now) != _background(was)  # and the tile changes colour as well
+        assert _text_contrast(now) >= 3
