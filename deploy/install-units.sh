@@ -1,5 +1,6 @@
 #!/bin/sh
-# Render the systemd units for an installation prefix and data directory.
+# Render the systemd units for an installation prefix and data directory, and put the kiosk
+# display's launcher (which the visitor and board units run) into PREFIX/bin.
 # Usage: deploy/install-units.sh PREFIX DATA_DIR OUT_DIR
 #   PREFIX   where the project is installed (its bin/kiosk), e.g. /opt/lokal-willkommen/.venv
 #   DATA_DIR the office's data directory (store and keys), e.g. /var/lib/lokal-willkommen
@@ -15,4 +16,5 @@ mkdir -p "$out"
 for unit in "$here"/systemd/*.service "$here"/systemd/*.timer; do
   sed -e "s|@PREFIX@|$prefix|g" -e "s|@DATA@|$data|g" "$unit" > "$out/$(basename "$unit")"
 done
+install -m 0755 "$here/kiosk-display/kiosk-display" "$prefix/bin/kiosk-display"
 echo "rendered units into $out"

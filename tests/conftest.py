@@ -16,6 +16,11 @@ from kiosk.paths import DEFAULT_CONFIG
 from kiosk.store.db import init_store
 from tests.processes import pytest_sessionfinish  # noqa: F401  (kills what tests started)
 
+# The apps pick their palette from the terminal's colours (kiosk/ui/theme.py): tests run as in
+# the kiosk display's xterm, in truecolour, whatever terminal (or none, in CI) started pytest.
+# The 16-colour tests set TERM=linux and remove this.
+os.environ["COLORTERM"] = "truecolor"
+
 BERLIN = ZoneInfo("Europe/Berlin")
 #: A Tuesday morning in consulting hours, used wherever a stable clock is wanted.
 FIXED_NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=BERLIN)

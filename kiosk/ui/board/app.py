@@ -25,6 +25,7 @@ from kiosk.staffing.board import BoardFeed, BoardLine
 from kiosk.staffing.watch import POLL_SECONDS, ChangeWatcher
 from kiosk.ui.board.bigtext import BigText
 from kiosk.ui.crash import CalmCrash, calm_lines
+from kiosk.ui.theme import use_terminal_palette
 
 #: Seconds the newest call stays highlighted after it appears.
 FRESH_SECONDS = 15.0
@@ -65,6 +66,7 @@ class BoardApp(CalmCrash, App[None], inherit_bindings=False):
     def __init__(self, ctx: KioskContext, *, poll_seconds: float = POLL_SECONDS,
                  on_show: Callable[[Sequence[BoardLine]], None] | None = None) -> None:
         super().__init__()
+        use_terminal_palette(self)
         self.ctx = ctx
         self.feed = BoardFeed(ctx)
         self.poll_seconds = poll_seconds

@@ -25,6 +25,7 @@ from textual.timer import Timer
 from kiosk.context import KioskContext
 from kiosk.i18n import messages as M
 from kiosk.ui.crash import CalmCrash, calm_lines
+from kiosk.ui.theme import use_terminal_palette
 from kiosk.ui.visitor.flow import CheckInDraft, Problem, TicketView, VisitorFlow
 from kiosk.ui.visitor.idle import IdleClock
 from kiosk.ui.visitor.printer import escpos_ticket, send_to_printer
@@ -81,6 +82,7 @@ class VisitorApp(CalmCrash, App[None], inherit_bindings=False):
     def __init__(self, ctx: KioskContext, idle_timeout: float,
                  clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
+        use_terminal_palette(self)
         self.ctx = ctx
         self.flow = VisitorFlow(ctx)
         self.idle_timeout = idle_timeout
