@@ -16,6 +16,7 @@ from kiosk.doctor.site import (
     check_free_space,
     check_keys,
     check_last_sync,
+    check_leftovers,
     check_store,
 )
 from kiosk.paths import key_dir_for
@@ -44,6 +45,7 @@ def run_checks(store: Path, *, service_user: str, root: Path = Path("/"),
     if settings is not None:
         findings.append(check_enrolment(key_dir, settings))
     findings.append(check_backup_recipient(key_dir))
+    findings.append(check_leftovers(store))
     findings.append(check_clock(root, ask_clock))
     findings.append(check_free_space(store))
     if settings is not None:

@@ -66,6 +66,21 @@ def check_disk_encryption(store: Path, root: Path = Path("/")) -> Finding:
                    "gives away every record on it", FDE_HOWTO)
 
 
+def check_leftovers(store: Path) -> Finding:
+    """No plaintext working copy of an interrupted backup or restore lies beside the store.
+
+    A backup removes its working directory however it ends, except when the process is
+    killed outright (SIGKILL, power cut); then a plain copy of the store stays behind.
+    """
+    left = sorted(store.parent.glob(".backup-work-*")) if store.parent.is_dir() else []
+    if left:
+        return Finding("leftovers", Status.WARN,
+                       f"working copies of an interrupted backup or restore: "
+                       f"{', '.join(p.name for p in left)}",
+                       f"when no backup runs: rm -r {' '.join(str(p) for p in left)}")
+    return Finding("leftovers", Status.OK, "no working copies of backups beside the store")
+
+
 def check_keys(key_dir: Path) -> Finding:
     """The site's own keys exist (made by `kiosk init`)."""
     missing = [n for n in ("site.json", "sign.pem", "kex.pem") if not (key_dir / n).is_file()]

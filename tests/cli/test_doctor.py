@@ -222,8 +222,8 @@ def test_doctor_passes_a_well_installed_site_and_names_each_fault(
     code, found = doctor(net, db, "--root", str(healthy))
     assert {name: f["status"] for name, f in found.items()} == {
         "store": "ok", "disk-encryption": "ok", "file-modes": "ok", "file-owner": "ok",
-        "site-keys": "ok", "enrolment": "ok", "backup-key": "ok", "clock": "ok",
-        "free-space": "ok", "last-sync": "ok"}
+        "site-keys": "ok", "enrolment": "ok", "backup-key": "ok", "leftovers": "ok",
+        "clock": "ok", "free-space": "ok", "last-sync": "ok"}
     assert code == 0
     assert "dm-crypt LUKS2" in found["disk-encryption"]["summary"]
 
@@ -231,6 +231,7 @@ def test_doctor_passes_a_well_installed_site_and_names_each_fault(
     FakeSys(plain).disk("sda2", majmin_of(store))
     store.chmod(0o644)
     (store.with_name("evsc-keys") / "backup-recipients.txt").unlink()
+    (store.parent / ".backup-work-killed").mkdir()  # as a SIGKILLed backup leaves it
     code, found = doctor(net, db, "--root", str(plain))
     assert code == 1
     assert found["disk-encryption"]["status"] == "fail"
@@ -238,6 +239,8 @@ def test_doctor_passes_a_well_installed_site_and_names_each_fault(
     assert found["file-modes"]["status"] == "fail"
     assert found["file-modes"]["action"].startswith(f"chmod 600 {store}")
     assert found["backup-key"]["status"] == "fail"
+    assert found["leftovers"]["status"] == "warn"
+    assert ".backup-work-killed" in found["leftovers"]["action"]
     assert found["clock"]["status"] == "warn"  # no flag in that tree, timedatectl not asked
 
 
