@@ -19,7 +19,8 @@ from kiosk import __version__
 from kiosk.commands.common import EXIT_INTERRUPTED
 
 #: Modules under kiosk.commands that add subcommands; each has `register(sub)`.
-COMMAND_MODULES = ["store", "demo", "visitor", "staff", "keys", "sync", "demo_network"]
+COMMAND_MODULES = ["store", "demo", "visitor", "staff", "keys", "sync", "demo_network",
+                   "doctor"]
 
 
 #: Global options that take a value (the value is not a subcommand's name).

@@ -2,8 +2,13 @@
 
 Why the online backup API rather than ``cp``: the server writes in WAL mode, so the main file
 alone is not a consistent database while pushes arrive; SQLite's backup API copies a
-snapshot as of one transaction, pushes keep being served meanwhile. The copy holds sealed
-envelopes only (the server cannot read them) but is still kept private (0600).
+snapshot as of one transaction, pushes keep being served meanwhile.
+
+Why sealed (age, to the admin's backup public key, ``sealed_backup.py``) although the server
+cannot read its envelopes: the clear headers and the registry still say which site wrote how
+much when, and a copy that leaves the machine should give away nothing at all. The plaintext
+copy exists only in a private (0700) directory beside the database and is removed however the
+backup ends; ``--plaintext`` writes an unsealed copy (and warns).
 
 Restoring: stop the server, put the copy in place of the database file (delete its ``-wal``
 and ``-shm`` files), start it. ``serve`` sees that the database is behind the high-water mark
@@ -19,7 +24,12 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pyrage import x25519
 
 
 class BackupError(Exception):
@@ -36,12 +46,39 @@ def sqlite_path(database_url: str) -> Path:
     return Path(database_url[len("sqlite:///"):])
 
 
-def backup_sqlite(database_url: str, target: Path) -> tuple[int, int]:
+def _online_copy(source: Path, dest: Path) -> int:
+    """Copy the live database into the new file ``dest`` (0600, synced); returns envelopes."""
+    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    try:  # read-only first: never leave -shm files owned by the admin behind
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+        src.execute("SELECT 1 FROM sqlite_master LIMIT 1")
+    except sqlite3.OperationalError:
+        src = sqlite3.connect(source, timeout=30)
+    dst = sqlite3.connect(dest)
+    try:
+        src.backup(dst, pages=4096)
+        dst.execute("PRAGMA journal_mode=DELETE")  # a single self-contained file
+        count = dst.execute("SELECT COUNT(*) FROM envelope").fetchone()[0]
+    finally:
+        dst.close()
+        src.close()
+    with open(dest, "rb") as fh:
+        os.fsync(fh.fileno())
+    return int(count)
+
+
+def backup_sqlite(database_url: str, target: Path,
+                  recipients: Sequence[x25519.Recipient] | None) -> tuple[int, int]:
     """Copy the database to ``target`` (which must not exist); returns (envelopes, bytes).
 
-    The copy is written beside the target under a temporary name, synced to disk and then
-    renamed, so a crash never leaves a half-written file under the target's name.
+    Sealed to ``recipients``; ``None`` (the admin's explicit ``--plaintext``) writes the
+    copy unsealed. Either way the file is written beside the target under a temporary name,
+    synced to disk and then renamed, so a crash never leaves a half-written file under the
+    target's name.
     """
+    from sync_server.sealed_backup import SealError, private_workdir, seal_file
+
     source = sqlite_path(database_url)
     if not source.is_file():
         raise BackupError(f"no server database at {source}")
@@ -50,35 +87,34 @@ def backup_sqlite(database_url: str, target: Path) -> tuple[int, int]:
         raise BackupError(f"{target} exists; choose a new file name")
     if not target.parent.is_dir():
         raise BackupError(f"the directory {target.parent} does not exist")
+    if recipients is not None and not recipients:
+        raise BackupError("no backup recipient given")
+    try:
+        if recipients is None:
+            count = _plain_backup(source, target)
+        else:
+            with private_workdir(source) as work:
+                count = _online_copy(source, work / "server.sqlite3")
+                seal_file(work / "server.sqlite3", target, recipients)
+    except sqlite3.Error as exc:
+        raise BackupError(f"the backup of {source} failed: {exc}") from None
+    except SealError as exc:
+        raise BackupError(exc.message) from None
+    return count, target.stat().st_size
+
+
+def _plain_backup(source: Path, target: Path) -> int:
     tmp = target.with_name(f".{target.name}.partial")
     tmp.unlink(missing_ok=True)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(fd)
     try:
-        try:  # read-only first: never leave -shm files owned by the admin behind
-            src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
-            src.execute("SELECT 1 FROM sqlite_master LIMIT 1")
-        except sqlite3.OperationalError:
-            src = sqlite3.connect(source, timeout=30)
-        dst = sqlite3.connect(tmp)
-        try:
-            src.backup(dst, pages=4096)
-            dst.execute("PRAGMA journal_mode=DELETE")  # a single self-contained file
-            count = dst.execute("SELECT COUNT(*) FROM envelope").fetchone()[0]
-        finally:
-            dst.close()
-            src.close()
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
+        count = _online_copy(source, tmp)
         os.replace(tmp, target)
         dir_fd = os.open(target.parent, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
-    except sqlite3.Error as exc:
-        raise BackupError(f"the backup of {source} failed: {exc}") from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-    return int(count), target.stat().st_size
+    return count

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from sync_server import __version__
 from sync_server.config import ENV_CONFIG, ServerConfig
@@ -79,12 +80,21 @@ def build_parser() -> argparse.ArgumentParser:
                                        "passed ('serve' also does this at start).")
     _add_db(purge)
 
-    backup = sub.add_parser("backup", help="consistent copy of the SQLite database (online)",
+    backup = sub.add_parser("backup", help="sealed copy of the SQLite database (online)",
                             description="Copy the SQLite database with SQLite's online backup "
-                                        "API while the server runs. Restore: stop the server, "
-                                        "put the copy in place (delete -wal/-shm), start it: "
-                                        "it starts a new epoch. PostgreSQL: use pg_dump.")
+                                        "API while the server runs and seal it to the "
+                                        "admin's backup public key (age format: open it "
+                                        "with `age -d -i KEY`). Restore: stop the server, "
+                                        "put the opened copy in place (delete -wal/-shm), "
+                                        "start it: it starts a new epoch. PostgreSQL: use "
+                                        "pg_dump.")
     backup.add_argument("target", metavar="FILE", help="the backup file (must not exist)")
+    backup.add_argument("--backup-recipient", action="append", metavar="AGE_PUBLIC_KEY",
+                        help="seal to this public key (age1…, from `kiosk keys "
+                             "backup-keygen`; repeatable); default: env "
+                             "SYNC_SERVER_BACKUP_RECIPIENTS")
+    backup.add_argument("--plaintext", action="store_true",
+                        help="write an UNSEALED copy instead (warns)")
     _add_db(backup)
 
     epoch = sub.add_parser("new-epoch", help="start a new epoch (after restoring a backup)",
@@ -101,7 +111,8 @@ def _config(args: argparse.Namespace) -> ServerConfig:
         database_url=args.database, state_dir=getattr(args, "state_dir", None),
         host=getattr(args, "host", None), port=getattr(args, "port", None),
         workers=getattr(args, "workers", None), log_level=getattr(args, "log_level", None),
-        verify_processes=getattr(args, "verify_processes", None))
+        verify_processes=getattr(args, "verify_processes", None),
+        backup_recipients=" ".join(getattr(args, "backup_recipient", None) or []) or None)
 
 
 def _when(ts: int | None) -> str:
@@ -161,6 +172,33 @@ def _serve(config: ServerConfig) -> int:
     return 0
 
 
+def _backup(config: ServerConfig, target: str, *, plaintext: bool) -> int:
+    from sync_server.backup import BackupError, backup_sqlite, sqlite_path
+    from sync_server.sealed_backup import SealError, parse_recipients
+
+    try:
+        sqlite_path(config.database_url)  # PostgreSQL: say pg_dump before anything else
+        if plaintext:
+            print("sync-server: warning: writing an UNSEALED backup: keep it on encrypted "
+                  "media only", file=sys.stderr)
+            recipients = None
+        elif not config.backup_recipients.strip():
+            print("error: no backup public key configured: make a key pair on the admin "
+                  "laptop with `kiosk keys backup-keygen --out FILE`, then pass its public "
+                  "key with --backup-recipient age1… or set SYNC_SERVER_BACKUP_RECIPIENTS; "
+                  "or pass --plaintext for an unsealed copy", file=sys.stderr)
+            return 2
+        else:
+            recipients = parse_recipients(config.backup_recipients)
+        count, size = backup_sqlite(config.database_url, Path(target), recipients)
+    except (BackupError, SealError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    sealed = "unsealed" if plaintext else "sealed"
+    print(f"backed up {count} envelopes ({size:,} bytes, {sealed}) to {target}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``sync-server`` console script."""
     args = build_parser().parse_args(argv)
@@ -190,14 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             n_env, n_ledger = envelopes.purge_expired()
             print(f"purged {n_env} expired envelopes ({n_ledger} counter records)")
         elif args.command == "backup":
-            from sync_server.backup import BackupError, backup_sqlite
-
-            try:
-                count, size = backup_sqlite(config.database_url, args.target)
-            except BackupError as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                return 2
-            print(f"backed up {count} envelopes ({size:,} bytes) to {args.target}")
+            return _backup(config, args.target, plaintext=args.plaintext)
         elif args.command == "new-epoch":
             epoch = registry.new_epoch()
             HighWater(config.state_dir, config.database_url).write(epoch,

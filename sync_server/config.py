@@ -48,6 +48,9 @@ class ServerConfig:
         verify_processes: processes per server worker that verify a large push's signatures
             (``sync_server.verify``); 0 or 1 verifies in the request thread.
         log_level: uvicorn log level.
+        backup_recipients: the age public keys (``age1…``, separated by spaces or commas)
+            that ``sync-server backup`` seals to; public, so an environment variable is
+            fine (``SYNC_SERVER_BACKUP_RECIPIENTS``). The private key stays with the admin.
     """
 
     database_url: str = dataclasses.field(default_factory=default_database_url)
@@ -63,6 +66,7 @@ class ServerConfig:
     pg_pool_size: int = 8
     verify_processes: int = 2
     log_level: str = "info"
+    backup_recipients: str = ""
 
     def to_json(self) -> str:
         """Serialise for the worker processes."""

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from kiosk.commands.backup import register_backup_keys
 from kiosk.commands.common import (
     EXIT_CONFIG,
     EXIT_INVALID,
@@ -91,6 +92,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--insecure", action="store_true", help="allow plain http to a remote host")
     _pass_opt(p)
     p.set_defaults(func=cmd_rotate)
+
+    register_backup_keys(ks)
 
     p = sub.add_parser("enroll", help="present this site's certificate to the sync server")
     p.add_argument("--server", required=True, metavar="URL")

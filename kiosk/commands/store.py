@@ -1,4 +1,4 @@
-"""Store commands: init, sites, checkin, seed, export."""
+"""Store commands: init, sites, checkin, seed, export (backup and restore: `backup.py`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import random
 import sys
 from pathlib import Path
 
+from kiosk.commands.backup import register_backup
 from kiosk.commands.common import (
     EXIT_CONFIG,
     EXIT_INVALID,
@@ -196,40 +197,4 @@ def cmd_export(args: argparse.Namespace) -> int:
             out.write(json.dumps({"type": "audit", **entry}, ensure_ascii=False) + "\n")
             count += 1
     print(f"exported {count} records", file=sys.stderr)
-    return 0
-
-
-def register_backup(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("backup", help="consistent copy of the store while it is in use",
-                       description="Copy the site store with SQLite's online backup API; "
-                                   "kiosks may keep working meanwhile. Keys are not copied: "
-                                   "back up the key directory beside the store separately.")
-    p.add_argument("target", metavar="FILE", help="the backup file to create (must not exist)")
-    p.set_defaults(func=cmd_backup)
-    p = sub.add_parser("restore", help="put a backup in place as this site's store",
-                       description="Verify a backup and install it as the store (--db). "
-                                   "Afterwards run `kiosk sync` so that the site catches up "
-                                   "with what the network recorded since the backup.")
-    p.add_argument("backup", metavar="FILE")
-    p.add_argument("--force", action="store_true", help="replace an existing store")
-    p.set_defaults(func=cmd_restore)
-
-
-@handles_errors
-def cmd_backup(args: argparse.Namespace) -> int:
-    from kiosk.store.backup import backup_store
-
-    source = resolve_db(args.db)
-    backup_store(source, Path(args.target))
-    print(f"backed up {source} to {args.target}")
-    return 0
-
-
-@handles_errors
-def cmd_restore(args: argparse.Namespace) -> int:
-    from kiosk.store.backup import restore_store
-
-    target = resolve_db(args.db)
-    restore_store(Path(args.backup), target, force=args.force)
-    print(f"restored {args.backup} to {target}")
     return 0

@@ -25,6 +25,25 @@ def ids(visits: list[dict]) -> set[str]:
     return {v["id"] for v in visits}
 
 
+def backup_key(net: CliNetwork) -> tuple[Path, str]:
+    """The admin's backup key pair (private key file, public key line)."""
+    key = net.root / "backup.key"
+    if not key.exists():
+        subprocess.run([str(BIN / "kiosk"), "keys", "backup-keygen", "--out", str(key)],
+                       env=net.env, capture_output=True, check=True)
+    public = next(line.split()[-1] for line in key.read_text().splitlines()
+                  if line.startswith("# public key:"))
+    return key, public
+
+
+def open_with_age(key: Path, sealed: Path, out: Path) -> None:
+    """Open a sealed backup as the runbook does, with the age tool."""
+    age = shutil.which("age")
+    assert age, "the age tool is needed (Debian: apt install age)"
+    subprocess.run([age, "-d", "-i", str(key), "-o", str(out), str(sealed)], check=True,
+                   timeout=120)
+
+
 def server_cli(net: CliNetwork, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(BIN / "sync-server"), *args, "--database", net.server.url],
                           env=net.server.env, capture_output=True, text=True, timeout=60)
@@ -38,11 +57,13 @@ def test_server_backup_restored_then_sites_repush_and_a_new_site_gets_everything
         net.checkin(a)
     net.sync(a)
     net.sync(b)
-    backup = tmp_path / "server-backup.sqlite3"
-    done = server_cli(net, "backup", str(backup))  # while the server runs
+    key, public = backup_key(net)
+    backup = tmp_path / "server-backup.sqlite3.age"
+    done = server_cli(net, "backup", str(backup), "--backup-recipient", public)  # it runs
     assert done.returncode == 0 and "backed up 3 envelopes" in done.stdout, done.stderr
     assert oct(backup.stat().st_mode & 0o777) == "0o600"
-    assert server_cli(net, "backup", str(backup)).returncode == 2  # never overwrites
+    again = server_cli(net, "backup", str(backup), "--backup-recipient", public)
+    assert again.returncode == 2  # never overwrites
     for _ in range(2):
         net.checkin(a)
         net.checkin(b)
@@ -52,7 +73,7 @@ def test_server_backup_restored_then_sites_repush_and_a_new_site_gets_everything
     net.server.stop()  # the disk died; the admin restores last night's copy
     for suffix in ("", "-wal", "-shm"):
         Path(f"{net.server.db}{suffix}").unlink(missing_ok=True)
-    shutil.copy(backup, net.server.db)
+    open_with_age(key, backup, Path(net.server.db))
     net.server.start()
     assert "new epoch" in net.server.log.read_text()  # detected by the high-water mark
 
@@ -82,6 +103,9 @@ def test_site_restored_from_backup_syncs_and_catches_up(net: CliNetwork,
     net.sync(a)
     store_backup, keys_backup = tmp_path / "a-backup.db", tmp_path / "a-keys-backup"
     net.sync(a)
+    key, public = backup_key(net)
+    subprocess.run([str(BIN / "kiosk"), "--db", a, "keys", "backup-recipient", public],
+                   check=True, env=net.env, capture_output=True)
     subprocess.run([str(BIN / "kiosk"), "--db", a, "backup", str(store_backup)], check=True,
                    env=net.env, capture_output=True)
     shutil.copytree(keys, keys_backup)  # the runbook: keys are backed up beside the store
@@ -94,8 +118,8 @@ def test_site_restored_from_backup_syncs_and_catches_up(net: CliNetwork,
     for suffix in ("", "-wal", "-shm"):  # the machine breaks: store and keys gone
         Path(f"{a}{suffix}").unlink(missing_ok=True)
     shutil.rmtree(keys)
-    subprocess.run([str(BIN / "kiosk"), "--db", a, "restore", str(store_backup)], check=True,
-                   env=net.env, capture_output=True)
+    subprocess.run([str(BIN / "kiosk"), "--db", a, "restore", str(store_backup),
+                    "--identity", str(key)], check=True, env=net.env, capture_output=True)
     shutil.copytree(keys_backup, keys)
     assert len(net.visits(a)) == 2
     assert net.sync(a, ok=False).returncode == 8  # the server saw newer writes from it

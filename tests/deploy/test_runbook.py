@@ -71,7 +71,8 @@ def test_every_shell_block_is_run_here_or_names_the_test_that_runs_it() -> None:
 
 def test_the_runbook_runs_end_to_end(tmp_path: Path) -> None:
     work, admin, prefix = tmp_path / "work", tmp_path / "usb", tmp_path / "prefix"
-    for d in (work, admin, prefix / "bin"):
+    safe = tmp_path / "safe"  # the backup private key's own medium
+    for d in (work, admin, prefix / "bin", safe):
         d.mkdir(parents=True)
     (admin / "passphrase").write_text("the admin's long passphrase\n")
     pip = prefix / "bin" / "pip"  # stand-in: the release is already installed
@@ -82,6 +83,7 @@ def test_the_runbook_runs_end_to_end(tmp_path: Path) -> None:
     env.update({
         "PATH": f"{Path(sys.executable).parent}:{env['PATH']}",
         "PREFIX": str(prefix), "DATA": str(tmp_path / "data"), "ADMIN": str(admin),
+        "BACKUP_KEY": str(safe / "backup.key"),
         "UNITS": str(tmp_path / "units"), "SYNC_URL": f"http://127.0.0.1:{port}",
         "SYNC_SERVER_DATA_DIR": str(tmp_path / "srv"), "RUNBOOK_PORT": str(port),
         "RUNBOOK_WORK": str(work), "XDG_DATA_HOME": str(tmp_path / "xdg"),
@@ -98,6 +100,9 @@ def test_the_runbook_runs_end_to_end(tmp_path: Path) -> None:
             os.killpg(int(pid_file.read_text()), signal.SIGTERM)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "1\n" in done.stdout  # LUED's export held EVSC's check-in (grep -c)
+    sealed = sorted(admin.glob("*.age"))
+    assert len(sealed) == 4 and all(f.read_bytes().startswith(b"age-encryption.org/v1\n")
+                                    for f in sealed)  # no backup left the machine in clear
     calls = (work / "calls.log").read_text()
     assert "systemctl enable --now kiosk-visitor.service kiosk-board.service" in calls
     assert (tmp_path / "units" / "sync-server.service").is_file()
