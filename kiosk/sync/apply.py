@@ -76,6 +76,7 @@ class ApplyResult:
     unchanged: int = 0
     quarantined: int = 0
     conflicts: int = 0
+    erased: int = 0
     applied_ids: list[int] = field(default_factory=list)
 
 
@@ -397,6 +398,7 @@ def apply_page(store: Store, items: list[Opened], *, cursor: int | None) -> Appl
                 write_rows(store, model, [w for w in dirty if w.kind == kind and w.record_id])
             write_sync_records(store, dirty)
             forget_erased(store, dirty)
+            result.erased = sum(1 for w in dirty if w.erased)
             if conflicts:
                 store.db.cursor().executemany(
                     "INSERT OR IGNORE INTO sync_conflict (record, kind, field, value, clock, "
@@ -426,3 +428,4 @@ def erase_record(writer: Writer, model: type[SyncedModel], record_id: str) -> No
     forget_erased(store, [w])
     Outbox.insert(record=record_id, kind=model.KIND, changed_at=stamp
                   ).on_conflict_replace().execute()
+    writer.erased = True

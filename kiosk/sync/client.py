@@ -150,6 +150,8 @@ class SyncClient:
         self.keyring_fresh = False
         self.max_batch = 100
         self.max_request = 1024 * 1024
+        self.erased = 0
+        """Records erased by pulled envelopes: the store's WAL is scrubbed after the run."""
 
     # -- trust material ---------------------------------------------------------------
     def refresh_peers(self) -> None:
@@ -375,6 +377,7 @@ class SyncClient:
         ok = [o for o in opened if o.reason is None]
         if ok:
             result = apply_page(self.store, ok, cursor=None)
+            self.erased += result.erased
             self.report.merged += result.merged
             self.report.conflicts += result.conflicts
             with self.store.db.atomic("IMMEDIATE"):
@@ -383,6 +386,7 @@ class SyncClient:
             self.report.released += len(ok)
 
     def _count(self, pulled: int, result: ApplyResult) -> None:
+        self.erased += result.erased
         self.report.pulled += pulled
         self.report.merged += result.merged
         self.report.unchanged += result.unchanged
@@ -435,6 +439,8 @@ class SyncClient:
         finally:
             self.opener.close()
             self.api.close()
+            if self.erased:
+                self.store.scrub_wal()
         self.report.requests = self.api.requests
         self.report.bytes_sent = self.api.bytes_sent
         self.report.bytes_received = self.api.bytes_received
