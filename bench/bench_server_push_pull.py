@@ -10,6 +10,7 @@ synchronous=FULL, one transaction per batch of the same size, like the server's 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import socket
@@ -98,8 +99,10 @@ def main() -> int:
                       body={"certificate": cert.to_dict()})
         resp.raise_for_status()
         t0 = time.perf_counter()
+        # within the server's latest expiry (retention + margin)
+        exp = (dt.date.today() + dt.timedelta(days=365)).isoformat()
         envs = p.seal_batch([(p.Header(v=1, net=net, gen=1, rid=uuid.uuid4().hex, site="BENCH",
-                                       ctr=i + 1, op="put", exp="2099-12-31"),
+                                       ctr=i + 1, op="put", exp=exp),
                               os.urandom(args.body // 2).hex().encode()[:args.body])
                              for i in range(args.n)], data_key, sign)  # trees, as the kiosk
         seal_s = time.perf_counter() - t0

@@ -12,6 +12,7 @@ from sync_server import __version__
 from sync_server.config import ENV_CONFIG, ServerConfig
 from sync_server.errors import error_body, install_error_handlers
 from sync_server.highwater import HighWater
+from sync_server.quota import RateLimiter
 from sync_server.routes import router
 from sync_server.store import registry
 from sync_server.store.db import bind_database
@@ -86,6 +87,7 @@ def create_app(config: ServerConfig, *, bind: bool = True) -> FastAPI:
     highwater = HighWater(config.state_dir, config.database_url)
     highwater.start(registry.epoch(), registry.current_seq())
     app.state.highwater = highwater
+    app.state.rate_limiter = RateLimiter(config.rate_per_s, config.rate_burst)
     install_error_handlers(app)
     app.include_router(router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_request_bytes)

@@ -2,7 +2,8 @@
 
 Order matters: the signature is checked before the nonce is recorded, so an unauthenticated
 client cannot fill the nonce table; the site row is read on every request, so a revocation
-takes effect on the very next one.
+takes effect on the very next one; a site's rate limit is charged only after its signature
+verified, so nobody else can spend it.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def authenticated_site(request: Request, body: RawBody) -> AuthContext:
     cert = SiteCertificate.from_dict(json.loads(site.certificate))
     key = cert.sign_public_key()
     check_signed(request, body, key, site.code)
+    request.app.state.rate_limiter.take(site.code)
     return AuthContext(site=site.code, sign_pub=key)
 
 

@@ -51,6 +51,21 @@ class ServerConfig:
         backup_recipients: the age public keys (``age1…``, separated by spaces or commas)
             that ``sync-server backup`` seals to; public, so an environment variable is
             fine (``SYNC_SERVER_BACKUP_RECIPIENTS``). The private key stays with the admin.
+        max_site_envelopes: envelopes a site may have accepted and not yet expired (every
+            pushed version counts until its expiry, superseded ones too: they are what the
+            counter ledger keeps). An office of 150 visits a day, each written ~5 times, with
+            10 years' expiry stays under 3 million; 5 million leaves room for re-pushes after
+            a server restore.
+        max_site_bytes: bytes of a site's stored envelopes (a visit's is ~1 KB: 5 GiB is
+            five million of them).
+        rate_per_s: signed requests per second a site may make on average, per server
+            process (a site's first sync of a million records pulls ~11 pages a second,
+            a fast push ~30 batches a second).
+        rate_burst: requests a site may make at once before ``rate_per_s`` applies.
+        retention_days: the longest retention a site may use (the kiosk allows 3650 days,
+            and the mediator register keeps its envelopes 3650 days).
+        expiry_margin_days: how far past ``retention_days`` an envelope's expiry may lie
+            (an appointment booked a year ahead expires a retention after its day).
     """
 
     database_url: str = dataclasses.field(default_factory=default_database_url)
@@ -67,6 +82,12 @@ class ServerConfig:
     verify_processes: int = 2
     log_level: str = "info"
     backup_recipients: str = ""
+    max_site_envelopes: int = 5_000_000
+    max_site_bytes: int = 5 * 1024**3
+    rate_per_s: int = 50
+    rate_burst: int = 500
+    retention_days: int = 3650
+    expiry_margin_days: int = 400
 
     def to_json(self) -> str:
         """Serialise for the worker processes."""

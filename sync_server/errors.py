@@ -22,6 +22,7 @@ class SyncServerError(Exception):
 
     status = 400
     code = "bad_request"
+    headers: dict[str, str] | None = None
 
     def __init__(self, message: str, code: str | None = None) -> None:
         super().__init__(message)
@@ -76,6 +77,25 @@ class Unprocessable(SyncServerError):
     code = "invalid_request"
 
 
+class TooManyRequests(SyncServerError):
+    """A site asks faster than its rate limit; ``Retry-After`` says when to ask again."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.headers = {"Retry-After": str(max(1, retry_after_s))}
+
+
+class QuotaExceeded(SyncServerError):
+    """A push would take a site past its storage quota (envelopes or bytes); retrying the
+    same push does not help, so not 429: an admin raises the quota or finds the cause."""
+
+    status = 507
+    code = "quota_exceeded"
+
+
 class NotConfigured(SyncServerError):
     """The server has no trusted network root yet (``sync-server trust``)."""
 
@@ -105,7 +125,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(SyncServerError)
     async def _named(_: Request, exc: SyncServerError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status)
+        return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status,
+                            headers=exc.headers)
 
     @app.exception_handler(ProtocolError)
     async def _protocol(_: Request, exc: ProtocolError) -> JSONResponse:

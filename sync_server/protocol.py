@@ -150,6 +150,10 @@ NONCE_LEN = 12
 SIG_LEN = 64
 TAG_LEN = 16
 MAX_HEADER_BYTES = 1024
+MAX_BODY_BYTES = 64 * 1024
+"""Largest record body a reader inflates or accepts. A visit's body is ~850 bytes, and the
+field caps of the kiosk keep any record far below this; without a cap, a 58 KiB envelope
+of zlib output inflated to 60 MB at every site that pulled it."""
 
 TREE_SIZE = 32
 """Envelopes per signed tree when a batch is sealed: one signature per 32 records costs each
@@ -365,8 +369,13 @@ def pad(body: bytes, block: int = 512) -> bytes:
     return bytes([flags]) + struct.pack(">I", len(data)) + data + bytes(size - total)
 
 
-def unpad(padded: bytes) -> bytes:
-    """Inverse of :func:`pad`; rejects anything that is not exactly its output."""
+def unpad(padded: bytes, max_body: int = MAX_BODY_BYTES) -> bytes:
+    """Inverse of :func:`pad`; rejects anything that is not exactly its output.
+
+    A compressed body is inflated at most to ``max_body`` bytes (one more byte is asked
+    for, to tell "exactly the limit" from "over it"): a bomb is refused (code
+    ``body_too_large``) before it takes memory.
+    """
     if len(padded) < 5 or padded[0] not in (0, 1):
         raise DecryptionError("padding header is invalid")
     (n,) = struct.unpack_from(">I", padded, 1)
@@ -374,10 +383,18 @@ def unpad(padded: bytes) -> bytes:
         raise DecryptionError("padding is invalid")
     data = padded[5:5 + n]
     if padded[0] == 1:
+        inflater = zlib.decompressobj()
         try:
-            return zlib.decompress(data)
+            data = inflater.decompress(data, max_body + 1)
         except zlib.error as exc:
             raise DecryptionError("compressed body is corrupt") from exc
+        if len(data) > max_body or inflater.unconsumed_tail:
+            raise DecryptionError(f"record body inflates to more than {max_body} bytes",
+                                  "body_too_large")
+        if not inflater.eof or inflater.unused_data:
+            raise DecryptionError("compressed body is corrupt")
+    elif len(data) > max_body:
+        raise DecryptionError(f"record body is larger than {max_body} bytes", "body_too_large")
     return data
 
 

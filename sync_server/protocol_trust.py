@@ -380,7 +380,8 @@ def parse_request_headers(headers: Mapping[str, str]) -> SignedRequest:
     site, ts, nonce, sig = values
     try:
         check_site(site)
-        if not ts.isdigit() or len(ts) > 12:
+        # ASCII digits only: str.isdigit() also accepts "²" or "٣", which int() refuses
+        if not (ts.isascii() and ts.isdigit()) or len(ts) > 12:
             raise InvalidFieldError("timestamp")
         if not 16 <= len(nonce) <= 64:
             raise InvalidFieldError("nonce")

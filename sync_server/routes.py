@@ -21,6 +21,7 @@ from sync_server.protocol import (
     b64e,
     verify_certificate,
 )
+from sync_server.quota import Quota, latest_expiry
 from sync_server.schemas import (
     ConfigResponse,
     EnrollRequest,
@@ -41,7 +42,7 @@ from sync_server.verify import first_bad_signature
 
 router = APIRouter(prefix="/v1")
 
-ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 409, 413, 422)}
+ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 409, 413, 422, 429, 507)}
 
 
 def now_ms() -> int:
@@ -83,6 +84,7 @@ def push(payload: PushRequest, request: Request,
         raise PayloadTooLarge(f"at most {cfg.max_batch} envelopes per push", "batch_too_large")
     net, _ = registry.trusted_root()
     key = auth.sign_pub
+    last_day = latest_expiry(cfg.retention_days, cfg.expiry_margin_days)
     batch: list[tuple[Envelope, bytes]] = []
     for index, text in enumerate(payload.envelopes):
         try:
@@ -97,12 +99,17 @@ def push(payload: PushRequest, request: Request,
             raise Forbidden(f"envelope {index} names another writer site", "foreign_envelope")
         if env.header.net != net:
             raise Forbidden(f"envelope {index} belongs to another network", "wrong_network")
+        if env.header.exp > last_day:
+            raise Unprocessable(f"envelope {index} expires on {env.header.exp}, after the "
+                                f"latest day this server keeps anything ({last_day})",
+                                "expiry_too_late")
         batch.append((env, raw))
     bad = first_bad_signature([env for env, _ in batch], key, cfg.verify_processes)
     if bad is not None:
         raise Forbidden(f"envelope {bad}: envelope signature does not verify for its writer",
                         "bad_signature")
-    outcome = envelopes.push(auth.site, batch)
+    outcome = envelopes.push(auth.site, batch,
+                             Quota(cfg.max_site_envelopes, cfg.max_site_bytes))
     request.app.state.highwater.note(outcome.last_seq)
     return PushResponse(results=outcome.results,
                         acked=[int(r["ctr"]) for r in outcome.results],

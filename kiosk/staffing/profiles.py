@@ -183,6 +183,11 @@ class StaffDirectory:
     def authenticate(self, ref: str, pin: str, *, need_admin: bool = False) -> StaffProfile:
         """Check a PIN; count failures and lock the profile after too many.
 
+        Each try is counted under the store's write lock *before* the (slow) scrypt check
+        and given back if the PIN was right: otherwise guesses made at once from several
+        consoles or processes were all checked while the first ones were still running
+        (12 parallel guesses, 12 checks, with a limit of 5).
+
         Raises:
             UnknownStaff: no such active profile.
             LockedOut: the profile is locked now (also when this try reaches the limit).
@@ -190,24 +195,32 @@ class StaffDirectory:
             NotAdmin: the PIN is right but an administrator was needed.
         """
         now = self.now_ms()
-        row = self._row(ref)
-        if not row.active:
-            raise UnknownStaff(f"the profile {ref!r} is deactivated")
-        if row.locked_until > now:
-            record_action(now, row.id, "sign_in_locked")
-            raise LockedOut(row.locked_until)
+        locked = 0
+        with self.store.db.atomic("IMMEDIATE"):
+            row = self._row(ref)
+            if not row.active:
+                raise UnknownStaff(f"the profile {ref!r} is deactivated")
+            if row.locked_until <= now and row.failed_pins >= MAX_FAILED_PINS:
+                # every try is taken by checks still running: lock now
+                row.failed_pins, row.locked_until = 0, now + LOCKOUT_MINUTES * 60_000
+            if row.locked_until > now:
+                locked = row.locked_until
+            else:
+                row.failed_pins += 1
+            row.save()
+            if locked:
+                record_action(now, row.id, "sign_in_locked")
+        if locked:
+            raise LockedOut(locked)
         ok = verify_pin(pin, row.pin_hash)
         with self.store.db.atomic("IMMEDIATE"):
             row = Staff.get_by_id(row.id)  # re-read under the lock: other consoles count too
             if ok:
                 row.failed_pins, row.locked_until = 0, 0
-                row.save()
-            else:
-                row.failed_pins += 1
-                if row.failed_pins >= MAX_FAILED_PINS:
-                    row.failed_pins = 0
-                    row.locked_until = now + LOCKOUT_MINUTES * 60_000
-                row.save()
+            elif row.failed_pins >= MAX_FAILED_PINS:
+                row.failed_pins = 0
+                row.locked_until = max(row.locked_until, now + LOCKOUT_MINUTES * 60_000)
+            row.save()
             record_action(now, row.id, "sign_in" if ok else "sign_in_failed")
         if not ok:
             if row.locked_until > now:

@@ -31,6 +31,7 @@ PRAGMAS = {
     "secure_delete": 1,  # erased personal data must not linger in free pages
 }
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+_SUFFIXES = ("", "-wal", "-shm")
 
 
 class StoreError(Exception):
@@ -92,6 +93,9 @@ def open_database(path: Path, *, create: bool = False) -> SqliteDatabase:
         raise StoreMissing(path, "no store here; create one with `kiosk init --site CODE`")
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # 0600 from the first byte, whatever the umask (the runbook runs init as root):
+        # SQLite gives the -wal and -shm files the mode of the database file.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     db = SqliteDatabase(str(path), pragmas=PRAGMAS)
     try:
         db.connect()
@@ -180,6 +184,19 @@ class Store:
             writer = Writer(self)
             yield writer
             writer.save_clock()
+        if writer.erased:
+            self.scrub_wal()
+
+    def scrub_wal(self) -> None:
+        """Copy the WAL into the database and truncate it to zero bytes.
+
+        After an erasure: ``secure_delete`` zeroes the erased row in the database's pages,
+        but the WAL still holds the pages of the transactions that wrote it, and a WAL is
+        not removed while any process (a visitor terminal, the board) keeps the store open.
+        Outside a transaction only (a checkpoint cannot run inside one).
+        """
+        if not self.db.in_transaction():
+            self.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         """Close this thread's connection."""
@@ -197,6 +214,8 @@ class Writer:
         text = row[0] if row else None
         self.clock = HybridClock(store.writer, Timestamp.parse(text) if text else None)
         self._dirty = False
+        self.erased = False
+        """Set by an erasure in this transaction: the store scrubs its WAL after the commit."""
 
     def stamp(self) -> Timestamp:
         """A fresh clock reading for this transaction's writes."""
@@ -289,7 +308,7 @@ def init_store(path: Path | str, site: str, location: str, *, force: bool = Fals
         raise StoreExists(path, "a store already exists here; use --force to replace it "
                                 "(its data will be lost)")
     if path.exists():
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in _SUFFIXES:
             Path(str(path) + suffix).unlink(missing_ok=True)
     store = Store(open_database(path, create=True), path)
     with store.db.atomic("IMMEDIATE"):

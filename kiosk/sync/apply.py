@@ -7,6 +7,7 @@ follows it, so a crash anywhere leaves either the page and its cursor or neither
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,14 @@ from kiosk.store.models import SYNCED_MODELS, Outbox, SyncedModel
 from kiosk.sync import records
 from kiosk.sync.merge import canonical_value, concurrent_losses, join
 from kiosk.sync.state import CURSOR, set_int
+
+log = logging.getLogger(__name__)
+
+MAX_QUARANTINE_ROWS = 10_000
+MAX_QUARANTINE_BYTES = 64 * 1024 * 1024
+"""Bounds of the quarantine: a server (or a writer) that sends nothing but bad envelopes
+must not fill the site's disk. Beyond either, the oldest rows are dropped first (they
+are still on the server; a re-pull after a new epoch would bring them back)."""
 
 
 @dataclass
@@ -67,6 +76,7 @@ class ApplyResult:
     unchanged: int = 0
     quarantined: int = 0
     conflicts: int = 0
+    erased: int = 0
     applied_ids: list[int] = field(default_factory=list)
 
 
@@ -199,12 +209,41 @@ def forget_erased(store: Store, works: list[_Work]) -> None:
 
 
 def quarantine(store: Store, items: list[Opened], now_s: int) -> int:
+    """Keep envelopes that failed a check, with the reason; bounded (see
+    ``MAX_QUARANTINE_ROWS``/``MAX_QUARANTINE_BYTES``). Call inside the page's transaction."""
     rows = [(o.seq, o.site or None, o.rid or None, o.gen or None, o.reason,
              (o.detail or "")[:250], o.raw, now_s) for o in items]
     cur = store.db.cursor()
     cur.executemany("INSERT OR IGNORE INTO sync_quarantine (seq, site, rid, gen, reason, detail,"
                     " envelope, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    trim_quarantine(store)
     return len(rows)
+
+
+def trim_quarantine(store: Store) -> int:
+    """Drop the oldest quarantined envelopes beyond the bounds; returns how many went.
+
+    The log line names counts, bytes and reason codes only: an envelope is ciphertext, and
+    its clear header's ids say nothing a log should keep.
+    """
+    count, size = store.db.execute_sql(
+        "SELECT COUNT(*), COALESCE(SUM(LENGTH(envelope)), 0) FROM sync_quarantine").fetchone()
+    if count <= MAX_QUARANTINE_ROWS and size <= MAX_QUARANTINE_BYTES:
+        return 0
+    drop: list[tuple[int]] = []
+    reasons: dict[str, int] = {}
+    freed = 0
+    for row_id, length, reason in store.db.execute_sql(
+            "SELECT id, LENGTH(envelope), reason FROM sync_quarantine ORDER BY id"):
+        if count - len(drop) <= MAX_QUARANTINE_ROWS and size - freed <= MAX_QUARANTINE_BYTES:
+            break
+        drop.append((row_id,))
+        freed += length
+        reasons[reason] = reasons.get(reason, 0) + 1
+    store.db.cursor().executemany("DELETE FROM sync_quarantine WHERE id = ?", drop)
+    log.warning("sync quarantine full: dropped the %d oldest envelopes (%d bytes; %s)",
+                len(drop), freed, ", ".join(f"{r} {n}" for r, n in sorted(reasons.items())))
+    return len(drop)
 
 
 def _merge_items(store: Store, good: list[Opened], result: ApplyResult
@@ -359,6 +398,7 @@ def apply_page(store: Store, items: list[Opened], *, cursor: int | None) -> Appl
                 write_rows(store, model, [w for w in dirty if w.kind == kind and w.record_id])
             write_sync_records(store, dirty)
             forget_erased(store, dirty)
+            result.erased = sum(1 for w in dirty if w.erased)
             if conflicts:
                 store.db.cursor().executemany(
                     "INSERT OR IGNORE INTO sync_conflict (record, kind, field, value, clock, "
@@ -388,3 +428,4 @@ def erase_record(writer: Writer, model: type[SyncedModel], record_id: str) -> No
     forget_erased(store, [w])
     Outbox.insert(record=record_id, kind=model.KIND, changed_at=stamp
                   ).on_conflict_replace().execute()
+    writer.erased = True

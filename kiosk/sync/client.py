@@ -72,6 +72,34 @@ PAGES_OPENING = 2
 CACHE_KIB = 128 * 1024
 """SQLite page cache of the sync's own connection."""
 RETRYABLE = ("unknown_writer", "unknown_generation", "clock_ahead", "unknown_kind")
+"""Quarantine reasons that new trust material (a certificate, a key generation), time passing
+or a newer kiosk can lift; the others (malformed, bad_signature, too_large, …) stay as they
+are, and retrying them every run would only cost time."""
+MAX_SITE_HIGH = 2**53
+"""The highest writer counter a server may claim to have seen from this site. More is
+nonsense (a million envelopes a day for 24 billion years) and would leave no room to move
+the counter past it (``--reincarnate``) within the wire format's limit."""
+
+
+def local_ms() -> int:
+    """This machine's clock, the only one pulled records are checked against."""
+    return int(time.time() * 1000)
+
+
+def _answer_int(data: dict, key: str, low: int, high: int) -> int:
+    """An integer field of a server answer, in range, or a named error (never a traceback)."""
+    value = data.get(key)
+    if type(value) is not int or not low <= value <= high:
+        raise NetworkError(f"the server answered an impossible {key} ({str(value)[:40]}); "
+                           "it is misconfigured or not trustworthy", "bad_answer")
+    return value
+
+
+def _answer_str(data: dict, key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value:
+        raise NetworkError(f"the server's answer has no {key}", "bad_answer")
+    return value
 
 
 @contextmanager
@@ -110,8 +138,9 @@ class SyncClient:
                 self.trust.certificate, self.keys):
             raise NotSetUp("the imported certificate is not for this store's keys "
                            f"(writer {store.writer}); import this site's own bundle")
+        # the clock offset is learned afresh each run (from an unauthenticated answer: never
+        # kept); older releases stored one
         self.api = PoliteAPI(server_url, self.keys, insecure=insecure,
-                             offset_ms=get_int(store, OFFSET),
                              ca_bundle=ca_bundle or store.setting(CA_BUNDLE))
         self.progress = progress
         self.page_limit = page_limit
@@ -121,6 +150,8 @@ class SyncClient:
         self.keyring_fresh = False
         self.max_batch = 100
         self.max_request = 1024 * 1024
+        self.erased = 0
+        """Records erased by pulled envelopes: the store's WAL is scrubbed after the run."""
 
     # -- trust material ---------------------------------------------------------------
     def refresh_peers(self) -> None:
@@ -176,10 +207,14 @@ class SyncClient:
                 f'SELECT 1 FROM "{Outbox._meta.table_name}" LIMIT 1').fetchone():
             return
         cfg = self.api.call("GET", "/v1/config", signed=False)
-        self.check_epoch(str(cfg["epoch"]))
+        self.check_epoch(_answer_str(cfg, "epoch"))
         limits = cfg.get("limits", {})
-        self.max_batch = int(limits.get("max_batch", self.max_batch))
-        self.max_request = int(limits.get("max_request_bytes", self.max_request))
+        if not isinstance(limits, dict):
+            limits = {}
+        self.max_batch = _answer_int({"max_batch": self.max_batch, **limits}, "max_batch",
+                                     1, 100_000)
+        self.max_request = _answer_int({"max_request_bytes": self.max_request, **limits},
+                                       "max_request_bytes", 64 * 1024, 1 << 30)
         if not self.keyring_fresh:
             self.refresh_keyring()
         keys = data_keys(self.key_dir, self.trust, self.keys)
@@ -198,8 +233,13 @@ class SyncClient:
             while start < len(rows):
                 chunk = rows[start:start + self.max_batch]
                 pending = pushing.reserve(self.store, chunk)
-                pushing.seal_all(pending, self.keys, self.trust.net, gen, keys[gen],
-                                 self.config.retention_days)
+                try:
+                    pushing.seal_all(pending, self.keys, self.trust.net, gen, keys[gen],
+                                     self.config.retention_days)
+                except ProtocolError as exc:
+                    raise SyncError(f"cannot seal this site's changes: {exc.message} "
+                                    f"(writer counter {get_int(self.store, COUNTER)})",
+                                    exc.code) from None
                 for batch in pushing.by_size(pending, self.max_request):
                     if inflight is not None:
                         self._acknowledged(*inflight)
@@ -213,10 +253,12 @@ class SyncClient:
     def _acknowledged(self, answer: Future, batch: list[pushing.Pending]) -> None:
         """Wait for a push's answer, then mark its batch synced."""
         result = answer.result()
+        epoch = _answer_str(result, "epoch")
+        _answer_int(result, "site_high", 0, MAX_SITE_HIGH)
         pushing.acknowledge(self.store, batch)
         self.report.pushed += len(batch)
         self._advance(len(batch))
-        self.check_epoch(str(result["epoch"]))
+        self.check_epoch(epoch)
 
     # -- pull ---------------------------------------------------------------------------
     def _submit(self, items: list[Item], include_own: bool, more: bool = True) -> Started:
@@ -226,7 +268,7 @@ class SyncClient:
         datakeys = data_keys(self.key_dir, self.trust, self.keys)
         # our own envelopes hold nothing we lack: the workers drop them after parsing
         skip = "" if include_own else self.keys.writer
-        now_ms = int(time.time() * 1000) + max(0, self.api.offset_ms)
+        now_ms = local_ms()
         return self.opener.submit(items, self.peer_keys(), datakeys, self.trust.net, now_ms,
                                   skip, more), skip, now_ms
 
@@ -272,8 +314,8 @@ class SyncClient:
                 ) -> tuple[dict, list[Item]]:
         """Check a fetched page against this store (epoch, counter)."""
         page, _ = fetched
-        high = int(page.get("site_high", 0))
-        self.check_epoch(str(page["epoch"]), high)
+        high = _answer_int(page, "site_high", 0, MAX_SITE_HIGH)
+        self.check_epoch(_answer_str(page, "epoch"), high)
         self.check_counter(high, include_own)
         return fetched
 
@@ -325,14 +367,17 @@ class SyncClient:
             return ahead.result()
 
     def retry_quarantine(self) -> None:
+        marks = ", ".join("?" * len(RETRYABLE))
         rows = list(self.store.db.execute_sql(
-            "SELECT id, seq, envelope FROM sync_quarantine ORDER BY id"))
+            f"SELECT id, seq, envelope FROM sync_quarantine WHERE reason IN ({marks}) "
+            "ORDER BY id", RETRYABLE))
         if not rows:
             return
         opened = self.open_items([(seq, bytes(raw)) for _, seq, raw in rows], True)
         ok = [o for o in opened if o.reason is None]
         if ok:
             result = apply_page(self.store, ok, cursor=None)
+            self.erased += result.erased
             self.report.merged += result.merged
             self.report.conflicts += result.conflicts
             with self.store.db.atomic("IMMEDIATE"):
@@ -341,6 +386,7 @@ class SyncClient:
             self.report.released += len(ok)
 
     def _count(self, pulled: int, result: ApplyResult) -> None:
+        self.erased += result.erased
         self.report.pulled += pulled
         self.report.merged += result.merged
         self.report.unchanged += result.unchanged
@@ -388,11 +434,13 @@ class SyncClient:
             self.retry_quarantine()
             with self.store.db.atomic("IMMEDIATE"):
                 set_int(self.store, LAST_SYNC, int(time.time() * 1000))
-                set_int(self.store, OFFSET, self.api.offset_ms)
+                self.store.db.execute_sql('DELETE FROM "setting" WHERE "key" = ?', (OFFSET,))
                 self.store.set_setting(SERVER, self.api.base)
         finally:
             self.opener.close()
             self.api.close()
+            if self.erased:
+                self.store.scrub_wal()
         self.report.requests = self.api.requests
         self.report.bytes_sent = self.api.bytes_sent
         self.report.bytes_received = self.api.bytes_received

@@ -3,7 +3,12 @@
 Every request is signed with the site's Ed25519 key (see ``sync_server.protocol_trust``
 for why signatures rather than tokens). If the site's clock is off by more than the
 server's window, the first answer says so; the client then learns the offset from
-``/v1/config`` once, signs with corrected time, and remembers the offset.
+``/v1/config`` once and signs this run's requests with corrected time. That answer is not
+authenticated, so the offset is bounded (``MAX_OFFSET_MS``), used for nothing but request
+timestamps (never for the clock checks of pulled records) and never stored.
+
+Redirects are never followed: a redirect could lead the signed requests to plain http on
+another host, past the rule that plain http goes to loopback only.
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ from kiosk.sync.errors import NetworkError, NotSetUp, SecurityError, SiteRestore
 from sync_server.protocol import sign_request
 
 TIMEOUT = (10, 120)
+MAX_OFFSET_MS = 10 * 60 * 1000
+"""Largest server-minus-local time difference a site signs around; beyond it one of the two
+clocks is wrong (or the server lies), and the admin must fix it (NTP)."""
 CA_BUNDLE = "sync.ca_bundle"
 """Store setting: the CA bundle ``kiosk enroll --ca-bundle`` was given, reused by every sync
 (a city's internal CA is not in the system's trust store)."""
@@ -100,7 +108,8 @@ class ServerAPI:
         try:
             # verify per request: a session's verify loses to $REQUESTS_CA_BUNDLE
             resp = self.http.request(method, url, data=data or None, headers=headers,
-                                     timeout=TIMEOUT, verify=self.ca_bundle or True)
+                                     timeout=TIMEOUT, verify=self.ca_bundle or True,
+                                     allow_redirects=False)
         except requests.exceptions.SSLError:
             raise SecurityError(f"the TLS certificate of {self.base} could not be verified "
                                 "(a city CA? pass --ca-bundle FILE)", "tls") from None
@@ -108,6 +117,11 @@ class ServerAPI:
             raise NetworkError(f"cannot reach the sync server at {self.base} "
                                f"({exc.__class__.__name__})", "unreachable") from None
         self.bytes_received += len(resp.content)
+        if 300 <= resp.status_code < 400:
+            where = urlsplit(resp.headers.get("Location", "")).hostname or "elsewhere"
+            raise SecurityError(f"the sync server at {self.base} answered with a redirect "
+                                f"(HTTP {resp.status_code}, to {where}); the sync never follows "
+                                "redirects: configure the final https:// address", "redirect")
         return resp
 
     def call(self, method: str, path: str, *, params: dict[str, Any] | None = None,
@@ -133,11 +147,26 @@ class ServerAPI:
             return resp
 
     def learn_offset(self) -> int:
-        """Server time minus local time, from the unauthenticated ``/v1/config``."""
+        """Server time minus local time, from the unauthenticated ``/v1/config``.
+
+        Raises:
+            SecurityError: the difference is more than ``MAX_OFFSET_MS`` either way.
+            NetworkError: the answer has no usable server time.
+        """
         before = time.time()
         cfg = self.call("GET", "/v1/config", signed=False)
         after = time.time()
-        self.offset_ms = int(cfg["server_time"] - (before + after) / 2 * 1000)
+        server_time = cfg.get("server_time")
+        if type(server_time) is not int:
+            raise NetworkError("the server's /v1/config has no usable server_time",
+                               "bad_answer")
+        offset = int(server_time - (before + after) / 2 * 1000)
+        if abs(offset) > MAX_OFFSET_MS:
+            raise SecurityError(
+                f"the server's clock and this machine's differ by {abs(offset) // 60_000} "
+                f"minutes (more than {MAX_OFFSET_MS // 60_000} allowed): check the time of "
+                "this machine and of the server (NTP)", "clock_skew")
+        self.offset_ms = offset
         return self.offset_ms
 
 
@@ -170,6 +199,12 @@ def _decode(resp: requests.Response, base: str) -> dict[str, Any]:
             "(see `kiosk sync --help`).", code)
     if resp.status_code in (401, 403):
         raise SecurityError(f"the server refused this site: {message} ({code})", code)
+    if resp.status_code == 429:
+        raise NetworkError(f"the sync server is busy for this site ({message}); try again "
+                           "later, nothing is lost", code or "rate_limited")
+    if code == "quota_exceeded":
+        raise NetworkError(f"the sync server stores no more from this site: {message}; "
+                           "ask the server's admin (nothing is lost here)", code)
     if resp.status_code == 503 or resp.status_code >= 500:
         raise NetworkError(f"the sync server failed ({resp.status_code}); try again later",
                            "server_error")

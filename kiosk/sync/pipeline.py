@@ -27,8 +27,12 @@ POOL_THRESHOLD = 200
 """Pages smaller than this are opened in the calling process."""
 START_POOL_AT = 2000
 """A sync whose only page is smaller than this does not start the pool."""
-MAX_DRIFT_MS = 10 * 60 * 1000
-"""Clocks further ahead of local (or server) time than this are quarantined."""
+MAX_DRIFT_MS = 15 * 60 * 1000
+"""Field clocks further ahead of this machine's own clock than this are quarantined
+(``clock_ahead``, retried at later syncs): a writer up to 10 minutes fast is read by a
+reader up to 5 minutes slow. Only the local clock counts: a server's time is not
+authenticated, and a server claiming to be two years ahead must not let a writer that is
+two years fast win every merge."""
 
 
 RETIRED = "#"
@@ -104,8 +108,11 @@ def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
         return out
     try:
         body = open_envelope(env, data_key)
-    except ProtocolError:
-        out.reason, out.detail = "decryption_failed", "tag or padding check failed"
+    except ProtocolError as exc:
+        if exc.code == "body_too_large":
+            out.reason, out.detail = "too_large", exc.message
+        else:
+            out.reason, out.detail = "decryption_failed", "tag or padding check failed"
         return out
     if h.op == "erase":
         return out

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from peewee import BooleanField, Field, IntegerField
+from peewee import BooleanField, Field, IntegerField, TextField
 
 from kiosk.store import clock_column
 from kiosk.store.models import SYNCED_MODELS, JSONField, SyncedModel
@@ -26,6 +26,20 @@ def _encode(obj: Any) -> str:
     """Compact sorted JSON text, as the store keeps bases (orjson: the same bytes as json's
     ``sort_keys=True, separators=(",", ":"), ensure_ascii=False``, several times faster)."""
     return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS).decode()
+
+
+MAX_CHARS = 500
+"""Default cap of a text field in a pulled record (codes, times, labels: a few dozen)."""
+MAX_CHARS_BY_FIELD = {
+    ("visit", "first_name"): 200, ("appointment", "name"): 200, ("mediator", "name"): 200,
+    ("appointment", "phone"): 100, ("visit", "note"): 4000,
+}
+"""Caps where real use is known: names (the terminal takes 40 characters), a staff note (the
+console takes 500). A state beyond a cap is quarantined (``too_large``), never stored: three
+envelopes with a 60 MB note grew another site's store to 180 MB."""
+MAX_ITEMS = 64
+"""Most entries of a list field (concerns, languages, weekdays), each at most 200 characters."""
+_INT_RANGE = (-(2**63), 2**63 - 1)
 
 
 MEDIATOR_EXP_DAYS = 3650
@@ -147,29 +161,63 @@ Field_ = tuple[str, int, Any, int]
 """A known field of a body: (name, clock index, value, base index or -1)."""
 
 
+@functools.cache
+def _caps(model: type[SyncedModel]) -> dict[str, int]:
+    """Characters allowed per synced field of ``model`` (see ``MAX_CHARS_BY_FIELD``)."""
+    return {n: MAX_CHARS_BY_FIELD.get(
+        (model.KIND, n), 4000 if type(_field(model, n)) is TextField else MAX_CHARS)
+        for n in model.SYNCED_FIELDS}
+
+
+def _check_value(kind: str, name: str, value: Any, cap: int) -> None:
+    """Refuse a value no honest writer makes: over its cap, an integer SQLite cannot hold,
+    or a shape no field has (objects, nested lists)."""
+    t = type(value)
+    if t is str:
+        if len(value) > cap:
+            raise BodyError("too_large", f"{kind}.{name} is longer than {cap} characters")
+    elif t is int:
+        if not _INT_RANGE[0] <= value <= _INT_RANGE[1]:
+            raise BodyError("bad_body", f"{kind}.{name} is an integer out of range")
+    elif t is list:
+        if len(value) > MAX_ITEMS:
+            raise BodyError("too_large", f"{kind}.{name} has more than {MAX_ITEMS} entries")
+        for item in value:
+            if type(item) is not str or len(item) > 200:
+                raise BodyError("too_large" if type(item) is str else "bad_body",
+                                f"{kind}.{name} has an entry that is not a short text")
+    elif value is not None and t is not bool and t is not float:
+        raise BodyError("bad_body", f"{kind}.{name} has a value of an unexpected type")
+
+
 def _decode(raw: bytes) -> tuple[str, str, list[str], list[Field_]]:
     """(kind, id, clock table, known fields) of a body, strict about its shape.
 
     Each clock is named once (the table strictly increasing), every index points into the
-    table, fields this version does not know are dropped.
+    table, fields this version does not know are dropped, known ones are checked against
+    their caps (:func:`_check_value`).
     """
     try:
         body = orjson.loads(raw)
         kind, record_id, table, fields = body["k"], body["id"], body["c"], body["f"]
         if not isinstance(record_id, str) or not 1 <= len(record_id) <= 32:
             raise TypeError("id")
-        if type(table) is not list or any(type(c) is not str or len(c) < 21 for c in table) \
+        if type(table) is not list \
+                or any(type(c) is not str or not 21 <= len(c) <= 80 for c in table) \
                 or any(a >= b for a, b in itertools.pairwise(table)):
             raise TypeError("clock")
         if type(fields) is not dict:
             raise TypeError("fields")
-        known, size = _known(model_for(kind)), len(table)
+        model = model_for(kind)
+        caps, size = _caps(model), len(table)
         out = []
         for name, (ci, value, bi) in fields.items():
             if type(ci) is not int or type(bi) is not int or not 0 <= ci < size \
                     or not -1 <= bi < size:
                 raise TypeError("clock index")
-            if name in known:
+            cap = caps.get(name)
+            if cap is not None:
+                _check_value(kind, name, value, cap)
                 out.append((name, ci, value, bi))
     except BodyError:
         raise
@@ -217,11 +265,6 @@ def decode_row(raw: bytes) -> tuple[str, str, str, Row | None]:
     newest = max(grouped)  # text order is clock order
     return kind, record_id, newest, (row, clock_column.pack_groups(grouped),
                                      _encode(bases) if bases else "{}")
-
-
-@functools.cache
-def _known(model: type[SyncedModel]) -> frozenset[str]:
-    return frozenset(model.SYNCED_FIELDS)
 
 
 def to_state(fields: dict[str, tuple[str, Any, str]]) -> State:

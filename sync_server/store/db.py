@@ -140,6 +140,19 @@ class Tombstone(BaseModel):
     erased_at = BigIntegerField()
 
 
+class SiteUsage(BaseModel):
+    """What each site holds on the server, kept up to date by every push (for its quotas):
+    accepted envelopes not yet expired (= its counter ledger rows) and bytes of stored ones.
+    Created by ``create_tables(safe=True)`` in databases that predate it, then counted once."""
+
+    site = CharField(primary_key=True, max_length=32)
+    envelopes = BigIntegerField(default=0)
+    size = BigIntegerField(default=0)
+
+    class Meta:
+        table_name = "site_usage"
+
+
 class RequestNonce(BaseModel):
     """Nonces of signed requests within the clock window (replay protection)."""
 
@@ -163,7 +176,7 @@ class KeyringRow(BaseModel):
 
 
 MODELS = [ServerMeta, Counter, Site, RevokedSerial, RetiredCertificate, StoredEnvelope, Ledger,
-          Tombstone, RequestNonce, KeyringRow]
+          Tombstone, SiteUsage, RequestNonce, KeyringRow]
 
 
 def make_database(url: str, pool_size: int = 8) -> Database:
@@ -206,6 +219,10 @@ def open_database(url: str, pool_size: int = 8) -> Database:
         ).execute()
         ServerMeta.insert(key="epoch", value=uuid.uuid4().hex).on_conflict_ignore().execute()
         Counter.insert(name="seq", value=0).on_conflict_ignore().execute()
+        if not SiteUsage.select().exists() and Ledger.select().exists():
+            from sync_server.store.usage import recount
+
+            recount()
         version = int(ServerMeta.get_by_id("schema_version").value)
         if version > SCHEMA_VERSION:
             raise RuntimeError(f"database schema {version} is newer than this server "

@@ -17,6 +17,7 @@ from peewee import SqliteDatabase
 
 from sync_server.errors import Conflict, Forbidden
 from sync_server.protocol import Envelope
+from sync_server.quota import Quota
 from sync_server.store.db import (
     Counter,
     Ledger,
@@ -26,6 +27,7 @@ from sync_server.store.db import (
     database,
     is_postgres,
 )
+from sync_server.store.usage import record_push, recount
 
 
 def write_transaction():
@@ -91,13 +93,15 @@ def _select_in(sql: str, params: list[object], values: Sequence[object]) -> list
     return list(database.execute_sql(text, [*params, *values]).fetchall())
 
 
-def push(site_code: str, batch: list[tuple[Envelope, bytes]]) -> PushOutcome:
+def push(site_code: str, batch: list[tuple[Envelope, bytes]],
+         quota: Quota | None = None) -> PushOutcome:
     """Store a verified batch from ``site_code`` all-or-nothing.
 
     Per envelope the status is ``stored``, ``duplicate`` (same bytes again), ``superseded``
     (this site already has a newer envelope of the rid), ``erased`` (the rid is erased;
     acknowledged, never stored) or ``expired`` (already past its ``exp``). A counter that was
-    accepted before with other content raises :class:`Conflict` (``counter_reused``).
+    accepted before with other content raises :class:`Conflict` (``counter_reused``); a
+    push that would take the site past ``quota`` raises ``QuotaExceeded``.
     """
     pending = sorted((_Pending(env, env.digest(), raw) for env, raw in batch),
                      key=lambda p: p.env.header.ctr)
@@ -167,6 +171,8 @@ def push(site_code: str, batch: list[tuple[Envelope, bytes]]) -> PushOutcome:
         for chunk in _chunks(erase_rids):
             delete_seqs.update(r.seq for r in StoredEnvelope.select(StoredEnvelope.seq).where(
                 StoredEnvelope.rid.in_(chunk)))
+        record_push(site_code, quota, len(ledger_rows),
+                    sum(len(p.raw) for p in fresh.values()), delete_seqs)
         for chunk in _chunks(sorted(delete_seqs)):
             StoredEnvelope.delete().where(StoredEnvelope.seq.in_(chunk)).execute()
         _insert_rows(Ledger, ledger_rows, 200)
@@ -218,4 +224,5 @@ def purge_expired(today: str | None = None) -> tuple[int, int]:
     with database.connection_context(), write_transaction():
         envelopes = StoredEnvelope.delete().where(StoredEnvelope.exp < day).execute()
         ledger = Ledger.delete().where(Ledger.exp < day).execute()
+        recount()
     return int(envelopes), int(ledger)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import secrets
@@ -69,11 +70,12 @@ class Network:
         return SiteKeys(code, sign, kex, cert)
 
     def envelope(self, site: SiteKeys, *, rid: str | None = None, op: str = "put",
-                 body: bytes = b"state", exp: str = "2099-12-31", ctr: int | None = None
+                 body: bytes = b"state", exp: str | None = None, ctr: int | None = None
                  ) -> p.Envelope:
         if ctr is None:
             site.ctr += 1
             ctr = site.ctr
+        exp = exp or (dt.date.today() + dt.timedelta(days=365)).isoformat()
         header = p.Header(v=1, net=self.net, gen=1, rid=rid or uuid.uuid4().hex,
                           site=site.code, ctr=ctr, op=op, exp=exp)
         return p.seal(header, b"" if op == "erase" else body, self.data_key, site.sign)
