@@ -25,9 +25,10 @@ from sync_server.store import registry
 
 @dataclass(frozen=True, slots=True)
 class AuthContext:
-    """The authenticated site of a request."""
+    """The authenticated machine of a request, and the office its certificate names."""
 
     site: str
+    office: str
     sign_pub: Ed25519PublicKey
 
 
@@ -58,7 +59,7 @@ def authenticated_site(request: Request, body: RawBody) -> AuthContext:
     cert = SiteCertificate.from_dict(json.loads(site.certificate))
     key = cert.sign_public_key()
     check_signed(request, body, key, site.code)
-    return AuthContext(site=site.code, sign_pub=key)
+    return AuthContext(site=site.code, office=cert.office, sign_pub=key)
 
 
 Authenticated = Annotated[AuthContext, Depends(authenticated_site)]
