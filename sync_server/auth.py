@@ -26,9 +26,10 @@ from sync_server.store import registry
 
 @dataclass(frozen=True, slots=True)
 class AuthContext:
-    """The authenticated site of a request."""
+    """The authenticated machine of a request, and the office its certificate names."""
 
     site: str
+    office: str
     sign_pub: Ed25519PublicKey
 
 
@@ -60,7 +61,7 @@ def authenticated_site(request: Request, body: RawBody) -> AuthContext:
     key = cert.sign_public_key()
     check_signed(request, body, key, site.code)
     request.app.state.rate_limiter.take(site.code)
-    return AuthContext(site=site.code, sign_pub=key)
+    return AuthContext(site=site.code, office=cert.office, sign_pub=key)
 
 
 Authenticated = Annotated[AuthContext, Depends(authenticated_site)]

@@ -6,12 +6,15 @@ It depends only on ``cryptography`` and the standard library.
 Envelope (why, see DESIGN.md "The server cannot read"):
 
 * The clear :class:`Header` is all the server sees. Its canonical JSON is the AES-GCM
-  associated data, so a ciphertext cannot be moved to another record, site, counter or
-  operation.
+  associated data, so a ciphertext cannot be moved to another record, site, counter, scope
+  or operation.
+* Every envelope belongs to one **scope**: an office (that office's visitors' records, sealed
+  under keys only its machines hold) or the network (what every office needs). The server
+  routes by the clear scope and serves a machine only its office's scope and the network's.
 * The body is length-prefixed, zlib-compressed when that saves a padding block, and padded to a
   multiple of ``block`` bytes so lengths do not betray a name. It is encrypted with AES-256-GCM
-  under a per-envelope key ``HKDF-SHA256(data_key, salt, info=net+gen)``, which makes random
-  96-bit nonces safe without a global counter.
+  under a per-envelope key ``HKDF-SHA256(data_key, salt, info=net+scope+gen)`` (the data key
+  is the scope's), which makes random 96-bit nonces safe without a global counter.
 * The writer signs batches, not envelopes (why: an Ed25519 verify costs more than
   everything else a pulled record needs). Each envelope is a leaf of a Merkle tree (RFC 9162
   shape, SHA-256, leaf and node hashes domain-separated) over ``tag ‖ len(header) ‖ header ‖
@@ -41,7 +44,7 @@ import json
 import os
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -57,6 +60,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sync_server.protocol_base import (
     FORMAT_VERSION,
     MAX_CTR,
+    NETWORK_SCOPE,
     DecryptionError,
     InvalidFieldError,
     MalformedError,
@@ -71,6 +75,7 @@ from sync_server.protocol_base import (
     check_int,
     check_net,
     check_rid,
+    check_scope,
     check_site,
 )
 from sync_server.protocol_tree import leaf_hash, path_length, root_from_path, tree
@@ -101,6 +106,7 @@ __all__ = [
     "FORMAT_VERSION",
     "KEYRING_ALG",
     "MAX_CTR",
+    "NETWORK_SCOPE",
     "REQUEST_HEADERS",
     "DecryptionError",
     "Envelope",
@@ -164,7 +170,7 @@ HASH_LEN = 32
 _SIGN_TAG = b"lokal-willkommen sync v1 envelope\x00"
 _BATCH_TAG = b"lokal-willkommen sync v1 batch root\x00"
 _HKDF_INFO = b"lokal-willkommen sync v1 record\x00"
-_HEADER_KEYS = frozenset({"v", "net", "gen", "rid", "site", "ctr", "op", "exp"})
+_HEADER_KEYS = frozenset({"v", "net", "scope", "gen", "rid", "site", "ctr", "op", "exp"})
 
 Op = Literal["put", "erase"]
 
@@ -176,7 +182,10 @@ class Header:
     Attributes:
         v: format version (1).
         net: network id; binds the envelope to one network.
-        gen: data-key generation used to encrypt (sites read every generation).
+        scope: ``network`` or an office code: whose keys seal it, and so who may hold it
+            (the server routes by it; the office code is no secret, the server already
+            knows which machine wrote what).
+        gen: data-key generation of the scope used to encrypt.
         rid: random uuid4 hex record id (never derived from content or time).
         site: writer site code; must be the site authenticated for the push.
         ctr: writer's monotonic counter; the newest per (rid, site) supersedes older ones.
@@ -186,6 +195,7 @@ class Header:
 
     v: int
     net: str
+    scope: str
     gen: int
     rid: str
     site: str
@@ -198,6 +208,7 @@ class Header:
         if self.v != FORMAT_VERSION or type(self.v) is not int:
             raise UnsupportedVersionError(f"envelope format version {self.v!r} is not supported")
         check_net(self.net)
+        check_scope(self.scope)
         check_int(self.gen, "gen", 1, 2**31 - 1)
         check_rid(self.rid)
         check_site(self.site)
@@ -209,7 +220,7 @@ class Header:
         object.__setattr__(self, "_canonical", canonical_json(self.to_dict()))
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dict of the eight fields."""
+        """Plain dict of the nine fields."""
         return {k: getattr(self, k) for k in _HEADER_KEYS}
 
     def canonical(self) -> bytes:
@@ -345,10 +356,11 @@ def _parse_header(head_bytes: bytes) -> Header:
     return header
 
 
-def _record_key(data_key: bytes, salt: bytes, net: str, gen: int) -> bytes:
+def _record_key(data_key: bytes, salt: bytes, net: str, scope: str, gen: int) -> bytes:
     if len(data_key) != 32:
         raise InvalidFieldError("a data key is 32 bytes")
-    info = _HKDF_INFO + net.encode() + b"\x00" + struct.pack(">I", gen)
+    info = (_HKDF_INFO + net.encode() + b"\x00" + scope.encode() + b"\x00"
+            + struct.pack(">I", gen))
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(data_key)
 
 
@@ -409,7 +421,7 @@ def encrypt(header: Header, body: bytes, data_key: bytes, block: int = 512) -> E
         raise InvalidFieldError("block must be between 16 and 65536 bytes")
     salt = os.urandom(SALT_LEN)
     nonce = os.urandom(NONCE_LEN)
-    key = _record_key(data_key, salt, header.net, header.gen)
+    key = _record_key(data_key, salt, header.net, header.scope, header.gen)
     ct = AESGCM(key).encrypt(nonce, pad(body, block), header.canonical())
     return Envelope(header, salt, nonce, ct, bytes(SIG_LEN))
 
@@ -430,10 +442,22 @@ def seal(header: Header, body: bytes, data_key: bytes, sign_key: Ed25519PrivateK
     return sign([encrypt(header, body, data_key, block)], sign_key)[0]
 
 
-def seal_batch(items: Sequence[tuple[Header, bytes]], data_key: bytes,
+def seal_batch(items: Sequence[tuple[Header, bytes]],
+               data_key: bytes | Mapping[tuple[str, int], bytes],
                sign_key: Ed25519PrivateKey, tree: int = TREE_SIZE) -> list[Envelope]:
-    """Encrypt every (header, body) and sign them in trees of ``tree`` envelopes."""
-    sealed = [encrypt(h, b, data_key) for h, b in items]
+    """Encrypt every (header, body) and sign them in trees of ``tree`` envelopes.
+
+    ``data_key`` is one key for all, or the keys by (scope, generation): a batch may mix
+    scopes (an office's visits and the network's mediators), the trees do not care.
+    """
+    if isinstance(data_key, bytes | bytearray):
+        sealed = [encrypt(h, b, bytes(data_key)) for h, b in items]
+    else:
+        try:
+            sealed = [encrypt(h, b, data_key[(h.scope, h.gen)]) for h, b in items]
+        except KeyError as exc:
+            raise InvalidFieldError(f"no data key for scope/generation {exc.args[0]}"
+                                    ) from None
     out: list[Envelope] = []
     for i in range(0, len(sealed), tree):
         out.extend(sign(sealed[i:i + tree], sign_key))
@@ -460,7 +484,8 @@ def verify(env: Envelope, site_public_key: Ed25519PublicKey) -> None:
 
 def open_envelope(env: Envelope, data_key: bytes) -> bytes:
     """Decrypt and unpad (call :func:`verify` first; the kiosk does both)."""
-    key = _record_key(data_key, env.salt, env.header.net, env.header.gen)
+    key = _record_key(data_key, env.salt, env.header.net, env.header.scope,
+                      env.header.gen)
     try:
         padded = AESGCM(key).decrypt(env.nonce, env.ciphertext, env.header.canonical())
     except InvalidTag as exc:

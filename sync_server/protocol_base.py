@@ -14,14 +14,21 @@ import json
 import re
 from typing import Any
 
-FORMAT_VERSION = 1
-"""The only envelope/certificate format this code writes and accepts."""
+FORMAT_VERSION = 2
+"""The only envelope/certificate/keyring format this code writes and accepts (2: scopes)."""
 
 NET_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 """Network id: lowercase, no dots (it is embedded in the dotted root-public line)."""
 
 SITE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,15}(-[A-Z0-9]{1,8})?$")
 """Site (office or terminal) code such as ``EVSC`` or ``EVSC-2``: ASCII, stable, short."""
+
+OFFICE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
+"""Office code such as ``EVSC``: the part of a writer id before its ``-``."""
+
+NETWORK_SCOPE = "network"
+"""The scope every office needs (mediator register, anonymous statistics). Every other scope
+is an office code: that office's visitors' records, held by its machines alone."""
 
 MAX_CTR = 2**63 - 1
 """Counters and generations must fit a signed 64-bit database column."""
@@ -131,6 +138,23 @@ def check_net(value: Any) -> str:
 def check_site(value: Any, field: str = "site") -> str:
     """A site code (see SITE_RE)."""
     return check_str(value, field, SITE_RE)
+
+
+def check_office(value: Any, field: str = "office") -> str:
+    """An office code (see OFFICE_RE)."""
+    return check_str(value, field, OFFICE_RE)
+
+
+def check_scope(value: Any) -> str:
+    """A scope: ``network`` or an office code."""
+    if value == NETWORK_SCOPE:
+        return value
+    return check_str(value, "scope", OFFICE_RE)
+
+
+def office_of(writer: str) -> str:
+    """The office a writer id belongs to (``EVSC-3F2A`` → ``EVSC``)."""
+    return writer.split("-", 1)[0]
 
 
 def check_rid(value: Any) -> str:

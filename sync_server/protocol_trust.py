@@ -47,8 +47,11 @@ from sync_server.protocol_base import (
     canonical_json,
     check_int,
     check_net,
+    check_office,
+    check_scope,
     check_site,
     check_timestamp,
+    office_of,
     utc_now_iso,
 )
 
@@ -127,14 +130,17 @@ def _root_verify(root: Ed25519PublicKey, sig: str, data: bytes, what: str) -> No
 
 @dataclass(frozen=True, slots=True)
 class SiteCertificate:
-    """Root-signed binding of a site code to its signing and key-exchange public keys.
+    """Root-signed binding of a machine (writer id) to its office and its public keys.
 
-    ``serial`` is a random id per issued certificate; a replacement machine for a revoked
-    office code gets a new one (and a later ``issued``).
+    ``office`` is the scope whose keys the machine holds besides the network's; the server
+    lets it write only there and serves it only that (``site`` is the writer id, which
+    starts with the office code). ``serial`` is a random id per issued certificate; a
+    replacement machine for a revoked office code gets a new one (and a later ``issued``).
     """
 
     net: str
     site: str
+    office: str
     sign_pub: str
     kex_pub: str
     serial: str
@@ -147,6 +153,9 @@ class SiteCertificate:
             raise UnsupportedVersionError(f"certificate version {self.v!r} is not supported")
         check_net(self.net)
         check_site(self.site)
+        check_office(self.office)
+        if office_of(self.site) != self.office:
+            raise InvalidFieldError("a machine's writer id starts with its office code")
         _ed_pub(self.sign_pub, "sign_pub")
         _x_pub(self.kex_pub, "kex_pub")
         if not isinstance(self.serial, str) or len(self.serial) != 32 or not all(
@@ -168,7 +177,8 @@ class SiteCertificate:
     @classmethod
     def from_dict(cls, data: Any) -> SiteCertificate:
         """Validate a decoded JSON object; unknown keys are refused."""
-        names = {"net", "site", "sign_pub", "kex_pub", "serial", "issued", "sig", "v"}
+        names = {"net", "site", "office", "sign_pub", "kex_pub", "serial", "issued", "sig",
+                 "v"}
         if not isinstance(data, dict) or not set(data) <= names or "sig" not in data:
             raise MalformedError("certificate must be an object with fields "
                                  + ", ".join(sorted(names)))
@@ -190,9 +200,10 @@ def issue_certificate(root_key: Ed25519PrivateKey, net: str, site: str,
                       sign_pub: Ed25519PublicKey | str, kex_pub: X25519PublicKey | str,
                       *, serial: str | None = None, issued: str | None = None
                       ) -> SiteCertificate:
-    """Certify a site's public keys with the root key (admin side, offline)."""
+    """Certify a machine's public keys with the root key (admin side, offline); its office
+    is the writer id's prefix."""
     unsigned = SiteCertificate(
-        net=net, site=site,
+        net=net, site=site, office=office_of(site),
         sign_pub=sign_pub if isinstance(sign_pub, str) else public_key_b64(sign_pub),
         kex_pub=kex_pub if isinstance(kex_pub, str) else x25519_public_b64(kex_pub),
         serial=serial or uuid.uuid4().hex, issued=issued or utc_now_iso())
@@ -210,13 +221,16 @@ def verify_certificate(cert: SiteCertificate, root_public: Ed25519PublicKey,
 
 @dataclass(frozen=True, slots=True)
 class KeyringEntry:
-    """One data-key generation wrapped to each site's X25519 key, signed by the root.
+    """One data-key generation of one scope, wrapped to each member machine's X25519 key,
+    signed by the root.
 
-    The server stores it opaquely; a site accepts it only with a valid root signature.
-    ``issued`` orders re-issues of the same generation (e.g. wrapped to a newly enrolled site).
+    The server stores it opaquely and serves it only to machines of its scope; a site
+    accepts it only with a valid root signature. ``issued`` orders re-issues of the same
+    generation (e.g. wrapped to a newly enrolled machine).
     """
 
     net: str
+    scope: str
     gen: int
     issued: str
     alg: str
@@ -228,6 +242,7 @@ class KeyringEntry:
         if self.v != FORMAT_VERSION:
             raise UnsupportedVersionError(f"keyring version {self.v!r} is not supported")
         check_net(self.net)
+        check_scope(self.scope)
         check_int(self.gen, "gen", 1, 2**31 - 1)
         check_timestamp(self.issued)
         if self.alg not in (HPKE_ALG, FALLBACK_ALG):
@@ -252,7 +267,7 @@ class KeyringEntry:
     @classmethod
     def from_dict(cls, data: Any) -> KeyringEntry:
         """Validate a decoded JSON object; unknown keys are refused."""
-        names = {"net", "gen", "issued", "alg", "wrapped", "sig", "v"}
+        names = {"net", "scope", "gen", "issued", "alg", "wrapped", "sig", "v"}
         if not isinstance(data, dict) or not set(data) <= names or "sig" not in data:
             raise MalformedError("keyring entry must be an object with fields "
                                  + ", ".join(sorted(names)))
@@ -262,8 +277,8 @@ class KeyringEntry:
             raise MalformedError("keyring entry is missing fields") from exc
 
 
-def _wrap_info(net: str, gen: int, site: str) -> bytes:
-    return _WRAP_INFO + canonical_json([net, gen, site])
+def _wrap_info(net: str, scope: str, gen: int, site: str) -> bytes:
+    return _WRAP_INFO + canonical_json([net, scope, gen, site])
 
 
 def _fallback_key(shared: bytes, eph_pub: bytes, rcpt_pub: bytes, info: bytes) -> bytes:
@@ -302,18 +317,19 @@ def _unwrap(alg: str, blob: bytes, kex: X25519PrivateKey, info: bytes) -> bytes:
         raise DecryptionError("wrapped data key does not open with this site key") from exc
 
 
-def make_keyring_entry(root_key: Ed25519PrivateKey, net: str, gen: int, data_key: bytes,
-                       recipients: Mapping[str, X25519PublicKey | str], *,
+def make_keyring_entry(root_key: Ed25519PrivateKey, net: str, scope: str, gen: int,
+                       data_key: bytes, recipients: Mapping[str, X25519PublicKey | str], *,
                        issued: str | None = None, alg: str = KEYRING_ALG) -> KeyringEntry:
-    """Wrap ``data_key`` to every recipient site's X25519 key and sign with the root."""
+    """Wrap ``data_key`` to every recipient machine's X25519 key and sign with the root."""
     if len(data_key) != 32:
         raise InvalidFieldError("a data key is 32 bytes")
     wrapped = {}
     for site, pub in recipients.items():
         rcpt = _x_pub(pub, "kex_pub") if isinstance(pub, str) else pub
-        wrapped[check_site(site)] = b64e(_wrap(alg, data_key, rcpt, _wrap_info(net, gen, site)))
-    unsigned = KeyringEntry(net=net, gen=gen, issued=issued or utc_now_iso(), alg=alg,
-                            wrapped=wrapped)
+        wrapped[check_site(site)] = b64e(_wrap(alg, data_key, rcpt,
+                                               _wrap_info(net, scope, gen, site)))
+    unsigned = KeyringEntry(net=net, scope=scope, gen=gen, issued=issued or utc_now_iso(),
+                            alg=alg, wrapped=wrapped)
     return KeyringEntry(**{**asdict(unsigned), "sig": b64e(root_key.sign(unsigned.signed_bytes()))})
 
 
@@ -332,7 +348,7 @@ def unwrap_data_key(entry: KeyringEntry, site: str, kex_private: X25519PrivateKe
         raise DecryptionError(f"generation {entry.gen} is not wrapped to this site",
                               code="not_a_recipient")
     key = _unwrap(entry.alg, b64d(blob, field="wrapped key"), kex_private,
-                  _wrap_info(entry.net, entry.gen, site))
+                  _wrap_info(entry.net, entry.scope, entry.gen, site))
     if len(key) != 32:
         raise DecryptionError("wrapped data key has the wrong length")
     return key

@@ -13,6 +13,7 @@ from sync_server.auth import Authenticated, RawBody, check_signed
 from sync_server.errors import Forbidden, PayloadTooLarge, Unprocessable
 from sync_server.protocol import (
     MAX_CTR,
+    NETWORK_SCOPE,
     Envelope,
     KeyringEntry,
     ProtocolError,
@@ -103,6 +104,10 @@ def push(payload: PushRequest, request: Request,
             raise Unprocessable(f"envelope {index} expires on {env.header.exp}, after the "
                                 f"latest day this server keeps anything ({last_day})",
                                 "expiry_too_late")
+        if env.header.scope not in (auth.office, NETWORK_SCOPE):
+            raise Forbidden(f"envelope {index} is sealed into scope {env.header.scope}; this "
+                            f"machine may write only to {auth.office} and {NETWORK_SCOPE}",
+                            "foreign_scope")
         batch.append((env, raw))
     bad = first_bad_signature([env for env, _ in batch], key, cfg.verify_processes)
     if bad is not None:
@@ -131,7 +136,7 @@ def pull(request: Request, auth: Authenticated,
     """Envelopes after sequence ``after`` in order; ``limit`` is capped at the published max."""
     limit = min(limit, request.app.state.config.max_pull_limit)
     epoch = registry.epoch()
-    page, done, high = envelopes.pull(auth.site, after, limit)
+    page, done, high = envelopes.pull(auth.site, (auth.office, NETWORK_SCOPE), after, limit)
     if format == "binary":
         meta = {"next": page[-1][0] if page else after, "done": done, "site_high": high,
                 "server_time": now_ms(), "epoch": epoch}
@@ -153,9 +158,10 @@ def sites(_: Authenticated) -> SitesResponse:
 
 
 @router.get("/keyring", response_model=KeyringResponse, responses=ERRORS)
-def get_keyring(_: Authenticated) -> KeyringResponse:
-    """Every root-signed data-key generation (sites verify the root signature themselves)."""
-    return KeyringResponse(entries=registry.keyring())
+def get_keyring(auth: Authenticated) -> KeyringResponse:
+    """The root-signed data-key generations of the machine's office and of the network
+    (sites verify the root signature themselves; other offices' are not served at all)."""
+    return KeyringResponse(entries=registry.keyring((auth.office, NETWORK_SCOPE)))
 
 
 @router.post("/keyring", response_model=KeyringPostResponse, responses=ERRORS)

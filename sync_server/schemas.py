@@ -19,9 +19,10 @@ class Strict(BaseModel):
 class CertificateModel(Strict):
     """A root-signed site certificate (see ``protocol.SiteCertificate``)."""
 
-    v: int = 1
+    v: int = 2
     net: Annotated[str, StringConstraints(max_length=64)]
     site: Annotated[str, StringConstraints(max_length=32)]
+    office: Annotated[str, StringConstraints(max_length=16)]
     sign_pub: Annotated[str, StringConstraints(max_length=64)]
     kex_pub: Annotated[str, StringConstraints(max_length=64)]
     serial: Annotated[str, StringConstraints(max_length=32)]
@@ -94,8 +95,9 @@ class ConfigResponse(BaseModel):
 class KeyringEntryModel(Strict):
     """A root-signed data-key generation (see ``protocol.KeyringEntry``)."""
 
-    v: int = 1
+    v: int = 2
     net: Annotated[str, StringConstraints(max_length=64)]
+    scope: Annotated[str, StringConstraints(max_length=16)]
     gen: int = Field(ge=1, le=2**31 - 1)
     issued: Annotated[str, StringConstraints(max_length=32)]
     alg: Annotated[str, StringConstraints(max_length=64)]
@@ -147,7 +149,8 @@ class StatusResponse(BaseModel):
     seq: int
     envelopes: int
     tombstones: int
-    key_generations: list[int]
+    key_generations: list[str] = Field(
+        description="scope:generation of every stored key generation")
     sites: list[SiteStatus]
 
 

@@ -68,8 +68,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = ks.add_parser("public", help="print this site's public keys as one line")
     p.set_defaults(func=cmd_public)
 
-    p = ks.add_parser("enroll-site", help="certify a site and wrap the data keys to it")
-    p.add_argument("code", metavar="CODE", help="the site's writer id, e.g. EVSC-3F2A")
+    p = ks.add_parser("enroll-site", help="certify a machine and wrap its office's and the "
+                                          "network's data keys to it",
+                      description="Certify a machine of an office (its office is the part of "
+                                  "CODE before the dash) and write a bundle with the keys of "
+                                  "that office's scope and of the network scope, never another "
+                                  "office's. The machine joins the admin file's roster.")
+    p.add_argument("code", metavar="CODE", help="the machine's writer id, e.g. EVSC-3F2A")
     p.add_argument("--public-key", required=True, metavar="LINE",
                    help="the line printed by `kiosk keys public` at the site")
     p.add_argument("--admin-key", required=True, metavar="ADMIN_FILE")
@@ -81,13 +86,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("bundle", metavar="SITE_BUNDLE")
     p.set_defaults(func=cmd_import)
 
-    p = ks.add_parser("rotate", help="new data-key generation for every certified site",
-                      description="Make a new data-key generation, wrap it to every "
-                                  "certified, unrevoked site the server lists (each "
-                                  "certificate checked against the root), sign it with the "
-                                  "root and publish it through the server. Run at an "
-                                  "enrolled site (requests are signed with its key).")
+    p = ks.add_parser("rotate", help="new data-key generation of every scope (or --scope)",
+                      description="Make a new data-key generation of each scope, wrap it to "
+                                  "the machines of that scope in the admin file's roster that "
+                                  "the server still lists as enrolled (the server can only "
+                                  "leave machines out, never add one), sign it with the root "
+                                  "and publish it through the server. Run at an enrolled "
+                                  "site (requests are signed with its key).")
     p.add_argument("--admin-key", required=True, metavar="ADMIN_FILE")
+    p.add_argument("--scope", action="append", metavar="SCOPE",
+                   help="only this scope (an office code, or 'network'); repeatable")
     p.add_argument("--server", metavar="URL")
     p.add_argument("--insecure", action="store_true", help="allow plain http to a remote host")
     _pass_opt(p)
@@ -160,12 +168,14 @@ def cmd_public(args: argparse.Namespace) -> int:
 @handles_key_errors
 def cmd_enroll_site(args: argparse.Namespace) -> int:
     from kiosk.crypto import admin as adminkeys
-    admin = adminkeys.load_admin(Path(args.admin_key), _passphrase(args))
+    passphrase = _passphrase(args)
+    admin = adminkeys.load_admin(Path(args.admin_key), passphrase)
     bundle = adminkeys.enroll_site(admin, args.code, args.public_key)
     write_json(Path(args.out), bundle)
-    print(f"bundle for {args.code} written to {args.out} (generations "
-          f"{sorted(admin.generations)}); carry it to the site and run `kiosk keys import`",
-          file=sys.stderr)
+    adminkeys.save_admin(Path(args.admin_key), admin, passphrase)
+    scopes = ", ".join(f"{e['scope']}:{e['gen']}" for e in bundle["keyring"])
+    print(f"bundle for {args.code} written to {args.out} (scope:generation {scopes}); carry "
+          "it to the site and run `kiosk keys import`", file=sys.stderr)
     return 0
 
 
@@ -196,8 +206,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     save_trust(key_dir, root_line, cert)
     trust = load_trust(key_dir)
     added = merge_keyring(key_dir, entries, trust, keys)
-    print(f"imported certificate for {cert.site} in network {net}; data-key generations "
-          f"{added or 'already present'}")
+    shown = ", ".join(f"{scope}:{gen}" for scope, gen in added) or "already present"
+    print(f"imported certificate for {cert.site} (office {cert.office}) in network {net}; "
+          f"data-key generations {shown}")
     return 0
 
 
@@ -245,12 +256,17 @@ def cmd_rotate(args: argparse.Namespace) -> int:
                         EXIT_SECURITY)
         api = ServerAPI(url, keys, insecure=args.insecure,
                         ca_bundle=ctx.store.setting(CA_BUNDLE))
-        certs = api.call("GET", "/v1/sites").get("certificates", [])
-        rotated, entry = adminkeys.rotate(admin, certs)
+        listed = {c.get("site") for c in api.call("GET", "/v1/sites").get("certificates", [])
+                  if isinstance(c, dict)}
+        revoked = set(admin.roster) - listed
+        rotated, entries = adminkeys.rotate(admin, args.scope, revoked)
         adminkeys.save_admin(Path(args.admin_key), rotated, passphrase)
-        api.call("POST", "/v1/keyring", body=entry.to_dict())
-        merge_keyring(key_dir, [KeyringEntry.from_dict(entry.to_dict())], trust, keys)
-        print(json.dumps({"generation": entry.gen, "sites": sorted(entry.wrapped)}))
+        for entry in entries:
+            api.call("POST", "/v1/keyring", body=entry.to_dict())
+        merge_keyring(key_dir, [KeyringEntry.from_dict(e.to_dict()) for e in entries], trust,
+                      keys)
+        print(json.dumps({"generations": [{"scope": e.scope, "generation": e.gen,
+                                           "sites": sorted(e.wrapped)} for e in entries]}))
     finally:
         ctx.close()
     return 0

@@ -1,13 +1,20 @@
 """The network admin's key file, site enrolment bundles and data-key rotation.
 
-The admin file holds the network root signing key (Ed25519) and every data-key generation,
-encrypted with AES-256-GCM under a key derived from a passphrase with scrypt (memory-hard,
-so a stolen USB stick does not fall to a GPU). Its clear part (format, network id, KDF
-parameters) is the associated data, so it cannot be edited without the passphrase.
+The admin file holds the network root signing key (Ed25519), every data-key generation of
+every scope (the network's and each office's), and the **roster**: the certificate of every
+machine the admin enrolled. It is encrypted with AES-256-GCM under a key derived from a
+passphrase with scrypt (memory-hard, so a stolen USB stick does not fall to a GPU); its clear
+part (format, network id, KDF parameters) is the associated data, so it cannot be edited
+without the passphrase.
 
-A **site bundle** is safe to carry on a USB stick: the root public key, the site's
-root-signed certificate, and every data-key generation as a root-signed keyring entry
-wrapped (HPKE) to that one site's X25519 key. Nothing in it is secret to anyone but the site.
+A **site bundle** is safe to carry on a USB stick: the root public key, the machine's
+root-signed certificate (naming its office), and the generations of exactly two scopes —
+its office's and the network's — as root-signed keyring entries wrapped (HPKE) to that one
+machine's X25519 key. No other office's key is ever wrapped to it.
+
+Rotation wraps a new generation to the admin's own roster (never to whatever a server
+lists): a server cannot get a key wrapped to a machine the admin did not enrol, nor keep a
+revoked one in the list.
 """
 
 from __future__ import annotations
@@ -37,10 +44,18 @@ from sync_server.protocol import (
     parse_site_public,
     verify_certificate,
 )
-from sync_server.protocol_base import ProtocolError, check_net, check_site
+from sync_server.protocol_base import (
+    NETWORK_SCOPE,
+    ProtocolError,
+    check_net,
+    check_office,
+    check_scope,
+    check_site,
+    office_of,
+)
 
-ADMIN_FORMAT = "lokal-willkommen admin key v1"
-BUNDLE_FORMAT = "lokal-willkommen site bundle v1"
+ADMIN_FORMAT = "lokal-willkommen admin key v2"
+BUNDLE_FORMAT = "lokal-willkommen site bundle v2"
 SCRYPT_N = 2**16
 """scrypt cost: 64 MiB and roughly a quarter second per unlock on the 2-core reference box."""
 MIN_PASSPHRASE = 12
@@ -48,18 +63,37 @@ MIN_PASSPHRASE = 12
 
 @dataclass
 class AdminKeys:
-    """The decrypted admin file: network id, root key and every data-key generation."""
+    """The decrypted admin file: network id, root key, every scope's data-key generations,
+    and the roster of enrolled machines (writer id → certificate as a dict)."""
 
     net: str
     root: Ed25519PrivateKey
-    generations: dict[int, bytes] = field(default_factory=dict)
+    scopes: dict[str, dict[int, bytes]] = field(default_factory=dict)
+    roster: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    @property
-    def newest(self) -> int:
-        return max(self.generations)
+    def newest(self, scope: str) -> int:
+        """The newest generation of ``scope`` (0 if it has none yet)."""
+        return max(self.scopes.get(scope, {}), default=0)
 
     def root_line(self) -> str:
         return format_root_public(self.net, self.root)
+
+    def ensure_scope(self, scope: str) -> bool:
+        """Give ``scope`` its first generation if it has none; True if one was made."""
+        check_scope(scope)
+        if self.scopes.get(scope):
+            return False
+        self.scopes[scope] = {1: os.urandom(32)}
+        return True
+
+    def members(self, scope: str) -> dict[str, SiteCertificate]:
+        """The enrolled machines that hold ``scope``'s keys: its office's, or all."""
+        out = {}
+        for writer, raw in sorted(self.roster.items()):
+            cert = SiteCertificate.from_dict(raw)
+            if scope == NETWORK_SCOPE or cert.office == scope:
+                out[writer] = cert
+        return out
 
 
 def _kdf(passphrase: str, salt: bytes, n: int) -> bytes:
@@ -77,7 +111,9 @@ def save_admin(path: Path, keys: AdminKeys, passphrase: str, *, n: int = SCRYPT_
     secret = {"root": b64e(keys.root.private_bytes(serialization.Encoding.Raw,
                                                    serialization.PrivateFormat.Raw,
                                                    serialization.NoEncryption())),
-              "generations": {str(g): b64e(k) for g, k in keys.generations.items()}}
+              "scopes": {scope: {str(g): b64e(k) for g, k in gens.items()}
+                         for scope, gens in keys.scopes.items()},
+              "roster": keys.roster}
     ct = AESGCM(_kdf(passphrase, salt, n)).encrypt(nonce, canonical_json(secret),
                                                   canonical_json(clear))
     write_json(Path(path), {**clear, "nonce": b64e(nonce), "ciphertext": b64e(ct)})
@@ -106,26 +142,43 @@ def load_admin(path: Path, passphrase: str) -> AdminKeys:
     secret = json.loads(plain)
     return AdminKeys(check_net(data["net"]),
                      Ed25519PrivateKey.from_private_bytes(b64d(secret["root"], length=32)),
-                     {int(g): b64d(k, length=32) for g, k in secret["generations"].items()})
+                     {check_scope(scope): {int(g): b64d(k, length=32) for g, k in gens.items()}
+                      for scope, gens in secret["scopes"].items()},
+                     dict(secret.get("roster", {})))
 
 
 def init_network(path: Path, net: str, passphrase: str, *, n: int = SCRYPT_N) -> AdminKeys:
-    """A new network: root key and data-key generation 1, written to ``path``."""
+    """A new network: root key and the network scope's generation 1, written to ``path``.
+    Each office's scope gets its first generation when its first machine is enrolled."""
     if Path(path).exists():
         raise KeyFileError(f"{path} exists; refusing to overwrite a network's root key",
                            "keys_exist")
-    keys = AdminKeys(check_net(net), Ed25519PrivateKey.generate(), {1: os.urandom(32)})
+    keys = AdminKeys(check_net(net), Ed25519PrivateKey.generate(),
+                     {NETWORK_SCOPE: {1: os.urandom(32)}})
     save_admin(path, keys, passphrase, n=n)
     return keys
 
 
+def _entries(admin: AdminKeys, scope: str, recipients: dict[str, Any]) -> list[KeyringEntry]:
+    return [make_keyring_entry(admin.root, admin.net, scope, gen, key, recipients)
+            for gen, key in sorted(admin.scopes.get(scope, {}).items())]
+
+
 def enroll_site(admin: AdminKeys, code: str, public_line: str) -> dict[str, Any]:
-    """A bundle for site ``code``: certificate, root key, every generation wrapped to it."""
+    """A bundle for machine ``code``: its certificate (office = the code's prefix), the root
+    key, and every generation of its office's and the network's scope wrapped to it.
+
+    The machine joins the admin's roster, and its office's scope gets its first generation
+    if it is the office's first machine: save the admin file afterwards.
+    """
     check_site(code)
+    office = check_office(office_of(code), "office part of the writer id")
     sign_pub, kex_pub = parse_site_public(public_line)
     cert = issue_certificate(admin.root, admin.net, code, sign_pub, kex_pub)
-    entries = [make_keyring_entry(admin.root, admin.net, gen, key, {code: kex_pub})
-               for gen, key in sorted(admin.generations.items())]
+    admin.ensure_scope(office)
+    admin.roster[code] = cert.to_dict()
+    entries = [*_entries(admin, office, {code: kex_pub}),
+               *_entries(admin, NETWORK_SCOPE, {code: kex_pub})]
     return {"format": BUNDLE_FORMAT, "root_public": admin.root_line(),
             "certificate": cert.to_dict(), "keyring": [e.to_dict() for e in entries]}
 
@@ -143,26 +196,38 @@ def parse_bundle(data: Any) -> tuple[str, SiteCertificate, list[KeyringEntry]]:
         raise KeyFileError(f"site bundle is damaged: {exc}", "not_bundle") from None
 
 
-def rotate(admin: AdminKeys, certificates: list[dict[str, Any]]) -> tuple[AdminKeys,
-                                                                           KeyringEntry]:
-    """A new generation wrapped to every certified site of our network that is listed.
+def rotate(admin: AdminKeys, scopes: list[str] | None = None,
+           revoked: set[str] | frozenset[str] = frozenset()
+           ) -> tuple[AdminKeys, list[KeyringEntry]]:
+    """A new generation of each of ``scopes`` (default: every scope the admin file holds that
+    has a machine to wrap it to), wrapped to the roster's machines of that scope that are not
+    in ``revoked``.
 
-    The caller verifies nothing about the list's completeness (a site missing from it can
-    be given the generation later through a new bundle); each certificate is checked against
-    the root here, so a server cannot get the key wrapped to a site it invented.
+    Only the admin's own roster counts (each certificate re-checked against the root): what
+    a server lists can neither add a machine nor keep a revoked one in.
     """
-    recipients = {}
-    for raw in certificates:
-        cert = SiteCertificate.from_dict(raw)
-        try:
-            verify_certificate(cert, admin.root.public_key(), admin.net)
-        except ProtocolError:
-            continue
-        recipients[cert.site] = cert.kex_public_key()
-    if not recipients:
-        raise KeyFileError("no certified site to wrap the new generation to", "no_sites")
-    gen = admin.newest + 1
-    key = os.urandom(32)
-    entry = make_keyring_entry(admin.root, admin.net, gen, key, recipients)
-    return AdminKeys(admin.net, admin.root, {**admin.generations, gen: key}), entry
-
+    targets = sorted(admin.scopes) if scopes is None else [check_scope(s) for s in scopes]
+    new_scopes = {scope: dict(gens) for scope, gens in admin.scopes.items()}
+    entries = []
+    for scope in targets:
+        recipients = {}
+        for writer, cert in admin.members(scope).items():
+            try:
+                verify_certificate(cert, admin.root.public_key(), admin.net)
+            except ProtocolError:
+                continue
+            if writer not in revoked:
+                recipients[writer] = cert.kex_public_key()
+        if not recipients:
+            if scopes is None:  # a generation nobody can open helps nobody
+                continue
+            raise KeyFileError(f"no enrolled, unrevoked machine holds scope {scope}",
+                               "no_sites")
+        gen = admin.newest(scope) + 1
+        key = os.urandom(32)
+        new_scopes[scope] = {**new_scopes.get(scope, {}), gen: key}
+        entries.append(make_keyring_entry(admin.root, admin.net, scope, gen, key, recipients))
+    if not entries:
+        raise KeyFileError("no enrolled, unrevoked machine to wrap a new generation to",
+                           "no_sites")
+    return AdminKeys(admin.net, admin.root, new_scopes, dict(admin.roster)), entries

@@ -7,8 +7,9 @@ Layout of the key directory (0700; every file 0600; never in the database, never
 * ``kex.pem`` — X25519 private key: data-key generations are wrapped to it.
 * ``trust.json`` — after ``kiosk keys import``: the network root public key line and this
   site's root-signed certificate.
-* ``keyring.json`` — root-signed data-key generations as received (still wrapped: opening
-  them needs ``kex.pem``, so this file adds nothing for a thief of the others).
+* ``keyring.json`` — root-signed data-key generations of this machine's two scopes (its
+  office's and the network's) as received, still wrapped: opening them needs ``kex.pem``, so
+  this file adds nothing for a thief of the others.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from kiosk.crypto.files import (
     write_private,
 )
 from sync_server.protocol import (
+    NETWORK_SCOPE,
     KeyringEntry,
     ProtocolError,
     SiteCertificate,
@@ -68,6 +70,16 @@ class Trust:
     def root(self) -> Ed25519PublicKey:
         """The pinned network root key."""
         return parse_root_public(self.root_line)[1]
+
+    @property
+    def office(self) -> str:
+        """The office this machine's certificate names: its own scope."""
+        return self.certificate.office
+
+    @property
+    def scopes(self) -> tuple[str, str]:
+        """The two scopes this machine holds: its office's and the network's."""
+        return (self.certificate.office, NETWORK_SCOPE)
 
 
 def _pem(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
@@ -153,40 +165,61 @@ def load_keyring(key_dir: Path) -> list[KeyringEntry]:
         raise KeyFileError(f"keyring file is invalid: {exc}", "key_corrupt") from None
 
 
-def merge_keyring(key_dir: Path, entries: list[KeyringEntry], trust: Trust,
-                  keys: SiteKeys) -> list[int]:
-    """Add root-signed generations wrapped to us; return the generations that are new.
+ScopeGen = tuple[str, int]
+"""A data-key generation's identity: (scope, generation)."""
 
-    Entries without a valid root signature, for another network, or not wrapped to this
-    site are ignored: the server cannot slip in a key of its own.
+
+def _usable(entry: KeyringEntry, trust: Trust, keys: SiteKeys) -> bytes | None:
+    """The data key of a root-signed entry of one of our scopes wrapped to us, else None."""
+    if entry.scope not in trust.scopes:
+        return None
+    try:
+        verify_keyring_entry(entry, trust.root, trust.net)
+        return unwrap_data_key(entry, keys.writer, keys.kex)
+    except ProtocolError:
+        return None
+
+
+def merge_keyring(key_dir: Path, entries: list[KeyringEntry], trust: Trust,
+                  keys: SiteKeys) -> list[ScopeGen]:
+    """Add root-signed generations of our scopes wrapped to us; return those that are new.
+
+    Entries without a valid root signature, for another network or another office's scope,
+    or not wrapped to this machine are ignored: the server cannot slip in a key of its own.
     """
-    current = {e.gen: e for e in load_keyring(key_dir)}
-    added = []
+    current = {(e.scope, e.gen): e for e in load_keyring(key_dir)}
+    added, changed = [], False
     for entry in entries:
-        try:
-            verify_keyring_entry(entry, trust.root, trust.net)
-            unwrap_data_key(entry, keys.writer, keys.kex)
-        except ProtocolError:
+        if _usable(entry, trust, keys) is None:
             continue
-        if entry.gen not in current:
-            added.append(entry.gen)
-        if entry.gen not in current or entry.issued > current[entry.gen].issued:
-            current[entry.gen] = entry
-    if added or any(current[e.gen] is e for e in entries if e.gen in current):
+        ident = (entry.scope, entry.gen)
+        if ident not in current:
+            added.append(ident)
+        if ident not in current or entry.issued > current[ident].issued:
+            current[ident] = entry
+            changed = True
+    if changed:
         write_json(Path(key_dir) / "keyring.json",
-                   [current[g].to_dict() for g in sorted(current)])
+                   [current[i].to_dict() for i in sorted(current)])
     return sorted(added)
 
 
-def data_keys(key_dir: Path, trust: Trust, keys: SiteKeys) -> dict[int, bytes]:
-    """Every data-key generation this site can open, verified against the root."""
+def data_keys(key_dir: Path, trust: Trust, keys: SiteKeys) -> dict[ScopeGen, bytes]:
+    """Every data-key generation of our scopes this machine can open, verified against the
+    root, by (scope, generation)."""
     out = {}
     for entry in load_keyring(key_dir):
-        try:
-            verify_keyring_entry(entry, trust.root, trust.net)
-            out[entry.gen] = unwrap_data_key(entry, keys.writer, keys.kex)
-        except ProtocolError:
-            continue
+        key = _usable(entry, trust, keys)
+        if key is not None:
+            out[(entry.scope, entry.gen)] = key
+    return out
+
+
+def newest_generations(datakeys: dict[ScopeGen, bytes]) -> dict[str, int]:
+    """The newest generation of each scope (what new envelopes are sealed with)."""
+    out: dict[str, int] = {}
+    for scope, gen in datakeys:
+        out[scope] = max(gen, out.get(scope, 0))
     return out
 
 
@@ -199,4 +232,5 @@ def certificate_matches(cert: SiteCertificate, keys: SiteKeys) -> bool:
 def bundle_summary(bundle: dict) -> str:
     """A one-line, secret-free description of a bundle (for messages)."""
     return json.dumps({"site": bundle.get("certificate", {}).get("site"),
-                       "generations": [e.get("gen") for e in bundle.get("keyring", [])]})
+                       "generations": [f"{e.get('scope')}:{e.get('gen')}"
+                                       for e in bundle.get("keyring", [])]})

@@ -97,8 +97,27 @@ def v3_sync(db: SqliteDatabase) -> None:
             db.execute_sql(statement)
 
 
+_V4_SCOPES = """
+ALTER TABLE "sync_record" ADD COLUMN "scope" VARCHAR(16);
+CREATE TABLE "daily_stats" ("id" VARCHAR(32) NOT NULL PRIMARY KEY, "clocks" TEXT NOT NULL,
+  "erased" INTEGER NOT NULL, "office" VARCHAR(255) NOT NULL, "day" VARCHAR(255) NOT NULL,
+  "visits" INTEGER NOT NULL, "interpreter" INTEGER NOT NULL, "locations" TEXT NOT NULL,
+  "languages" TEXT NOT NULL, "interpreter_languages" TEXT NOT NULL, "concerns" TEXT NOT NULL,
+  "outcomes" TEXT NOT NULL, "referrals" TEXT NOT NULL, "waits" TEXT NOT NULL);
+CREATE INDEX "daily_stats_day" ON "daily_stats" ("day", "office");
+"""
+
+
+def v4_scopes(db: SqliteDatabase) -> None:
+    """Office scopes: the scope of each synced record id (an erasure acts only within its
+    own), and the anonymous daily figures every office publishes to the network."""
+    for statement in _V4_SCOPES.split(";"):
+        if statement.strip():
+            db.execute_sql(statement)
+
+
 #: Every migration in order; the store's version is the number applied.
-MIGRATIONS: list[Migration] = [v1_initial, v2_priority_transfer_mediators, v3_sync]
+MIGRATIONS: list[Migration] = [v1_initial, v2_priority_transfer_mediators, v3_sync, v4_scopes]
 LATEST = len(MIGRATIONS)
 
 

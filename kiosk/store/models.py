@@ -147,6 +147,32 @@ class Mediator(SyncedModel):
     active = BooleanField(default=True)
 
 
+class DailyStats(SyncedModel):
+    """One office's anonymous figures of one day, published to the whole network.
+
+    Counts only, each dimension on its own (no cross-tabulation), with every value seen fewer
+    than :data:`kiosk.stats.aggregates.MIN_CELL` times merged into ``other``: the network
+    lead's figures come from these, never from another office's visits. The id is
+    ``OFFICE-YYYY-MM-DD``, so every machine of the office writes the same record.
+    """
+
+    KIND = "daily_stats"
+    SYNCED_FIELDS = ("office", "day", "visits", "interpreter", "locations", "languages",
+                     "interpreter_languages", "concerns", "outcomes", "referrals", "waits")
+
+    office = CharField()
+    day = CharField()
+    visits = IntegerField(default=0)
+    interpreter = IntegerField(default=0)
+    locations = JSONField(default=dict)
+    languages = JSONField(default=dict)
+    interpreter_languages = JSONField(default=dict)
+    concerns = JSONField(default=dict)
+    outcomes = JSONField(default=dict)
+    referrals = JSONField(default=dict)
+    waits = JSONField(default=dict)
+
+
 class Staff(BaseModel):
     """A staff profile at this site. The PIN is kept only as a salted scrypt hash."""
 
@@ -181,6 +207,6 @@ class Outbox(BaseModel):
 
 
 SYNCED_MODELS: dict[str, type[SyncedModel]] = {
-    m.KIND: m for m in (Visit, Appointment, Mediator)
+    m.KIND: m for m in (Visit, Appointment, Mediator, DailyStats)
 }
-ALL_MODELS = (Setting, Visit, Appointment, Mediator, Staff, AuditEntry, Outbox)
+ALL_MODELS = (Setting, Visit, Appointment, Mediator, DailyStats, Staff, AuditEntry, Outbox)

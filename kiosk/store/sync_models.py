@@ -20,6 +20,7 @@ class SyncRecord(BaseModel):
     rid = CharField(primary_key=True, max_length=32)
     record = CharField(null=True, unique=True, max_length=32)
     kind = CharField(null=True)
+    scope = CharField(null=True, max_length=16)
     erased = BooleanField(default=False)
     bases = JSONField(default=dict)
     synced = ClocksField(default=dict)

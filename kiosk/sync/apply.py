@@ -39,6 +39,7 @@ class Opened:
     rid: str = ""
     gen: int = 0
     op: str = "put"
+    scope: str = ""
     kind: str = ""
     record_id: str = ""
     fields: dict[str, tuple[str, Any, str]] | None = None
@@ -85,6 +86,7 @@ class _Work:
     rid: str
     kind: str | None
     record_id: str | None
+    scope: str | None = None
     values: dict[str, Any] = field(default_factory=dict)
     clocks: dict[str, str] = field(default_factory=dict)
     erased: bool = False
@@ -114,11 +116,11 @@ def _load_sync_records(store: Store, rids: list[str]) -> dict[str, _Work]:
     out = {}
     for chunk in _chunks(rids):
         marks = ",".join("?" * len(chunk))
-        for rid, rec, kind, erased, bases, synced in store.db.execute_sql(
-                "SELECT rid, record, kind, erased, bases, synced FROM sync_record "
+        for rid, rec, kind, scope, erased, bases, synced in store.db.execute_sql(
+                "SELECT rid, record, kind, scope, erased, bases, synced FROM sync_record "
                 f"WHERE rid IN ({marks})", chunk):
-            out[rid] = _Work(rid, kind, rec, erased=bool(erased), bases=json.loads(bases),
-                             synced=clock_column.unpack(synced))
+            out[rid] = _Work(rid, kind, rec, scope, erased=bool(erased),
+                             bases=json.loads(bases), synced=clock_column.unpack(synced))
     return out
 
 
@@ -185,11 +187,11 @@ def repr_col(name: str) -> str:
 
 def write_sync_records(store: Store, works: list[_Work]) -> None:
     store.db.cursor().executemany(
-        "INSERT INTO sync_record (rid, record, kind, erased, bases, synced) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(rid) DO UPDATE SET record=excluded.record, "
-        "kind=excluded.kind, erased=excluded.erased, bases=excluded.bases, "
-        "synced=excluded.synced",
-        [(w.rid, w.record_id, w.kind, int(w.erased),
+        "INSERT INTO sync_record (rid, record, kind, scope, erased, bases, synced) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(rid) DO UPDATE SET record=excluded.record, "
+        "kind=excluded.kind, scope=excluded.scope, erased=excluded.erased, "
+        "bases=excluded.bases, synced=excluded.synced",
+        [(w.rid, w.record_id, w.kind, w.scope, int(w.erased),
           "{}" if w.erased else w.prebuilt[2] if w.prebuilt else _dumps(w.bases),
           "{}" if w.erased else w.prebuilt[1] if w.prebuilt else clock_column.pack(w.synced))
          for w in works])
@@ -273,7 +275,18 @@ def _merge_items(store: Store, good: list[Opened], result: ApplyResult
     for o in good:
         w = works.get(o.rid)
         if w is None:
-            w = works[o.rid] = _Work(o.rid, o.kind or None, o.record_id or None)
+            w = works[o.rid] = _Work(o.rid, o.kind or None, o.record_id or None, o.scope)
+        if w.scope and o.scope != w.scope:
+            # An erasure acts only within its scope: a network-scope erasure cannot touch an
+            # office's record (nor the reverse), and a tombstone of another scope does not
+            # keep the record out.
+            if o.op == "erase":
+                result.unchanged += 1
+                continue
+            if w.erased and w.lazy is None and not w.values:
+                w.erased, w.record_id, w.kind = False, None, None
+            w.scope = o.scope
+        w.scope = w.scope or o.scope
         if o.op == "put" and w.record_id is None:
             w.kind, w.record_id = o.kind, o.record_id
         if w.record_id and w.kind in rows and not w.values and not w.clocks:
@@ -422,7 +435,8 @@ def erase_record(writer: Writer, model: type[SyncedModel], record_id: str) -> No
     store = writer.store
     stamp = str(writer.stamp())
     rid = records.rid_for(model.KIND, record_id)
-    w = _Work(rid, model.KIND, record_id, erased=True, dirty=True)
+    w = _Work(rid, model.KIND, record_id, records.scope_of(model.KIND, store.site),
+              erased=True, dirty=True)
     write_rows(store, model, [w])
     write_sync_records(store, [w])
     forget_erased(store, [w])

@@ -220,7 +220,6 @@ class SyncClient:
         keys = data_keys(self.key_dir, self.trust, self.keys)
         if not keys:
             raise NotSetUp("no data key: import the site bundle (`kiosk keys import`)")
-        gen = max(keys)
         rows = pushing.outbox_snapshot(self.store)
         self._phase("push", len(rows))
         # One request in flight while the next batch is read and sealed here: the server
@@ -234,8 +233,8 @@ class SyncClient:
                 chunk = rows[start:start + self.max_batch]
                 pending = pushing.reserve(self.store, chunk)
                 try:
-                    pushing.seal_all(pending, self.keys, self.trust.net, gen, keys[gen],
-                                     self.config.retention_days)
+                    pushing.seal_all(pending, self.keys, self.trust.net, self.trust.office,
+                                     keys, self.config.retention_days)
                 except ProtocolError as exc:
                     raise SyncError(f"cannot seal this site's changes: {exc.message} "
                                     f"(writer counter {get_int(self.store, COUNTER)})",
@@ -270,7 +269,7 @@ class SyncClient:
         skip = "" if include_own else self.keys.writer
         now_ms = local_ms()
         return self.opener.submit(items, self.peer_keys(), datakeys, self.trust.net, now_ms,
-                                  skip, more), skip, now_ms
+                                  skip, more, office=self.trust.office), skip, now_ms
 
     def _collect(self, started: Started) -> list[Opened]:
         """Wait for a page; re-open what failed for want of a certificate or key we can fetch."""
@@ -288,7 +287,7 @@ class SyncClient:
             again = [(o.seq, o.raw) for o in opened if o.reason in RETRYABLE]
             fixed = self.opener.open(again, self.peer_keys(),
                                      data_keys(self.key_dir, self.trust, self.keys),
-                                     self.trust.net, now_ms, skip)
+                                     self.trust.net, now_ms, skip, office=self.trust.office)
             by_raw = {o.raw: o for o in fixed}
             opened = [by_raw.get(o.raw, o) if o.reason in RETRYABLE else o for o in opened]
         return [o for o in opened if o.reason != "own"]

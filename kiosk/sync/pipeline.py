@@ -20,7 +20,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from kiosk.clock.hlc import Timestamp
 from kiosk.sync import records
 from kiosk.sync.apply import Opened
-from sync_server.protocol import Envelope, ProtocolError, open_envelope, verify
+from sync_server.protocol import (
+    NETWORK_SCOPE,
+    Envelope,
+    ProtocolError,
+    open_envelope,
+    verify,
+)
+from sync_server.protocol_base import office_of
 from sync_server.verify import watch_parent
 
 POOL_THRESHOLD = 200
@@ -70,14 +77,20 @@ def _signed_by(env: Envelope, seq: int, key: Ed25519PublicKey | None,
     return False
 
 
+DataKeys = dict[tuple[str, int], bytes]
+"""Data keys by (scope, generation)."""
+
+
 def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
-             datakeys: dict[int, bytes], net: str, now_ms: int,
+             datakeys: DataKeys, net: str, now_ms: int,
              max_drift_ms: int = MAX_DRIFT_MS, skip_site: str = "",
-             retired: Retired | None = None) -> Opened:
+             retired: Retired | None = None, office: str = "") -> Opened:
     """Parse, verify the writer's signature, decrypt and decode one envelope.
 
     Envelopes written by ``skip_site`` (this site: they hold nothing it lacks) come back
-    with reason ``own`` after parsing only.
+    with reason ``own`` after parsing only. An envelope of a scope this machine is not in
+    (another office's), or of a scope its writer may not write, is refused whatever the
+    server says (``foreign_scope``, ``scope_forbidden``).
     """
     out = Opened(seq, raw)
     try:
@@ -86,12 +99,19 @@ def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
         out.reason, out.detail = "malformed", exc.message
         return out
     h = env.header
-    out.site, out.rid, out.gen, out.op = h.site, h.rid, h.gen, h.op
+    out.site, out.rid, out.gen, out.op, out.scope = h.site, h.rid, h.gen, h.op, h.scope
     if skip_site and h.site == skip_site:
         out.reason = "own"
         return out
     if h.net != net:
         out.reason, out.detail = "wrong_network", "envelope of another network"
+        return out
+    if h.scope not in (office, NETWORK_SCOPE):
+        out.reason, out.detail = "foreign_scope", f"envelope of scope {h.scope}"
+        return out
+    writer_office = office_of(h.site)
+    if h.scope not in (writer_office, NETWORK_SCOPE):
+        out.reason, out.detail = "scope_forbidden", f"{h.site} may not write scope {h.scope}"
         return out
     key = pubkeys.get(h.site)
     olds = (retired or {}).get(h.site, [])
@@ -102,9 +122,10 @@ def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
     if not _signed_by(env, seq, key, olds):
         out.reason, out.detail = "bad_signature", "signature does not verify for its writer"
         return out
-    data_key = datakeys.get(h.gen)
+    data_key = datakeys.get((h.scope, h.gen))
     if data_key is None:
-        out.reason, out.detail = "unknown_generation", f"no data key of generation {h.gen}"
+        out.reason, out.detail = "unknown_generation", (f"no data key of generation {h.gen} "
+                                                        f"of scope {h.scope}")
         return out
     try:
         body = open_envelope(env, data_key)
@@ -123,6 +144,10 @@ def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
         return out
     if records.rid_for(kind, record_id) != h.rid:
         out.reason, out.detail = "rid_mismatch", "body belongs to another record id"
+        return out
+    problem = records.scope_problem(kind, h.scope, writer_office, row[0] if row else None)
+    if problem:
+        out.reason, out.detail = "scope_forbidden", problem
         return out
     if newest:
         try:
@@ -144,13 +169,13 @@ Item = tuple[int, bytes]
 """(seq, envelope bytes), as a binary pull page or the quarantine holds them."""
 
 
-def _open_chunk(chunk: list[Item], pub_raw: dict[str, bytes], datakeys: dict[int, bytes],
-                net: str, now_ms: int, skip_site: str) -> list[Opened]:
+def _open_chunk(chunk: list[Item], pub_raw: dict[str, bytes], datakeys: DataKeys,
+                net: str, now_ms: int, skip_site: str, office: str) -> list[Opened]:
     pubkeys, retired = split_keys(pub_raw)
     out = []
     for seq, raw in chunk:
         o = open_one(seq, raw, pubkeys, datakeys, net, now_ms, skip_site=skip_site,
-                     retired=retired)
+                     retired=retired, office=office)
         o.raw = b""  # the caller has the bytes: not sent back between processes
         out.append(o)
     return out
@@ -176,8 +201,9 @@ class Opener:
             self._pool = None
 
     def submit(self, items: Iterable[Item], pub_raw: dict[str, bytes],
-               datakeys: dict[int, bytes], net: str, now_ms: int | None = None,
-               skip_site: str = "", more: bool = True) -> Callable[[], list[Opened]]:
+               datakeys: DataKeys, net: str, now_ms: int | None = None,
+               skip_site: str = "", more: bool = True, office: str = ""
+               ) -> Callable[[], list[Opened]]:
         """Start opening a page; the returned function waits and gives the results.
 
         The pool works on this page while the caller applies the previous one. A last page
@@ -189,7 +215,7 @@ class Opener:
         small = len(items) < self.threshold or (self._pool is None and not more
                                                  and len(items) < START_POOL_AT)
         if small or self.workers < 2:
-            done = _open_chunk(items, pub_raw, datakeys, net, now_ms, skip_site)
+            done = _open_chunk(items, pub_raw, datakeys, net, now_ms, skip_site, office)
             return lambda: _reattach(done, items)
         if self._pool is None:
             # Never plain fork: a child inheriting the parent's open SQLite connections can
@@ -201,7 +227,7 @@ class Opener:
                                              initializer=watch_parent, initargs=(os.getpid(),))
         size = -(-len(items) // (self.workers * 2))
         futures = [self._pool.submit(_open_chunk, items[i:i + size], pub_raw, datakeys, net,
-                                     now_ms, skip_site)
+                                     now_ms, skip_site, office)
                    for i in range(0, len(items), size)]
 
         def collect() -> list[Opened]:
@@ -213,10 +239,11 @@ class Opener:
         return collect
 
     def open(self, items: Iterable[Item], pub_raw: dict[str, bytes],
-             datakeys: dict[int, bytes], net: str, now_ms: int | None = None,
-             skip_site: str = "") -> list[Opened]:
+             datakeys: DataKeys, net: str, now_ms: int | None = None,
+             skip_site: str = "", office: str = "") -> list[Opened]:
         """Every item opened, in input order."""
-        return self.submit(items, pub_raw, datakeys, net, now_ms, skip_site)()
+        return self.submit(items, pub_raw, datakeys, net, now_ms, skip_site,
+                           office=office)()
 
 
 def _reattach(opened: list[Opened], items: list[Item]) -> list[Opened]:

@@ -13,15 +13,16 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kiosk.crypto.site_keys import SiteKeys
+from kiosk.crypto.site_keys import SiteKeys, newest_generations
 from kiosk.store import clock_column
 from kiosk.store.db import Store
 from kiosk.store.models import SYNCED_MODELS, Outbox
 from kiosk.sync import records
 from kiosk.sync.apply import load_rows
+from kiosk.sync.errors import NotSetUp
 from kiosk.sync.merge import State
 from kiosk.sync.state import ACKED_HIGH, allocate_counters, get_int, set_int
-from sync_server.protocol import Envelope, Header, seal_batch
+from sync_server.protocol import FORMAT_VERSION, Envelope, Header, seal_batch
 
 
 @dataclass
@@ -70,13 +71,14 @@ def reserve(store: Store, rows: list[tuple[str, str, str]]) -> list[Pending]:
                 continue
             values, clocks, erased = row or ({}, {}, True)
             if record not in meta:
-                new_meta.append((rid, record, kind))
+                new_meta.append((rid, record, kind, records.scope_of(kind, store.site)))
             state = records.row_state(SYNCED_MODELS[kind], values, clocks,
                                       erased or was_erased, bases, synced)
             out.append(Pending(record, kind, changed_at, rid, 0, state))
         if new_meta:
             store.db.cursor().executemany(
-                "INSERT OR IGNORE INTO sync_record (rid, record, kind) VALUES (?, ?, ?)",
+                "INSERT OR IGNORE INTO sync_record (rid, record, kind, scope) "
+                "VALUES (?, ?, ?, ?)",
                 new_meta)
         if out:
             first = allocate_counters(store, len(out))
@@ -90,20 +92,28 @@ def reserve(store: Store, rows: list[tuple[str, str, str]]) -> list[Pending]:
     return out
 
 
-def seal_all(pending: list[Pending], keys: SiteKeys, net: str, gen: int, data_key: bytes,
-             retention_days: int, today: dt.date | None = None) -> None:
-    """Encrypt each pending record's state under the newest generation and sign them in
-    trees (one signature per ``TREE_SIZE`` envelopes; each still verifies alone)."""
+def seal_all(pending: list[Pending], keys: SiteKeys, net: str, office: str,
+             datakeys: dict[tuple[str, int], bytes], retention_days: int,
+             today: dt.date | None = None) -> None:
+    """Encrypt each pending record's state into its scope (its office's, or the network's)
+    under that scope's newest generation, and sign them in trees (one signature per
+    ``TREE_SIZE`` envelopes; each still verifies alone)."""
+    newest = newest_generations(datakeys)
     items = []
     for p in pending:
         values = {n: e.value for n, e in p.state.fields.items()}
         exp = records.expiry_day(p.kind, {} if p.state.erased else values, retention_days,
                                  today)
-        header = Header(v=1, net=net, gen=gen, rid=p.rid, site=keys.writer, ctr=p.ctr,
+        scope = records.scope_of(p.kind, office)
+        if scope not in newest:
+            raise NotSetUp(f"no data key of scope {scope}: import this machine's bundle "
+                           "(`kiosk keys import`)")
+        header = Header(v=FORMAT_VERSION, net=net, scope=scope, gen=newest[scope],
+                        rid=p.rid, site=keys.writer, ctr=p.ctr,
                         op="erase" if p.state.erased else "put", exp=exp)
         body = b"" if p.state.erased else records.encode_body(p.kind, p.record, p.state)
         items.append((header, body))
-    for p, env in zip(pending, seal_batch(items, data_key, keys.sign), strict=True):
+    for p, env in zip(pending, seal_batch(items, datakeys, keys.sign), strict=True):
         p.env = env
 
 

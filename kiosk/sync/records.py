@@ -20,6 +20,7 @@ from peewee import BooleanField, Field, IntegerField, TextField
 from kiosk.store import clock_column
 from kiosk.store.models import SYNCED_MODELS, JSONField, SyncedModel
 from kiosk.sync.merge import Entry, State
+from sync_server.protocol_base import NETWORK_SCOPE
 
 
 def _encode(obj: Any) -> str:
@@ -44,6 +45,45 @@ _INT_RANGE = (-(2**63), 2**63 - 1)
 
 MEDIATOR_EXP_DAYS = 3650
 """Mediators are a shared register, not visit data: their envelopes outlive visit retention."""
+STATS_EXP_DAYS = 3650
+"""Anonymous daily figures are kept for the network's long-term statistics."""
+
+OFFICE_KINDS = frozenset({"visit", "appointment"})
+"""Records about people: sealed into their office's scope, held by its machines alone."""
+NETWORK_KINDS = frozenset({"mediator", "daily_stats"})
+"""Records every office needs: sealed into the network scope."""
+OWNED_NETWORK_KINDS = {"daily_stats": "office"}
+"""Network records that belong to one office (the field naming it): only that office's
+machines may write them, so one office cannot rewrite another's figures."""
+
+
+def scope_of(kind: str, office: str) -> str:
+    """The scope a record of ``kind`` written at ``office`` is sealed into."""
+    return office if kind in OFFICE_KINDS else NETWORK_SCOPE
+
+
+def scope_problem(kind: str, scope: str, writer_office: str, row: tuple[Any, ...] | None
+                  ) -> str | None:
+    """Why a decrypted record may not stand in ``scope`` when written by a machine of
+    ``writer_office`` (None if it may).
+
+    A site checks this whatever the server let through: a record about people lives only in
+    the scope of the office its ``site`` field names, network records only in the network
+    scope, and a network record owned by an office only comes from that office.
+    """
+    if kind in OFFICE_KINDS:
+        if scope == NETWORK_SCOPE:
+            return f"a {kind} record was sealed into the network scope"
+        if row is not None and row[SYNCED_MODELS[kind].SYNCED_FIELDS.index("site")] != scope:
+            return f"a {kind} record of another office was sealed into scope {scope}"
+        return None
+    if scope != NETWORK_SCOPE:
+        return f"a {kind} record was sealed into an office scope"
+    owner = OWNED_NETWORK_KINDS.get(kind)
+    if owner and (row is None
+                  or row[SYNCED_MODELS[kind].SYNCED_FIELDS.index(owner)] != writer_office):
+        return f"{kind} of another office written by a machine of {writer_office}"
+    return None
 
 
 class BodyError(ValueError):
@@ -286,4 +326,6 @@ def expiry_day(kind: str, values: dict[str, Any], retention_days: int,
         day = dt.datetime.fromtimestamp(values["starts_at"] / 1000, dt.UTC).date()
     elif kind == "mediator":
         retention_days = MEDIATOR_EXP_DAYS
+    elif kind == "daily_stats":
+        retention_days = STATS_EXP_DAYS
     return (day + dt.timedelta(days=retention_days)).isoformat()

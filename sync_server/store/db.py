@@ -28,7 +28,7 @@ from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 database = DatabaseProxy()
 """Bound by :func:`open_database`; every model uses it."""
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -101,10 +101,16 @@ class RetiredCertificate(BaseModel):
 
 
 class StoredEnvelope(BaseModel):
-    """The newest envelope per (rid, writer site), or the one erasure marker of a rid."""
+    """The newest envelope per (rid, writer site), or the one erasure marker of a rid.
+
+    ``scope`` (an office code or ``network``) decides who is served it. Pulls read in
+    ``seq`` order and skip other scopes: no (scope, seq) index, whose IN-list would make
+    the database sort every matching row for each page.
+    """
 
     seq = BigIntegerField(primary_key=True)
     rid = CharField(max_length=32)
+    scope = CharField(max_length=16)
     site = CharField(max_length=32)
     ctr = BigIntegerField()
     op = CharField(max_length=8)
@@ -132,12 +138,18 @@ class Ledger(BaseModel):
 
 
 class Tombstone(BaseModel):
-    """An erased record id: sticky, holds no personal data, outlives the marker envelope."""
+    """An erased record id in one scope: sticky, holds no personal data, outlives the marker
+    envelope. An erasure acts only within its own scope, so a machine can erase nothing of
+    another office's."""
 
-    rid = CharField(primary_key=True, max_length=32)
+    scope = CharField(max_length=16)
+    rid = CharField(max_length=32)
     seq = BigIntegerField()
     site = CharField(max_length=32)
     erased_at = BigIntegerField()
+
+    class Meta:
+        primary_key = CompositeKey("scope", "rid")
 
 
 class SiteUsage(BaseModel):
@@ -165,14 +177,16 @@ class RequestNonce(BaseModel):
 
 
 class KeyringRow(BaseModel):
-    """A root-signed data-key generation, stored opaquely."""
+    """A root-signed data-key generation of one scope, stored opaquely."""
 
-    gen = IntegerField(primary_key=True)
+    scope = CharField(max_length=16)
+    gen = IntegerField()
     issued = CharField(max_length=32)
     entry = TextField()
 
     class Meta:
-        table_name = "keyring"
+        table_name = "scope_keyring"
+        primary_key = CompositeKey("scope", "gen")
 
 
 MODELS = [ServerMeta, Counter, Site, RevokedSerial, RetiredCertificate, StoredEnvelope, Ledger,
@@ -227,6 +241,9 @@ def open_database(url: str, pool_size: int = 8) -> Database:
         if version > SCHEMA_VERSION:
             raise RuntimeError(f"database schema {version} is newer than this server "
                                f"({SCHEMA_VERSION}); refusing to touch it")
+        if version < SCHEMA_VERSION:
+            raise RuntimeError(f"database schema {version} predates office scopes: upgrade "
+                               "it as the runbook's 'Upgrading to office scopes' says")
     return db
 
 

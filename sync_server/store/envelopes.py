@@ -118,18 +118,18 @@ def push(site_code: str, batch: list[tuple[Envelope, bytes]],
             known.update(_select_in('SELECT "ctr", "digest" FROM "ledger" WHERE "site" = {p} '
                                     'AND "ctr" IN ({in})', [site_code], chunk))
         rids = sorted({p.env.header.rid for p in pending})
-        erased: set[str] = set()
+        erased: set[tuple[str, str]] = set()  # (scope, rid): an erasure acts in its scope
         current: dict[str, tuple[int, int]] = {}
         for chunk in _chunks(rids):
-            erased.update(r for (r,) in _select_in(
-                'SELECT "rid" FROM "tombstone" WHERE "rid" IN ({in})', [], chunk))
+            erased.update((sc, r) for sc, r in _select_in(
+                'SELECT "scope", "rid" FROM "tombstone" WHERE "rid" IN ({in})', [], chunk))
             for seq_, rid_, ctr_ in _select_in(
                     'SELECT "seq", "rid", "ctr" FROM "envelope" WHERE "site" = {p} '
                     'AND "rid" IN ({in})', [site_code], chunk):
                 current[rid_] = (int(seq_), int(ctr_))
         ledger_rows: list[dict[str, object]] = []
         delete_seqs: set[int] = set()
-        erase_rids: list[str] = []
+        erase_rids: list[tuple[str, str]] = []
         fresh: dict[str, _Pending] = {}
         statuses: list[tuple[_Pending, str]] = []
         for item in pending:
@@ -145,7 +145,7 @@ def push(site_code: str, batch: list[tuple[Envelope, bytes]],
             known[h.ctr] = item.digest
             ledger_rows.append({"site": site_code, "ctr": h.ctr, "digest": item.digest,
                                 "exp": h.exp})
-            if h.rid in erased:
+            if (h.scope, h.rid) in erased:
                 statuses.append((item, "erased"))
             elif h.exp < today:
                 statuses.append((item, "expired"))
@@ -153,8 +153,8 @@ def push(site_code: str, batch: list[tuple[Envelope, bytes]],
                 previous = fresh.get(h.rid)
                 if previous is not None:
                     statuses = [(p, "erased" if p is previous else s) for p, s in statuses]
-                erased.add(h.rid)
-                erase_rids.append(h.rid)
+                erased.add((h.scope, h.rid))
+                erase_rids.append((h.scope, h.rid))
                 fresh[h.rid] = item
                 statuses.append((item, "stored"))
             elif h.rid in current and current[h.rid][1] > h.ctr:
@@ -168,9 +168,9 @@ def push(site_code: str, batch: list[tuple[Envelope, bytes]],
                 fresh[h.rid] = item
                 current[h.rid] = (-1, h.ctr)
                 statuses.append((item, "stored"))
-        for chunk in _chunks(erase_rids):
+        for scope, rid in erase_rids:
             delete_seqs.update(r.seq for r in StoredEnvelope.select(StoredEnvelope.seq).where(
-                StoredEnvelope.rid.in_(chunk)))
+                (StoredEnvelope.rid == rid) & (StoredEnvelope.scope == scope)))
         record_push(site_code, quota, len(ledger_rows),
                     sum(len(p.raw) for p in fresh.values()), delete_seqs)
         for chunk in _chunks(sorted(delete_seqs)):
@@ -182,11 +182,13 @@ def push(site_code: str, batch: list[tuple[Envelope, bytes]],
             h = item.env.header
             seq += 1
             seq_of[id(item)] = seq
-            rows.append({"seq": seq, "rid": h.rid, "site": site_code, "ctr": h.ctr, "op": h.op,
+            rows.append({"seq": seq, "rid": h.rid, "scope": h.scope, "site": site_code,
+                         "ctr": h.ctr, "op": h.op,
                          "gen": h.gen, "exp": h.exp, "digest": item.digest, "blob": item.raw})
         _insert_rows(StoredEnvelope, rows, 100)
-        tombs = [{"rid": fresh[r].env.header.rid, "seq": seq_of[id(fresh[r])],
-                  "site": site_code, "erased_at": int(time.time())} for r in erase_rids]
+        tombs = [{"scope": scope, "rid": rid, "seq": seq_of[id(fresh[rid])],
+                  "site": site_code, "erased_at": int(time.time())}
+                 for scope, rid in erase_rids]
         for chunk in _chunks(tombs, 200):
             Tombstone.insert_many(chunk).execute()
         Counter.update(value=seq).where(Counter.name == "seq").execute()
@@ -201,15 +203,18 @@ def push(site_code: str, batch: list[tuple[Envelope, bytes]],
     return outcome
 
 
-def pull(site_code: str, after: int, limit: int) -> tuple[list[tuple[int, bytes]], bool, int]:
-    """Envelopes with ``seq > after`` in seq order: (page, done, site's high counter).
+def pull(site_code: str, scopes: Sequence[str], after: int, limit: int
+         ) -> tuple[list[tuple[int, bytes]], bool, int]:
+    """Envelopes of ``scopes`` with ``seq > after`` in seq order: (page, done, site's high
+    counter). Nothing of another scope is served, not even as ciphertext.
 
     The site's ``last_pull`` and ``pulls`` are counted on the page that ends a pull run.
     """
     with database.connection_context():
         rows = list(StoredEnvelope.select(StoredEnvelope.seq, StoredEnvelope.blob)
-                    .where(StoredEnvelope.seq > after).order_by(StoredEnvelope.seq)
-                    .limit(limit + 1).tuples())
+                    .where((StoredEnvelope.seq > after)
+                           & StoredEnvelope.scope.in_(list(scopes)))
+                    .order_by(StoredEnvelope.seq).limit(limit + 1).tuples())
         done = len(rows) <= limit
         if done:  # one write per pull run, not per page: every write costs an fsync
             Site.update(last_pull=int(time.time()), pulls=Site.pulls + 1).where(

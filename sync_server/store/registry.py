@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -194,24 +195,28 @@ def put_keyring(entry: KeyringEntry) -> str:
     verify_keyring_entry(entry, root, net)
     text = json.dumps(entry.to_dict(), sort_keys=True)
     with database.connection_context(), write_transaction():
-        row = KeyringRow.get_or_none(KeyringRow.gen == entry.gen)
+        where = (KeyringRow.scope == entry.scope) & (KeyringRow.gen == entry.gen)
+        row = KeyringRow.get_or_none(where)
         if row is None:
-            KeyringRow.create(gen=entry.gen, issued=entry.issued, entry=text)
+            KeyringRow.create(scope=entry.scope, gen=entry.gen, issued=entry.issued,
+                              entry=text)
             return "stored"
         if row.entry == text:
             return "unchanged"
         if entry.issued <= row.issued:
             raise Conflict("a newer issue of this key generation is already stored",
                            "stale_keyring_entry")
-        KeyringRow.update(issued=entry.issued, entry=text).where(
-            KeyringRow.gen == entry.gen).execute()
+        KeyringRow.update(issued=entry.issued, entry=text).where(where).execute()
         return "replaced"
 
 
-def keyring() -> list[dict[str, Any]]:
-    """Every stored generation, oldest first."""
+def keyring(scopes: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """The stored generations of ``scopes`` (every scope if None), oldest first."""
     with database.connection_context():
-        return [json.loads(r.entry) for r in KeyringRow.select().order_by(KeyringRow.gen)]
+        query = KeyringRow.select().order_by(KeyringRow.scope, KeyringRow.gen)
+        if scopes is not None:
+            query = query.where(KeyringRow.scope.in_(list(scopes)))
+        return [json.loads(r.entry) for r in query]
 
 
 def status_head() -> dict[str, str | None]:
@@ -236,7 +241,7 @@ def status() -> dict[str, Any]:
             "seq": int(Counter.get_by_id("seq").value),
             "envelopes": int(StoredEnvelope.select().count()),
             "tombstones": int(Tombstone.select().count()),
-            "key_generations": [r.gen for r in KeyringRow.select(KeyringRow.gen)
-                                .order_by(KeyringRow.gen)],
+            "key_generations": [f"{r.scope}:{r.gen}" for r in KeyringRow.select(
+                KeyringRow.scope, KeyringRow.gen).order_by(KeyringRow.scope, KeyringRow.gen)],
             "sites": sites,
         }

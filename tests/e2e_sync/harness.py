@@ -36,7 +36,15 @@ from kiosk.sync.apply import erase_record
 from kiosk.sync.client import run_sync
 from kiosk.sync.http import ServerAPI
 from kiosk.sync.report import SyncReport
-from sync_server.protocol import Ed25519PrivateKey, Envelope, Header, canonical_json, seal
+from sync_server.protocol import (
+    FORMAT_VERSION,
+    NETWORK_SCOPE,
+    Ed25519PrivateKey,
+    Envelope,
+    Header,
+    canonical_json,
+    seal,
+)
 from tests.processes import spawn
 
 BIN = Path(sys.executable).parent
@@ -99,7 +107,7 @@ class Network:
 
     def __init__(self) -> None:
         self.admin = AdminKeys("net-" + uuid.uuid4().hex[:8], Ed25519PrivateKey.generate(),
-                               {1: os.urandom(32)})
+                               {NETWORK_SCOPE: {1: os.urandom(32)}})
 
 
 class Site:
@@ -108,12 +116,13 @@ class Site:
     def __init__(self, root: Path, office: str, net: Network, server: Server,
                  config: NetworkConfig) -> None:
         self.config, self.server = config, server
-        self.path = root / f"{office.lower()}.db"
-        location = config.office(office).locations[0].code
-        store = init_store(self.path, office, location)
         # init_store's 4-hex suffix collides within a few hundred machines of one office
         # (the property test makes that many); a collision would replace a certificate.
         self.writer = f"{office}-{secrets.token_hex(4).upper()}"
+        self.office = office
+        self.path = root / f"{self.writer.lower()}.db"
+        location = config.office(office).locations[0].code
+        store = init_store(self.path, office, location)
         with store.db.atomic():
             store.set_setting("writer", self.writer)
         store.close()
@@ -277,7 +286,8 @@ def forged_envelope(site: Site) -> Envelope:
     """An envelope under a fresh rid, signed with ``site``'s own key and data key: what a
     stolen (revoked) machine could still make."""
     keys, trust = load_site_keys(site.key_dir), _load_trust(site.key_dir)
-    header = Header(v=1, net=trust.net, gen=1, rid=uuid.uuid4().hex, site=site.writer,
-                    ctr=99, op="put", exp="2099-01-01")
+    header = Header(v=FORMAT_VERSION, net=trust.net, scope=trust.office, gen=1,
+                    rid=uuid.uuid4().hex, site=site.writer, ctr=99, op="put", exp="2099-01-01")
     body = canonical_json({"k": "visit", "id": "x", "c": [], "f": {}})
-    return seal(header, body, data_keys(site.key_dir, trust, keys)[1], keys.sign)
+    return seal(header, body, data_keys(site.key_dir, trust, keys)[(trust.office, 1)],
+                keys.sign)

@@ -18,12 +18,14 @@ def kiosk(env: dict, *args: str, ok: bool = True) -> subprocess.CompletedProcess
     return done
 
 
-def new_site(env: dict, tmp: Path, office: str, admin: Path, pw: Path) -> tuple[str, str]:
-    db = str(tmp / f"{office.lower()}.db")
+def new_site(env: dict, tmp: Path, office: str, admin: Path, pw: Path,
+             name: str | None = None) -> tuple[str, str]:
+    name = name or office.lower()
+    db = str(tmp / f"{name}.db")
     kiosk(env, "--db", db, "init", "--site", office)
     line = kiosk(env, "--db", db, "keys", "public")
     code = line.stderr.strip().rsplit(" ", 1)[-1]
-    bundle = str(tmp / f"{office.lower()}.bundle")
+    bundle = str(tmp / f"{name}.bundle")
     kiosk(env, "keys", "enroll-site", code, "--public-key", line.stdout.strip(),
           "--admin-key", str(admin), "--out", bundle, "--passphrase-file", str(pw))
     kiosk(env, "--db", db, "keys", "import", bundle)
@@ -61,11 +63,16 @@ def test_network_enrolment_rotation_and_quarantine_release(tmp_path: Path, cli_e
                      ok=False).returncode == 7  # plain http to a remote host
         for db in (a, b):
             kiosk(cli_env, "--db", db, "enroll", "--server", server.base)
-        d, d_code = new_site(cli_env, tmp_path, "BRAP", admin, pw)  # not enrolled yet
+        # a second machine of a's office, certified but not enrolled at the server yet
+        d, d_code = new_site(cli_env, tmp_path, "EVSC", admin, pw, "evsc-2")
 
         rotated = json.loads(kiosk(cli_env, "--db", a, "keys", "rotate", "--admin-key",
                                    str(admin), "--passphrase-file", str(pw)).stdout)
-        assert rotated["generation"] == 2 and len(rotated["sites"]) == 2
+        gens = {g["scope"]: (g["generation"], g["sites"]) for g in rotated["generations"]}
+        assert {scope: gen for scope, (gen, _) in gens.items()} == {
+            "EVSC": 2, "MEHU": 2, "network": 2}
+        assert len(gens["network"][1]) == 2  # the enrolled machines: d is not listed yet
+        assert gens["EVSC"][1] != gens["MEHU"][1]  # each office's key to its machines only
         kiosk(cli_env, "--db", a, "checkin", "--language", "ar", "--name", "Samira")
         kiosk(cli_env, "--db", a, "sync")
         kiosk(cli_env, "--db", b, "sync")
@@ -83,7 +90,8 @@ def test_network_enrolment_rotation_and_quarantine_release(tmp_path: Path, cli_e
         assert again["released"] == 1 and again["quarantined"] == 0
         exports = [kiosk(cli_env, "--db", db, "export").stdout for db in (a, b, d)]
         visits = [sorted(line for line in e.splitlines() if '"visit"' in line) for e in exports]
-        assert visits[0] == visits[1] == visits[2] and len(visits[0]) == 1
+        assert visits[0] == visits[2] and len(visits[0]) == 1  # both machines of the office
+        assert visits[1] == []  # the other office never receives it
         status = kiosk(cli_env, "--db", d, "sync", "--status", "--json").stdout
         assert json.loads(status)["pending"] == 0
     finally:

@@ -1,4 +1,4 @@
-"""Property: any interleaving of edits, erasures and syncs on three sites converges.
+"""Property: any interleaving of edits, erasures and syncs on three machines converges.
 
 Random scripts of check-ins, status changes, concurrent edits of one appointment on two
 sites, erasures and syncs, with site clocks hours slow (or a few minutes fast), against one
@@ -51,7 +51,8 @@ def test_random_interleavings_converge(tmp_path, config) -> None:
     def run(script: list[tuple]) -> None:
         root = tmp_path / uuid.uuid4().hex[:8]
         root.mkdir()
-        sites = [Site(root, office, net, server, config) for office in ("EVSC", "MEHU", "BRAP")]
+        # three machines of one office: they share its scope, so they must hold the same
+        sites = [Site(root, "EVSC", net, server, config) for _ in range(SITES)]
         writes: dict = {}
         erased: set[tuple[str, str]] = set()
         try:

@@ -17,9 +17,10 @@ def test_a_new_site_reads_what_a_revoked_machine_wrote_before(make_site, server)
     server.stop()
     with sqlite3.connect(server.db) as db:  # slipped in by the server after the revocation
         seq = db.execute("SELECT value FROM counter WHERE name = 'seq'").fetchone()[0] + 1
-        db.execute("INSERT INTO envelope (seq, rid, site, ctr, op, gen, exp, digest, blob) "
-                   "VALUES (?, ?, ?, 99, 'put', 1, '2099-01-01', 'x', ?)",
-                   (seq, forged.header.rid, stolen.writer, forged.to_bytes()))
+        db.execute("INSERT INTO envelope (seq, rid, scope, site, ctr, op, gen, exp, digest, "
+                   "blob) VALUES (?, ?, ?, ?, 99, 'put', 1, '2099-01-01', 'x', ?)",
+                   (seq, forged.header.rid, forged.header.scope, stolen.writer,
+                    forged.to_bytes()))
         db.execute("UPDATE counter SET value = ? WHERE name = 'seq'", (seq,))
     server.start()
     newcomer = make_site()

@@ -27,10 +27,10 @@ def _append(server, blob: bytes) -> None:
     with sqlite3.connect(server.db) as db:
         seq = db.execute("SELECT value FROM counter WHERE name = 'seq'").fetchone()[0] + 1
         h = env.header
-        db.execute("INSERT INTO envelope (seq, rid, site, ctr, op, gen, exp, digest, blob) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   (seq, h.rid, h.site, h.ctr + 10**6 + seq, h.op, h.gen, h.exp, env.digest(),
-                    blob))
+        db.execute("INSERT INTO envelope (seq, rid, scope, site, ctr, op, gen, exp, digest, "
+                   "blob) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (seq, h.rid, h.scope, h.site, h.ctr + 10**6 + seq, h.op, h.gen, h.exp,
+                    env.digest(), blob))
         db.execute("UPDATE counter SET value = ? WHERE name = 'seq'", (seq,))
 
 

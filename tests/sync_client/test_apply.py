@@ -15,10 +15,12 @@ from kiosk.sync.state import CURSOR, get_int, last_sync_status
 OTHER = "MEHU-0001"
 
 
-def _incoming(record: str, fields: dict, seq: int = 1) -> Opened:
+def _incoming(record: str, fields: dict, seq: int = 1, scope: str = "EVSC",
+              op: str = "put") -> Opened:
     rid = records.rid_for("appointment", record)
-    return Opened(seq, b"x" * seq, site=OTHER, rid=rid, gen=1, op="put", kind="appointment",
-                  record_id=record, fields=fields)
+    return Opened(seq, b"x" * seq, site=OTHER, rid=rid, gen=1, op=op, scope=scope,
+                  kind="appointment" if op == "put" else "",
+                  record_id=record if op == "put" else "", fields=fields)
 
 
 def test_concurrent_loss_is_logged_and_erasure_wipes_it(store_path) -> None:
@@ -45,6 +47,31 @@ def test_concurrent_loss_is_logged_and_erasure_wipes_it(store_path) -> None:
     assert store.db.execute_sql("SELECT COUNT(*) FROM sync_conflict").fetchone()[0] == 0
     late = apply_page(store, [_incoming(rec, {"phone": (newer, "0231", "")}, 3)], cursor=10)
     assert late.merged == 0 and Appointment.get_or_none(Appointment.id == rec) is None
+    store.close()
+
+
+def test_an_erasure_acts_only_within_its_scope(store_path) -> None:
+    store = open_store(store_path)
+    with store.writing() as w:
+        rec = w.put(Appointment, None, {"site": "EVSC", "location": "EVSC-EV",
+                                        "starts_at": 1, "language": "ar", "code_hash": "h",
+                                        "name": "Samira"}).id
+    # the network scope's erasure of an office record's id (any machine may write there)
+    apply_page(store, [_incoming(rec, {}, 1, scope="network", op="erase")], cursor=1)
+    assert Appointment.get_by_id(rec).name == "Samira"
+    # a tombstone that arrived first, in another scope, does not keep the record out
+    other = "b" * 32
+    apply_page(store, [_incoming(other, {}, 2, scope="network", op="erase")], cursor=2)
+    clock = f"{1_700_000_000_000:013d}.00000.{OTHER}"
+    fields = {n: (clock, v, "") for n, v in {"site": "EVSC", "location": "EVSC-EV",
+                                             "starts_at": 1, "language": "fa",
+                                             "code_hash": "h2", "name": "Reza"}.items()}
+    apply_page(store, [_incoming(other, fields, 3)], cursor=3)
+    assert Appointment.get_by_id(other).name == "Reza"
+    # while an erasure in the record's own scope is sticky
+    apply_page(store, [_incoming(other, {}, 4, op="erase")], cursor=4)
+    apply_page(store, [_incoming(other, fields, 5)], cursor=5)
+    assert Appointment.get_or_none(Appointment.id == other) is None
     store.close()
 
 

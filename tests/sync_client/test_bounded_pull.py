@@ -20,7 +20,7 @@ from kiosk.sync.client import SyncClient
 from kiosk.sync.http import ServerAPI
 from kiosk.sync.merge import Entry, State
 from kiosk.sync.records import encode_body, rid_for
-from sync_server.protocol import Header, seal_batch
+from sync_server.protocol import FORMAT_VERSION, Header, seal_batch
 from tests.e2e_sync.harness import Site
 
 NAME = "Zahra-Kanarienvogel"
@@ -29,15 +29,19 @@ NAME = "Zahra-Kanarienvogel"
 def hostile_push(site: Site, visits: list[dict], *, gen: int = 1) -> None:
     """Seal ``visits`` (field -> value) with ``site``'s own keys and push them as it would."""
     keys, trust = load_site_keys(site.key_dir), load_trust(site.key_dir)
-    data_key = data_keys(site.key_dir, trust, keys)[1] if gen == 1 else os.urandom(32)
+    data_key = (data_keys(site.key_dir, trust, keys)[(trust.office, 1)] if gen == 1
+                else os.urandom(32))
     clock = str(Timestamp(int(time.time() * 1000), 0, site.writer))
     exp = (dt.date.today() + dt.timedelta(days=90)).isoformat()
     items = []
     for n, fields in enumerate(visits, start=1):
         record = uuid.uuid4().hex
         state = State(False, {k: Entry(clock, v, "") for k, v in fields.items()})
-        items.append((Header(v=1, net=trust.net, gen=gen, rid=rid_for("visit", record),
-                             site=site.writer, ctr=1000 * gen + n, op="put", exp=exp),
+        fields = {"site": trust.office, **fields}
+        state = State(False, {k: Entry(clock, v, "") for k, v in fields.items()})
+        items.append((Header(v=FORMAT_VERSION, net=trust.net, scope=trust.office, gen=gen,
+                             rid=rid_for("visit", record), site=site.writer,
+                             ctr=1000 * gen + n, op="put", exp=exp),
                       encode_body("visit", record, state)))
     envs = seal_batch(items, data_key, keys.sign)
     api = ServerAPI(site.server.base, keys)
@@ -50,7 +54,7 @@ def store_bytes(site: Site) -> int:
 
 
 def test_zlib_bomb_and_overlong_fields_are_quarantined(make_site) -> None:
-    mallory, reader = make_site("EVSC"), make_site("MEHU")
+    mallory, reader = make_site("EVSC"), make_site("EVSC")
     honest = {"first_name": "A" * 40, "note": "Mietvertrag prüfen. " * 150}  # 3,000 chars
     hostile_push(mallory, [
         {"note": "A" * 60_000_000},  # 58 KiB on the wire, 60 MB inflated
@@ -78,7 +82,7 @@ def test_zlib_bomb_and_overlong_fields_are_quarantined(make_site) -> None:
 
 def test_quarantine_is_bounded_and_retries_only_what_keys_can_change(
         make_site, monkeypatch, caplog) -> None:
-    mallory, reader = make_site("EVSC"), make_site("MEHU")
+    mallory, reader = make_site("EVSC"), make_site("EVSC")
     hostile_push(mallory, [{"first_name": f"{NAME}{i}" * 300} for i in range(4)])
     hostile_push(mallory, [{"first_name": NAME}], gen=2)  # a generation nobody has
     monkeypatch.setattr(apply, "MAX_QUARANTINE_ROWS", 3)

@@ -13,7 +13,7 @@ CANARY = "Kanarienvogel-Oleksandra"
 
 
 def test_pulled_erasure_scrubs_the_wal(make_site) -> None:
-    a, b = make_site("EVSC"), make_site("MEHU")
+    a, b = make_site("EVSC"), make_site("EVSC")
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(b.path)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:

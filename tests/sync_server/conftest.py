@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from server_harness import Client, Network, PgDatabase, ServerProcess
+from server_harness import Client, Network, PgDatabase, ServerProcess, site_code
 
 
 @pytest.fixture(scope="session")
@@ -43,10 +43,12 @@ def server(request: pytest.FixtureRequest, network: Network,
 
 @pytest.fixture()
 def enrolled(server: ServerProcess, network: Network):
-    """Factory: a freshly enrolled site and its client."""
+    """Factory: a freshly enrolled machine and its client. Every machine of one test belongs
+    to one office of its own (they share its scope) unless another office is named."""
+    office = site_code()
 
-    def make() -> Client:
-        client = Client(server.base, network.site())
+    def make(of: str | None = None) -> Client:
+        client = Client(server.base, network.site(office=of or office))
         answer = client.enroll()
         assert answer.status_code == 200, answer.text
         return client

@@ -62,22 +62,33 @@ class Network:
     def root_line(self) -> str:
         return p.format_root_public(self.net, self.root)
 
-    def site(self, code: str | None = None, **cert_kw: Any) -> SiteKeys:
+    def site(self, code: str | None = None, office: str | None = None,
+             **cert_kw: Any) -> SiteKeys:
+        """A certified machine: ``code``, else a new machine of ``office``, else a machine
+        that is an office of its own."""
         sign, kex = Ed25519PrivateKey.generate(), X25519PrivateKey.generate()
-        code = code or site_code()
+        if code is None:
+            code = f"{office}-{secrets.token_hex(3).upper()}" if office else site_code()
         cert = p.issue_certificate(self.root, self.net, code, sign.public_key(),
                                    kex.public_key(), **cert_kw)
         return SiteKeys(code, sign, kex, cert)
 
+    def keyring_entry(self, scope: str, gen: int, recipients: dict[str, Any], **kw: Any
+                      ) -> p.KeyringEntry:
+        """This network's data key as generation ``gen`` of ``scope``, root-signed."""
+        return p.make_keyring_entry(self.root, self.net, scope, gen, self.data_key,
+                                    recipients, **kw)
+
     def envelope(self, site: SiteKeys, *, rid: str | None = None, op: str = "put",
-                 body: bytes = b"state", exp: str | None = None, ctr: int | None = None
-                 ) -> p.Envelope:
+                 body: bytes = b"state", exp: str | None = None, ctr: int | None = None,
+                 scope: str | None = None) -> p.Envelope:
         if ctr is None:
             site.ctr += 1
             ctr = site.ctr
         exp = exp or (dt.date.today() + dt.timedelta(days=365)).isoformat()
-        header = p.Header(v=1, net=self.net, gen=1, rid=rid or uuid.uuid4().hex,
-                          site=site.code, ctr=ctr, op=op, exp=exp)
+        header = p.Header(v=p.FORMAT_VERSION, net=self.net, scope=scope or site.cert.office,
+                          gen=1, rid=rid or uuid.uuid4().hex, site=site.code, ctr=ctr, op=op,
+                          exp=exp)
         return p.seal(header, b"" if op == "erase" else body, self.data_key, site.sign)
 
 

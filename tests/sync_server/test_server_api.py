@@ -230,22 +230,22 @@ def test_enrolment_requires_root_signature_and_key_possession(server, network):
 def test_keyring_accepts_only_root_signed_generations(server, network, enrolled):
     a = enrolled()
     recipients = {a.site.code: a.site.kex.public_key()}
-    entry = p.make_keyring_entry(network.root, network.net, 7, network.data_key, recipients,
-                                 issued="2030-01-01T00:00:00Z")
+    office = a.site.cert.office
+    entry = network.keyring_entry(office, 7, recipients, issued="2030-01-01T00:00:00Z")
     resp = a.request("POST", "/v1/keyring", body=entry.to_dict())
     assert resp.status_code == 200 and resp.json()["result"] in {"stored", "unchanged"}
-    forged = p.make_keyring_entry(Ed25519PrivateKey.generate(), network.net, 8,
+    forged = p.make_keyring_entry(Ed25519PrivateKey.generate(), network.net, office, 8,
                                   network.data_key, recipients)
     resp = a.request("POST", "/v1/keyring", body=forged.to_dict())
     assert resp.status_code == 403
-    older = p.make_keyring_entry(network.root, network.net, 7, network.data_key, recipients,
-                                 issued="2029-01-01T00:00:00Z")
+    older = network.keyring_entry(office, 7, recipients, issued="2029-01-01T00:00:00Z")
     assert a.request("POST", "/v1/keyring", body=older.to_dict()).status_code == 409
     entries = a.request("GET", "/v1/keyring").json()["entries"]
-    back = p.KeyringEntry.from_dict(next(e for e in entries if e["gen"] == 7))
+    back = p.KeyringEntry.from_dict(next(e for e in entries
+                                         if (e["scope"], e["gen"]) == (office, 7)))
     p.verify_keyring_entry(back, network.root.public_key())
     assert p.unwrap_data_key(back, a.site.code, a.site.kex) == network.data_key
-    assert 8 not in {e["gen"] for e in entries}
+    assert (office, 8) not in {(e["scope"], e["gen"]) for e in entries}
 
 
 def test_status_shows_sites_without_content(server, network, enrolled):
@@ -274,3 +274,63 @@ def test_binary_pull_pages_hold_what_json_pages_hold(server, network, enrolled):
             assert meta[key] == as_json[key]
     bad = a.request("GET", "/v1/pull", params={"after": 0, "format": "xml"})
     assert bad.status_code == 422 and "error" in bad.json()
+
+
+def test_a_machine_writes_and_reads_only_its_office_scope_and_the_network(server, network,
+                                                                          enrolled):
+    a, a2 = enrolled(), enrolled()  # two machines of one office
+    other_office = enrolled(of=network.site().cert.office)
+    own = network.envelope(a.site)
+    shared = network.envelope(a.site, scope=p.NETWORK_SCOPE)
+    theirs = network.envelope(other_office.site)
+    assert a.push([own, shared]).status_code == 200
+    assert other_office.push([theirs]).status_code == 200
+    # into another office's scope: refused whole, nothing stored
+    total = stored_total(server)
+    resp = a.push([network.envelope(a.site), network.envelope(a.site, scope=theirs.header.scope)])
+    assert resp.status_code == 403 and error_code(resp) == "foreign_scope"
+    assert "scope" in resp.json()["error"]["message"]
+    assert stored_total(server) == total
+    # each is served its own office's envelopes and the network's, never another office's
+    assert {own.header.rid, shared.header.rid} <= set(pulled_of(a2))
+    assert theirs.header.rid not in pulled_of(a2)
+    got = pulled_of(other_office)
+    assert shared.header.rid in got and own.header.rid not in got
+    assert theirs.header.rid in got
+    # nor in the binary page format
+    raw = other_office.request("GET", "/v1/pull", params={"after": 0, "limit": 1000,
+                                                           "format": "binary"}).content
+    assert own.to_bytes() not in raw and shared.to_bytes() in raw
+
+
+def test_an_erasure_acts_only_within_its_own_scope(server, network, enrolled):
+    a = enrolled()
+    intruder = enrolled(of=network.site().cert.office)
+    rid = uuid.uuid4().hex
+    assert a.push([network.envelope(a.site, rid=rid)]).status_code == 200
+    # another office's machine "erases" the rid: in its own scope (the only one it may
+    # write), which leaves the record of a's office alone
+    forged = intruder.push([network.envelope(intruder.site, rid=rid, op="erase")])
+    assert forged.status_code == 200
+    assert intruder.push([network.envelope(intruder.site, rid=rid, op="erase",
+                                           scope=a.site.cert.office)]).status_code == 403
+    kept = pulled_of(a)[rid]
+    assert [e.header.op for e in kept] == ["put"]
+
+
+def test_the_keyring_serves_a_machine_its_office_scope_and_the_network_only(
+        server, network, enrolled):
+    a = enrolled()
+    other = enrolled(of=network.site().cert.office)
+    mine = network.keyring_entry(a.site.cert.office, 1, {a.site.code: a.site.kex.public_key()})
+    shared = network.keyring_entry(p.NETWORK_SCOPE, 5, {
+        a.site.code: a.site.kex.public_key(), other.site.code: other.site.kex.public_key()})
+    theirs = network.keyring_entry(other.site.cert.office, 1,
+                                   {other.site.code: other.site.kex.public_key()})
+    for client, entry in ((a, mine), (a, shared), (other, theirs)):
+        resp = client.request("POST", "/v1/keyring", body=entry.to_dict())
+        assert resp.status_code == 200, resp.text
+    served = {(e["scope"], e["gen"]) for e in
+              a.request("GET", "/v1/keyring").json()["entries"]}
+    assert {(a.site.cert.office, 1), (p.NETWORK_SCOPE, 5)} <= served
+    assert all(scope in (a.site.cert.office, p.NETWORK_SCOPE) for scope, _ in served)

@@ -48,7 +48,10 @@ def test_unknown_version_and_truncated_envelope(server, network, enrolled):
     client = enrolled()
     raw = network.envelope(client.site).to_bytes()
     resp = client.request("POST", "/v1/push",
-                          body={"envelopes": [p.b64e(raw.replace(b'"v":1', b'"v":2'))]})
+                          body={"envelopes": [p.b64e(raw.replace(b'"v":2', b'"v":3'))]})
+    assert_error(resp, 422, "unsupported_version")
+    resp = client.request("POST", "/v1/push",  # a release-1 envelope: no scope
+                          body={"envelopes": [p.b64e(raw.replace(b'"v":2', b'"v":1'))]})
     assert_error(resp, 422, "unsupported_version")
     resp = client.request("POST", "/v1/push", body={"envelopes": [p.b64e(raw[:-5])]})
     assert_error(resp, 422, "malformed")
@@ -121,10 +124,10 @@ def test_bad_certificates(server, network, cert_patch):
 
 def test_bad_keyring_entries(server, network, enrolled):
     client = enrolled()
-    good = p.make_keyring_entry(network.root, network.net, 99, network.data_key,
-                                {client.site.code: client.site.kex.public_key()}).to_dict()
+    good = network.keyring_entry(client.site.cert.office, 99,
+                                 {client.site.code: client.site.kex.public_key()}).to_dict()
     for patch in ({"gen": 0}, {"alg": "rot13"}, {"wrapped": {}}, {"net": "other-net"},
-                  {"gen": "1"}):
+                  {"gen": "1"}, {"scope": "lower"}, {"scope": None}):
         resp = client.request("POST", "/v1/keyring", body={**good, **patch})
         assert 400 <= resp.status_code < 500, patch
         assert "error" in resp.json()

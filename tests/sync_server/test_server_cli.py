@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from server_harness import BIN, Network
 
-from sync_server.protocol import Header, seal
+from sync_server.protocol import FORMAT_VERSION, Header, seal
 from sync_server.store import envelopes, registry
 from sync_server.store.db import open_database
 
@@ -69,15 +69,15 @@ def test_purge_deletes_expired_envelopes_but_keeps_tombstones(tmp_path: Path):
 
     def env(exp: str, op: str = "put"):
         site.ctr += 1
-        header = Header(v=1, net=network.net, gen=1, rid=uuid.uuid4().hex,
-                        site=site.code, ctr=site.ctr, op=op, exp=exp)
+        header = Header(v=FORMAT_VERSION, net=network.net, scope=site.cert.office, gen=1,
+                        rid=uuid.uuid4().hex, site=site.code, ctr=site.ctr, op=op, exp=exp)
         sealed = seal(header, b"" if op == "erase" else b"x", network.data_key, site.sign)
         return sealed, sealed.to_bytes()
 
     batch = [env("2099-01-01"), env("2099-01-02"), env("2099-01-01", "erase")]
     envelopes.push(site.code, batch)
     assert envelopes.purge_expired("2099-01-02") == (2, 2)
-    left = envelopes.pull(site.code, 0, 10)[0]
+    left = envelopes.pull(site.code, (site.cert.office,), 0, 10)[0]
     assert len(left) == 1
     status = registry.status()
     assert status["envelopes"] == 1 and status["tombstones"] == 1

@@ -129,10 +129,10 @@ def test_concurrent_pushers_and_pullers_never_skip_on_postgres(tmp_path):
     pg = PgDatabase()
     srv = trusted_server(pg.url, tmp_path, network, workers=3)
     try:
-        pushers = [Client(srv.base, network.site()) for _ in range(4)]
+        pushers = [Client(srv.base, network.site(office="EVSC")) for _ in range(4)]
         for client in pushers:
             assert client.enroll().status_code == 200
-        readers = [Client(srv.base, network.site()) for _ in range(2)]
+        readers = [Client(srv.base, network.site(office="EVSC")) for _ in range(2)]
         for client in readers:
             assert client.enroll().status_code == 200
         pushed: set[str] = set()

@@ -106,7 +106,8 @@ def envelopes(draw, network: Network, site: SiteKeys) -> p.Envelope:
     """A sealed, signed envelope with drawn header fields, sometimes with one bit flipped."""
     op = draw(st.sampled_from(["put", "erase"]))
     header = p.Header(
-        v=1, net=draw(st.sampled_from([network.net, "other-net"])),
+        v=p.FORMAT_VERSION, net=draw(st.sampled_from([network.net, "other-net"])),
+        scope=draw(st.sampled_from([site.cert.office, p.NETWORK_SCOPE, "EVSC"])),
         gen=draw(st.integers(1, 2**31 - 1)), rid=draw(st.uuids(version=4)).hex,
         site=draw(st.sampled_from([site.code, "EVSC-0001"])),
         ctr=draw(st.integers(1, p.MAX_CTR)), op=op, exp=draw(DAYS))
@@ -143,12 +144,12 @@ def test_generated_certificates_reach_enrol(fuzz_server, fuzz_network, code, iss
 
 
 @given(gen=st.integers(1, 2**31 - 1), recipients=st.lists(SITES, min_size=1, max_size=5),
-       foreign_root=st.booleans())
+       foreign_root=st.booleans(), scope=st.sampled_from([p.NETWORK_SCOPE, "EVSC", "MEHU"]))
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 def test_generated_keyring_entries_reach_the_keyring(fuzz_server, fuzz_network, gen,
-                                                     recipients, foreign_root) -> None:
+                                                     recipients, foreign_root, scope) -> None:
     srv, site = fuzz_server
     root = Network().root if foreign_root else fuzz_network.root
-    entry = p.make_keyring_entry(root, fuzz_network.net, gen, os.urandom(32),
+    entry = p.make_keyring_entry(root, fuzz_network.net, scope, gen, os.urandom(32),
                                  {r: site.kex.public_key() for r in recipients})
     error_or_ok(Client(srv.base, site).request("POST", "/v1/keyring", body=entry.to_dict()))

@@ -22,7 +22,8 @@ KEY = bytes(32)
 
 
 def envelope(ctr: int, sign: Ed25519PrivateKey = SIGN) -> p.Envelope:
-    header = p.Header(v=1, net="net-1", gen=1, rid=uuid.uuid4().hex, site="EVSC-0001",
+    header = p.Header(v=p.FORMAT_VERSION, net="net-1", scope="EVSC", gen=1,
+                      rid=uuid.uuid4().hex, site="EVSC-0001",
                       ctr=ctr, op="put", exp="2099-01-01")
     return p.seal(header, b"body %d" % ctr, KEY, sign)
 
@@ -62,7 +63,8 @@ def test_workers_exit_when_their_server_is_killed(tmp_path) -> None:
         "from sync_server import protocol as p, verify\n"
         "if __name__ == '__main__':\n"
         "    k = Ed25519PrivateKey.generate()\n"
-        "    envs = [p.seal(p.Header(v=1, net='n', gen=1, rid=uuid.uuid4().hex, site='EVSC',\n"
+        "    envs = [p.seal(p.Header(v=p.FORMAT_VERSION, net='n', scope='EVSC', gen=1,\n"
+        "                            rid=uuid.uuid4().hex, site='EVSC',\n"
         "            ctr=i + 1, op='put', exp='2099-01-01'), b'x', bytes(32), k)\n"
         "            for i in range(verify.POOL_MIN)]\n"
         "    assert verify.first_bad_signature(envs, k.public_key(), 2) is None\n"
@@ -93,7 +95,8 @@ def _alive(pid: int) -> bool:
 @pytest.mark.parametrize("processes", [1, 2])
 def test_signed_trees_are_checked_per_envelope(processes: int) -> None:
     """A push sealed in trees: one verify per tree, and a tampered member is still named."""
-    items = [(p.Header(v=1, net="net-1", gen=1, rid=uuid.uuid4().hex, site="EVSC-0001",
+    items = [(p.Header(v=p.FORMAT_VERSION, net="net-1", scope="EVSC", gen=1,
+                       rid=uuid.uuid4().hex, site="EVSC-0001",
                        ctr=i + 1, op="put", exp="2099-01-01"), b"body %d" % i)
              for i in range(200)]
     envs = p.seal_batch(items, KEY, SIGN)

@@ -19,8 +19,8 @@ NET = "dortmund"
 
 
 def header(**over: object) -> p.Header:
-    base = dict(v=1, net=NET, gen=1, rid=uuid.uuid4().hex, site="EVSC", ctr=7, op="put",
-                exp="2030-12-31")
+    base = dict(v=p.FORMAT_VERSION, net=NET, scope="EVSC", gen=1, rid=uuid.uuid4().hex,
+                site="EVSC-1", ctr=7, op="put", exp="2030-12-31")
     base.update(over)
     return p.Header(**base)
 
@@ -88,10 +88,11 @@ def test_every_bit_flip_in_body_region_is_detected(keys):
 
 @pytest.mark.parametrize("change", [
     {"rid": uuid.uuid4().hex}, {"ctr": 8}, {"op": "erase"}, {"site": "MEHU"}, {"gen": 2},
-    {"exp": "2031-01-01"}, {"net": "other"},
+    {"exp": "2031-01-01"}, {"net": "other"}, {"scope": "MEHU"}, {"scope": "network"},
 ])
 def test_header_swap_is_detected(keys, change):
-    """Replay under another rid, a counter bump, put→erase: signature and AAD both fail."""
+    """Replay under another rid, a counter bump, put→erase, moved into another scope:
+    signature and AAD both fail."""
     data_key, sk = keys
     env = p.seal(header(), b"body", data_key, sk)
     forged = dataclasses.replace(env, header=dataclasses.replace(env.header, **change))
@@ -111,7 +112,8 @@ def test_wrong_signer_and_wrong_key(keys):
 
 
 @pytest.mark.parametrize("over", [
-    {"v": 2}, {"net": "Has.Dot"}, {"gen": 0}, {"gen": True}, {"rid": "x" * 32},
+    {"v": 1}, {"v": 3}, {"net": "Has.Dot"}, {"scope": "evsc"}, {"scope": "network1"},
+    {"scope": ""}, {"scope": "EVSC-1"}, {"gen": 0}, {"gen": True}, {"rid": "x" * 32},
     {"rid": uuid.uuid1().hex}, {"rid": uuid.uuid4().hex.upper()}, {"site": "evsc"},
     {"ctr": 0}, {"ctr": -1}, {"ctr": 2**63}, {"ctr": "5"}, {"op": "delete"},
     {"exp": "2030-02-30"}, {"exp": "2030-1-1"},
@@ -149,7 +151,8 @@ def test_certificate_round_trip_and_tamper():
     again = p.SiteCertificate.from_dict(cert.to_dict())
     p.verify_certificate(again, root.public_key(), NET)
     assert again.sign_public_key().public_bytes_raw() == site_sign.public_key().public_bytes_raw()
-    for change in ({"site": "MEHU"}, {"sign_pub": p.public_key_b64(Ed25519PrivateKey.generate())},
+    assert cert.office == "EVSC"
+    for change in ({"site": "EVSC-3"}, {"sign_pub": p.public_key_b64(Ed25519PrivateKey.generate())},
                    {"serial": uuid.uuid4().hex}):
         with pytest.raises(p.SignatureError):
             p.verify_certificate(dataclasses.replace(cert, **change), root.public_key())
@@ -160,6 +163,11 @@ def test_certificate_round_trip_and_tamper():
     assert info.value.code == "wrong_network"
     with pytest.raises(p.ProtocolError):
         p.SiteCertificate.from_dict({**cert.to_dict(), "extra": 1})
+    # a certificate cannot name an office its writer id does not belong to
+    with pytest.raises(p.InvalidFieldError):
+        p.SiteCertificate.from_dict({**cert.to_dict(), "office": "MEHU"})
+    with pytest.raises(p.InvalidFieldError):
+        p.SiteCertificate.from_dict({**cert.to_dict(), "site": "MEHU-2"})
 
 
 def test_public_lines_round_trip():
@@ -181,7 +189,7 @@ def test_keyring_wrap_unwrap_and_injection(alg):
     root = Ed25519PrivateKey.generate()
     kex = {"EVSC": X25519PrivateKey.generate(), "MEHU": X25519PrivateKey.generate()}
     data_key = os.urandom(32)
-    entry = p.make_keyring_entry(root, NET, 3, data_key,
+    entry = p.make_keyring_entry(root, NET, "network", 3, data_key,
                                  {s: k.public_key() for s, k in kex.items()}, alg=alg)
     entry = p.KeyringEntry.from_dict(entry.to_dict())
     p.verify_keyring_entry(entry, root.public_key(), NET)
@@ -192,13 +200,21 @@ def test_keyring_wrap_unwrap_and_injection(alg):
     with pytest.raises(p.DecryptionError):
         p.unwrap_data_key(entry, "HOHO", kex["MEHU"])
     # A server that swaps in a key it knows cannot get it root-signed.
-    evil = p.make_keyring_entry(Ed25519PrivateKey.generate(), NET, 3, os.urandom(32),
-                                {s: k.public_key() for s, k in kex.items()}, alg=alg)
+    evil = p.make_keyring_entry(Ed25519PrivateKey.generate(), NET, "network", 3,
+                                os.urandom(32), {s: k.public_key() for s, k in kex.items()},
+                                alg=alg)
     with pytest.raises(p.SignatureError):
         p.verify_keyring_entry(evil, root.public_key())
     moved = dataclasses.replace(entry, wrapped={"EVSC": entry.wrapped["MEHU"]})
     with pytest.raises(p.SignatureError):
         p.verify_keyring_entry(moved, root.public_key())
+    # an office's key cannot be passed off as another scope's: the scope is signed, and the
+    # wrapping is bound to it
+    rescoped = dataclasses.replace(entry, scope="MEHU")
+    with pytest.raises(p.SignatureError):
+        p.verify_keyring_entry(rescoped, root.public_key())
+    with pytest.raises(p.DecryptionError):
+        p.unwrap_data_key(rescoped, "EVSC", kex["EVSC"])
 
 
 def test_signed_request_round_trip_and_refusals():
