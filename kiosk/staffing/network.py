@@ -1,7 +1,8 @@
-"""Network-wide figures from the synced visits: counts only, never a name or a note.
+"""Network-wide figures from the offices' published daily figures: counts only.
 
-After the nightly sync every site holds the whole network's visits, so any console can show
-the network lead's figures (visits per office, interpreter demand) for recent days.
+No office holds another office's visits; each publishes anonymous daily figures into the
+network scope (:mod:`kiosk.stats.publish`), and the network lead's figures (visits per office,
+interpreter demand) add those up.
 """
 
 from __future__ import annotations
@@ -9,9 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import Case, fn
-
-from kiosk.store.models import Visit
+from kiosk.stats.publish import totals_per_office
 
 
 @dataclass(frozen=True)
@@ -25,9 +24,7 @@ class OfficeFigures:
 
 def visits_per_office(first_day: dt.date, last_day: dt.date) -> list[OfficeFigures]:
     """Visits per office between two days (inclusive), largest first."""
-    interpreter = fn.SUM(Case(None, [(Visit.interpreter_language.is_null(False), 1)], 0))
-    query = (Visit.select(Visit.site, fn.COUNT(Visit.id), interpreter)
-             .where((Visit.day >= first_day.isoformat()) & (Visit.day <= last_day.isoformat())
-                    & (Visit.erased == False))  # noqa: E712
-             .group_by(Visit.site).order_by(fn.COUNT(Visit.id).desc(), Visit.site))
-    return [OfficeFigures(site, count, int(extra or 0)) for site, count, extra in query.tuples()]
+    totals = totals_per_office(first_day, last_day)
+    rows = [OfficeFigures(office, t.visits, t.interpreter) for office, t in totals.items()
+            if t.visits]
+    return sorted(rows, key=lambda f: (-f.visits, f.site))

@@ -231,25 +231,38 @@ class Writer:
             record_id: None to create a record with a fresh random id.
             fields: the synced fields to write (others are refused).
         """
+        if record_id is None:
+            return self.put_new(model, secrets.token_hex(16), fields)
+        stamp = self._stamp_for(model, fields)
+        record = model.get_by_id(record_id)
+        for name, value in fields.items():
+            setattr(record, name, value)
+        record.clocks = {**record.clocks, **dict.fromkeys(fields, stamp)}
+        record.save()
+        self._queue(record.id, model.KIND, stamp)
+        return record
+
+    def put_new(self, model: type[SyncedModel], record_id: str, fields: dict) -> SyncedModel:
+        """Create a synced record under ``record_id`` (random, or one every machine derives
+        the same way, such as an office's figures of a day)."""
+        stamp = self._stamp_for(model, fields)
+        record = model(id=record_id, clocks={}, **fields)
+        # A new record stamps every field, defaults included, so its state is complete.
+        record.clocks = dict.fromkeys(model.SYNCED_FIELDS, stamp)
+        _insert_fast(self.store.db, record)
+        self._queue(record.id, model.KIND, stamp)
+        return record
+
+    def _stamp_for(self, model: type[SyncedModel], fields: dict) -> str:
         unknown = set(fields) - set(model.SYNCED_FIELDS)
         if unknown:
             raise ValueError(f"not synced fields of {model.KIND}: {sorted(unknown)}")
-        stamp = str(self.stamp())
-        if record_id is None:
-            record = model(id=secrets.token_hex(16), clocks={}, **fields)
-            # A new record stamps every field, defaults included, so its state is complete.
-            record.clocks = dict.fromkeys(model.SYNCED_FIELDS, stamp)
-            _insert_fast(self.store.db, record)
-        else:
-            record = model.get_by_id(record_id)
-            for name, value in fields.items():
-                setattr(record, name, value)
-            record.clocks = {**record.clocks, **dict.fromkeys(fields, stamp)}
-            record.save()
+        return str(self.stamp())
+
+    def _queue(self, record_id: str, kind: str, stamp: str) -> None:
         self.store.db.execute_sql(
             'INSERT OR REPLACE INTO "outbox" ("record", "kind", "changed_at") VALUES (?, ?, ?)',
-            (record.id, model.KIND, stamp))
-        return record
+            (record_id, kind, stamp))
 
     def save_clock(self) -> None:
         if self._dirty:

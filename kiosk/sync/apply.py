@@ -79,6 +79,8 @@ class ApplyResult:
     conflicts: int = 0
     erased: int = 0
     applied_ids: list[int] = field(default_factory=list)
+    visit_days: set[str] = field(default_factory=set)
+    """Days of the visits this page changed (their office's figures are published again)."""
 
 
 @dataclass
@@ -407,6 +409,7 @@ def apply_page(store: Store, items: list[Opened], *, cursor: int | None) -> Appl
         if good:
             works, conflicts = _merge_items(store, good, result)
             dirty = [w for w in works.values() if w.dirty]
+            result.visit_days.update(_visit_days(dirty))
             for kind, model in SYNCED_MODELS.items():
                 write_rows(store, model, [w for w in dirty if w.kind == kind and w.record_id])
             write_sync_records(store, dirty)
@@ -423,6 +426,20 @@ def apply_page(store: Store, items: list[Opened], *, cursor: int | None) -> Appl
         if cursor is not None:
             set_int(store, CURSOR, cursor)
     return result
+
+
+_VISIT_DAY = SYNCED_MODELS["visit"].SYNCED_FIELDS.index("day")
+
+
+def _visit_days(works: list[_Work]) -> set[str]:
+    days = set()
+    for w in works:
+        if w.kind != "visit" or w.erased:
+            continue
+        day = w.prebuilt[0][_VISIT_DAY] if w.prebuilt is not None else w.values.get("day")
+        if isinstance(day, str):
+            days.add(day)
+    return days
 
 
 def erase_record(writer: Writer, model: type[SyncedModel], record_id: str) -> None:

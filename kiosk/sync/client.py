@@ -27,6 +27,7 @@ from kiosk.crypto.site_keys import (
     load_trust,
     merge_keyring,
 )
+from kiosk.stats.publish import days_changed_here, publish
 from kiosk.store.db import Store
 from kiosk.store.models import Outbox, database
 from kiosk.sync import peers
@@ -151,6 +152,7 @@ class SyncClient:
         self.max_batch = 100
         self.max_request = 1024 * 1024
         self.erased = 0
+        self.visit_days: set[str] = set()
         """Records erased by pulled envelopes: the store's WAL is scrubbed after the run."""
 
     # -- trust material ---------------------------------------------------------------
@@ -377,6 +379,7 @@ class SyncClient:
         if ok:
             result = apply_page(self.store, ok, cursor=None)
             self.erased += result.erased
+            self.visit_days |= result.visit_days
             self.report.merged += result.merged
             self.report.conflicts += result.conflicts
             with self.store.db.atomic("IMMEDIATE"):
@@ -386,6 +389,7 @@ class SyncClient:
 
     def _count(self, pulled: int, result: ApplyResult) -> None:
         self.erased += result.erased
+        self.visit_days |= result.visit_days
         self.report.pulled += pulled
         self.report.merged += result.merged
         self.report.unchanged += result.unchanged
@@ -420,6 +424,7 @@ class SyncClient:
         try:
             if reincarnate:
                 self.reincarnate()
+            publish(self.store, days_changed_here(self.store))
             for _ in range(4):
                 try:
                     self.push_all()
@@ -431,6 +436,10 @@ class SyncClient:
                 raise SyncError("the server's epoch keeps changing; try again later",
                                 "epoch_unstable")
             self.retry_quarantine()
+            # Visits another machine of the office wrote change the office's figures: the
+            # figures go out in this run, so every machine converges on the same ones.
+            if publish(self.store, self.visit_days):
+                self.push_all()
             with self.store.db.atomic("IMMEDIATE"):
                 set_int(self.store, LAST_SYNC, int(time.time() * 1000))
                 self.store.db.execute_sql('DELETE FROM "setting" WHERE "key" = ?', (OFFSET,))

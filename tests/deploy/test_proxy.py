@@ -131,7 +131,7 @@ def proxied(tmp_path: Path, cli_env) -> Iterator[tuple[CliNetwork, str, Path]]:
 def test_site_enrols_and_syncs_through_nginx_with_the_city_ca(proxied, tmp_path) -> None:
     net, base, ca = proxied
     a, _ = net.new_site("a", "EVSC", base, "--ca-bundle", str(ca))
-    b, _ = net.new_site("b", "LUED", base, "--ca-bundle", str(ca))
+    b, _ = net.new_site("b", "EVSC", base, "--ca-bundle", str(ca))  # a second machine
     ticket = net.checkin(a)
     net.sync(a)  # the CA given at enrolment is remembered for the nightly timer
     done = net.sync(b, "--json")

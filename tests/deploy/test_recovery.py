@@ -52,7 +52,7 @@ def server_cli(net: CliNetwork, *args: str) -> subprocess.CompletedProcess:
 def test_server_backup_restored_then_sites_repush_and_a_new_site_gets_everything(
         net: CliNetwork, tmp_path: Path) -> None:
     a, _ = net.new_site("a", "EVSC")
-    b, _ = net.new_site("b", "LUED")
+    b, _ = net.new_site("b", "EVSC")  # a second machine of the office
     for _ in range(3):
         net.checkin(a)
     net.sync(a)
@@ -80,11 +80,14 @@ def test_server_backup_restored_then_sites_repush_and_a_new_site_gets_everything
     net.sync(a)
     net.sync(b)
     net.sync(a)
-    c, _ = net.new_site("c", "INWO")
+    c, _ = net.new_site("c", "EVSC")  # a new machine of the office gets all of its records
     net.sync(c)
     everything = ids(net.visits(a))
     assert len(everything) == 7
     assert ids(net.visits(b)) == ids(net.visits(c)) == everything
+    other, _ = net.new_site("other", "INWO")  # ... and another office's, none of them
+    net.sync(other)
+    assert net.visits(other) == []
 
 
 def test_postgres_server_backup_is_refused_with_the_way_to_do_it() -> None:
@@ -125,17 +128,19 @@ def test_site_restored_from_backup_syncs_and_catches_up(net: CliNetwork,
     assert net.sync(a, ok=False).returncode == 8  # the server saw newer writes from it
     net.sync(a, "--reincarnate")
     caught_up = ids(net.visits(a))
-    assert before <= caught_up and len(caught_up) == 5  # its own 4 and b's check-in
+    assert before == caught_up and len(caught_up) == 4  # its own 4; LUED's is not its to hold
     assert net.checkin(a) == "A-005"  # today's numbers continue after the lost ones
     assert first + later == ["A-001", "A-002", "A-003", "A-004"]
     net.sync(a)
     net.sync(b)
-    assert ids(net.visits(b)) == ids(net.visits(a))
+    assert {v["site"] for v in net.visits(a)} == {"EVSC"}
+    assert {v["site"] for v in net.visits(b)} == {"LUED"}
 
 
 def replace_stolen_machine(net: CliNetwork) -> tuple[str, str, list[str]]:
-    """Old EVSC machine checks in 3 and syncs, LUED 1; EVSC is stolen: revoke, rotate, a new
-    EVSC machine is enrolled and syncs. Returns (new db, LUED db, the old tickets)."""
+    """Old EVSC machine checks in 3 and syncs, LUED 1; EVSC is stolen: revoke, rotate (at the
+    LUED site: the admin's roster decides), a new EVSC machine is enrolled and syncs. Returns
+    (new db, LUED db, the old tickets)."""
     old, old_code = net.new_site("evsc-old", "EVSC")
     b, _ = net.new_site("lued", "LUED")
     tickets = [net.checkin(old) for _ in range(3)]
@@ -158,20 +163,22 @@ def test_stolen_machine_replaced_new_machine_enrols_and_receives_the_network(
         net: CliNetwork) -> None:
     new, b, tickets = replace_stolen_machine(net)
     assert tickets == ["A-001", "A-002", "A-003"]
-    assert {v["site"] for v in net.visits(new)} >= {"LUED"}
+    # what the stolen machine wrote before its revocation: its office's, and only that
+    assert {v["site"] for v in net.visits(new)} == {"EVSC"}
     net.checkin(new)
     net.sync(new, ok=False)
     net.sync(b)
-    assert len([v for v in net.visits(b) if v["site"] == "EVSC"]) == 4
+    assert len([v for v in net.visits(new) if v["site"] == "EVSC"]) == 4
+    assert [v for v in net.visits(b) if v["site"] == "EVSC"] == []
 
 
 def test_stolen_machine_replaced_gets_its_records_and_continues_the_days_numbers(
         net: CliNetwork) -> None:
     new, b, _ = replace_stolen_machine(net)
     visits = net.visits(new)
-    assert len(visits) == 4 and {v["site"] for v in visits} == {"EVSC", "LUED"}
+    assert len(visits) == 3 and {v["site"] for v in visits} == {"EVSC"}
     assert [net.checkin(new) for _ in range(2)] == ["A-004", "A-005"]
     net.sync(new)
     net.sync(b)
-    evsc_today = [v["ticket"] for v in net.visits(b) if v["site"] == "EVSC"]
+    evsc_today = [v["ticket"] for v in net.visits(new) if v["site"] == "EVSC"]
     assert sorted(evsc_today) == ["A-001", "A-002", "A-003", "A-004", "A-005"]

@@ -1,0 +1,86 @@
+"""Publishing this office's daily figures into the network scope, and reading everyone's.
+
+Every machine of an office computes the same figures from the office's visits (they hold the
+same records once synced) and writes them to the same record, ``OFFICE-YYYY-MM-DD``, field by
+field only where something changed: the merge keeps the newest, so the machines converge on
+the figures of everything the office holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from kiosk.stats.aggregates import DayFigures, Totals, VisitFacts, day_figures
+from kiosk.store.db import Store
+from kiosk.store.models import DailyStats, Outbox, Visit
+
+
+def stats_id(office: str, day: str) -> str:
+    """The one record id of an office's day (every machine of the office writes it)."""
+    return f"{office}-{day}"
+
+
+def _facts(row: Visit) -> VisitFacts:
+    wait = None
+    if row.called_at and row.checked_in_at:
+        wait = max(0, (row.called_at - row.checked_in_at) // 60_000)
+    return VisitFacts(row.location, row.language, row.interpreter_language,
+                      tuple(row.concerns or ()), row.outcome, row.referral, wait)
+
+
+def days_changed_here(store: Store) -> set[str]:
+    """Days of this office's visits waiting in the outbox (changed here since the last push)."""
+    query = (Visit.select(Visit.day).distinct()
+             .join(Outbox, on=(Outbox.record == Visit.id))
+             .where((Visit.site == store.site) & (Outbox.kind == Visit.KIND)))
+    return {day for (day,) in query.tuples()}
+
+
+def publish(store: Store, days: Iterable[str]) -> int:
+    """Recompute this office's figures of ``days`` and write what changed; the number of
+    day records written."""
+    days = sorted(set(days))
+    if not days:
+        return 0
+    office = store.site
+    by_day: dict[str, list[VisitFacts]] = {d: [] for d in days}
+    for i in range(0, len(days), 500):
+        chunk = days[i:i + 500]
+        for row in Visit.select().where((Visit.site == office) & Visit.day.in_(chunk)
+                                        & (Visit.erased == False)):  # noqa: E712
+            by_day[row.day].append(_facts(row))
+    written = 0
+    with store.writing() as w:
+        for day in days:
+            figures = day_figures(office, day, by_day[day]).fields()
+            rid = stats_id(office, day)
+            current = DailyStats.get_or_none(DailyStats.id == rid)
+            if current is None:
+                if not by_day[day]:
+                    continue
+                w.put_new(DailyStats, rid, figures)
+                written += 1
+                continue
+            changed = {k: v for k, v in figures.items() if getattr(current, k) != v}
+            if changed:
+                w.put(DailyStats, rid, changed)
+                written += 1
+    return written
+
+
+def _published(first_day: dt.date, last_day: dt.date) -> Iterable[DayFigures]:
+    query = DailyStats.select().where(
+        (DailyStats.day >= first_day.isoformat()) & (DailyStats.day <= last_day.isoformat())
+        & (DailyStats.erased == False))  # noqa: E712
+    for r in query:
+        yield DayFigures(r.office, r.day, r.visits, r.interpreter, r.locations, r.languages,
+                         r.interpreter_languages, r.concerns, r.outcomes, r.referrals, r.waits)
+
+
+def totals_per_office(first_day: dt.date, last_day: dt.date) -> dict[str, Totals]:
+    """Each office's published figures added up over the days (inclusive)."""
+    out: dict[str, Totals] = {}
+    for figures in _published(first_day, last_day):
+        out.setdefault(figures.office, Totals()).add(figures)
+    return out
