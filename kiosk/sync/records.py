@@ -226,6 +226,13 @@ def _check_value(kind: str, name: str, value: Any, cap: int) -> None:
             if type(item) is not str or len(item) > 200:
                 raise BodyError("too_large" if type(item) is str else "bad_body",
                                 f"{kind}.{name} has an entry that is not a short text")
+    elif t is dict:  # counts of published figures: short names, integer counts
+        if len(value) > MAX_ITEMS:
+            raise BodyError("too_large", f"{kind}.{name} has more than {MAX_ITEMS} entries")
+        for key, count in value.items():
+            if len(key) > 200 or type(count) is not int or not 0 <= count <= _INT_RANGE[1]:
+                raise BodyError("bad_body", f"{kind}.{name} has an entry that is not a "
+                                            "short name with a count")
     elif value is not None and t is not bool and t is not float:
         raise BodyError("bad_body", f"{kind}.{name} has a value of an unexpected type")
 
