@@ -15,8 +15,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "demo-network", help="a whole network on this machine: server + three offices",
         description="Start a sync server on loopback, create the network key and three office "
-                    "stores (EVSC, LUED, INWO) with demo data, enrol them, run a sync round, "
-                    "print what to open, and wait. Ctrl+C stops everything it started.")
+                    "stores (EVSC, with a second machine, LUED, INWO) with demo data, enrol "
+                    "them, run a sync round, print what to open, and wait. Ctrl+C stops "
+                    "everything it started.")
     p.add_argument("--dir", metavar="DIR",
                    help="keep the network in DIR (new or empty); default: a temporary "
                         "directory removed at the end")

@@ -1,4 +1,5 @@
-"""A whole network on one machine: a sync server on loopback and three enrolled offices.
+"""A whole network on one machine: a sync server on loopback and three enrolled offices, one of
+them with a second machine.
 
 Why: an admin or a reviewer should see the product as the seven offices will, without a
 server, a USB stick or a key ceremony. Every step is the real admin contract
@@ -27,7 +28,9 @@ from pathlib import Path
 
 import requests
 
-#: Three offices with counselling in several languages: A, B and C of the demo.
+#: Three offices with counselling in several languages: A, B and C of the demo. The first
+#: has two machines (the kiosk's and the staff desk's), so the demo shows what an office
+#: shares with itself and what it never shares with another.
 OFFICES = ("EVSC", "LUED", "INWO")
 
 #: Demo staff at every office (the same as `kiosk demo`'s; README lists the PINs).
@@ -44,11 +47,13 @@ class DemoError(RuntimeError):
 
 @dataclass
 class DemoSite:
-    """One office of the demo: its store and its writer id (the CODE for enroll-site)."""
+    """One machine of the demo: its office, its store and its writer id (the CODE for
+    enroll-site). A second machine of an office gets the office's records by sync."""
 
     office: str
     db: Path
     code: str = ""
+    seeded: bool = True
 
 
 def free_port() -> int:
@@ -81,6 +86,9 @@ class DemoNetwork:
                  say: Callable[[str], None] = print) -> None:
         self.root = Path(root)
         self.sites = [DemoSite(o, self.root / f"{o.lower()}.db") for o in offices]
+        self.sites.insert(1, DemoSite(offices[0], self.root / f"{offices[0].lower()}-2.db",
+                                      seeded=False))
+        self.offices = list(offices)
         self.visits, self.waiting = visits, waiting
         self.port = port or free_port()
         self.say = say
@@ -114,13 +122,17 @@ class DemoNetwork:
             raise DemoError(f"sync-server trust failed: {trusted.stderr.strip()}")
         self.start_server()
         for i, site in enumerate(self.sites, start=3):
-            self.say(f"[{i}/{steps}] office {site.office}: store, {self.visits} past visits, "
-                     f"{self.waiting} waiting, staff, keys, enrolment")
+            if site.seeded:
+                self.say(f"[{i}/{steps}] office {site.office}: store, {self.visits} past "
+                         f"visits, {self.waiting} waiting, staff, keys, enrolment")
+            else:
+                self.say(f"[{i}/{steps}] office {site.office}, a second machine: store, "
+                         "staff, keys, enrolment (its office's records come by sync)")
             self.make_site(site)
         self.say(f"[{steps - 1}/{steps}] a check-in at {self.sites[0].office} right now")
         self.ticket = kiosk_cli("--db", str(self.sites[0].db), "checkin", "--language", "ar",
                                 "--concern", "post").split()[0]
-        self.say(f"[{steps}/{steps}] sync round (every office twice)")
+        self.say(f"[{steps}/{steps}] sync round (every machine twice)")
         for _ in range(2):
             for site in self.sites:
                 kiosk_cli("--db", str(site.db), "sync")
@@ -150,13 +162,14 @@ class DemoNetwork:
         """init, seed, staff, keys public → enroll-site → import → enroll (the contract)."""
         db = str(site.db)
         kiosk_cli("--db", db, "init", "--site", site.office)
-        kiosk_cli("--db", db, "seed", "--visits", str(self.visits), "--waiting",
-                  str(self.waiting), "--seed", str(len(site.office) + ord(site.office[0])))
+        if site.seeded:
+            kiosk_cli("--db", db, "seed", "--visits", str(self.visits), "--waiting",
+                      str(self.waiting), "--seed", str(len(site.office) + ord(site.office[0])))
         self._add_staff(site.db)
         public = kiosk_cli("--db", db, "keys", "public").splitlines()
         line = next(p for p in public if p.startswith("lwsite1."))
         site.code = next(p for p in public if "CODE" in p).rsplit(" ", 1)[-1]
-        bundle = self.root / f"{site.office.lower()}.bundle"
+        bundle = site.db.with_suffix(".bundle")
         kiosk_cli("keys", "enroll-site", site.code, "--public-key", line, "--admin-key",
                   str(self.admin_key), "--out", str(bundle), "--passphrase-file",
                   str(self.passphrase))
@@ -185,20 +198,23 @@ class DemoNetwork:
         exe = str(kiosk) if kiosk.exists() else "kiosk"
         server = Path(sys.executable).with_name("sync-server")
         server_exe = str(server) if server.exists() else "sync-server"
-        a, b = self.sites[0], self.sites[1]
+        a, a2, b = self.sites[0], self.sites[1], self.sites[2]
         return "\n".join([
-            f"ready: {len(self.sites)} offices synced through {self.url}",
-            f"  stores in {self.root}; {a.office}'s check-in {self.ticket} is now also in "
-            f"{b.office}'s store",
+            f"ready: {len(self.offices)} offices ({len(self.sites)} machines) synced through "
+            f"{self.url}",
+            f"  stores in {self.root}; {a.office}'s check-in {self.ticket} is now also on "
+            f"{a.office}'s second machine, and on no other office's",
             "Open in other terminals:",
             f"  visitor kiosk of {a.office}:  {exe} --db {a.db} visitor",
+            f"  staff console of {a.office} (its second machine):  {exe} --db {a2.db} staff",
             f"  staff console of {b.office}:  {exe} --db {b.db} staff",
             "      (Leyla Demir or Karim Haddad, PIN 1234; Demo Admin, PIN 0000);",
-            f"      press k there: the network's visits per office include {a.office}'s",
-            f"  {a.office}'s records, synced into {b.office}'s store:",
-            f"      {exe} --db {b.db} export | grep '\"site\": \"{a.office}\"' | tail -n 3",
+            f"      press k there: visits per office from every office's anonymous daily "
+            f"figures, {a.office}'s included",
+            f"  {a.office}'s records on its second machine (never in {b.office}'s store):",
+            f"      {exe} --db {a2.db} export | grep '\"site\": \"{a.office}\"' | tail -n 3",
             f"  board of {a.office}:          {exe} --db {a.db} board",
-            f"  sync again (any office):  {exe} --db {b.db} sync",
+            f"  sync again (any machine):  {exe} --db {b.db} sync",
             f"  the server's view:        {server_exe} status --database "
             f"sqlite:///{self.root / 'server' / 'sync.sqlite3'}",
             "Ctrl+C stops the server; nothing is left running.",

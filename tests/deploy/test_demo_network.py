@@ -43,22 +43,27 @@ def test_demo_network_syncs_three_offices_and_ctrl_c_leaves_nothing(tmp_path: Pa
             if line.startswith("Ctrl+C stops"):
                 break
         output = "".join(lines)
-        assert "ready: 3 offices synced" in output, output + proc.stderr.read()
-        assert re.search(r"\[1/7\].*\[7/7\] sync round", output, re.DOTALL)  # progress shown
-        ticket = re.search(r"EVSC's check-in (A-\d{3}) is now also in LUED's store",
+        assert "ready: 3 offices (4 machines) synced" in output, output + proc.stderr.read()
+        assert re.search(r"\[1/8\].*\[8/8\] sync round", output, re.DOTALL)  # progress shown
+        ticket = re.search(r"EVSC's check-in (A-\d{3}) is now also on EVSC's second machine",
                            output).group(1)
-        for what in ("visitor kiosk of EVSC", "staff console of LUED", "board of EVSC"):
+        for what in ("visitor kiosk of EVSC", "staff console of LUED", "board of EVSC",
+                     "staff console of EVSC (its second machine)"):
             assert what in output
         server_pids = processes_mentioning(str(root / "server"))
         assert server_pids, "the sync server should be running while the demo waits"
 
-        exported = subprocess.run([KIOSK, "--db", str(root / "lued.db"), "export"],
-                                  capture_output=True, text=True, env=cli_env, check=True)
-        visits = [json.loads(x) for x in exported.stdout.splitlines()]
-        evsc = [v for v in visits if v["type"] == "visit" and v["site"] == "EVSC"]
+        def visits_in(db: str) -> list[dict]:
+            exported = subprocess.run([KIOSK, "--db", str(root / db), "export"],
+                                      capture_output=True, text=True, env=cli_env, check=True)
+            return [v for v in map(json.loads, exported.stdout.splitlines())
+                    if v["type"] == "visit"]
+
+        evsc = visits_in("evsc-2.db")  # the office's second machine holds all of its visits
         assert len(evsc) == 40 + 5 + 1  # history, waiting, the live check-in
         assert [v for v in evsc if v["ticket"] == ticket and v["status"] == "queued"]
-        assert {v["site"] for v in visits if v["type"] == "visit"} == {"EVSC", "LUED", "INWO"}
+        assert {v["site"] for v in evsc} == {"EVSC"}
+        assert {v["site"] for v in visits_in("lued.db")} == {"LUED"}  # and no other office
 
         proc.send_signal(signal.SIGINT)
         rest, _ = proc.communicate(timeout=60)

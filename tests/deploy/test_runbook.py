@@ -99,7 +99,7 @@ def test_the_runbook_runs_end_to_end(tmp_path: Path) -> None:
         if pid_file.exists():
             os.killpg(int(pid_file.read_text()), signal.SIGTERM)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "1\n" in done.stdout  # LUED's export held EVSC's check-in (grep -c)
+    assert "\n0\n" in "\n" + done.stdout  # LUED's export holds no EVSC visit (grep -c)
     sealed = sorted(admin.glob("*.age"))
     assert len(sealed) == 4 and all(f.read_bytes().startswith(b"age-encryption.org/v1\n")
                                     for f in sealed)  # no backup left the machine in clear
