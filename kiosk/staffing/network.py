@@ -22,9 +22,14 @@ class OfficeFigures:
     with_interpreter: int
 
 
-def visits_per_office(first_day: dt.date, last_day: dt.date) -> list[OfficeFigures]:
-    """Visits per office between two days (inclusive), largest first."""
-    totals = totals_per_office(first_day, last_day)
+def visits_per_office(first_day: dt.date, last_day: dt.date, own_office: str | None = None
+                      ) -> list[OfficeFigures]:
+    """Visits per office between two days (inclusive), largest first.
+
+    ``own_office``'s figures are counted from its own visits as they are now (its published
+    ones are as of its last sync); every other office's come from what it published.
+    """
+    totals = totals_per_office(first_day, last_day, live=own_office)
     rows = [OfficeFigures(office, t.visits, t.interpreter) for office, t in totals.items()
             if t.visits]
     return sorted(rows, key=lambda f: (-f.visits, f.site))

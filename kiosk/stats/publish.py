@@ -78,9 +78,26 @@ def _published(first_day: dt.date, last_day: dt.date) -> Iterable[DayFigures]:
                          r.interpreter_languages, r.concerns, r.outcomes, r.referrals, r.waits)
 
 
-def totals_per_office(first_day: dt.date, last_day: dt.date) -> dict[str, Totals]:
-    """Each office's published figures added up over the days (inclusive)."""
+def totals_per_office(first_day: dt.date, last_day: dt.date, live: str | None = None
+                      ) -> dict[str, Totals]:
+    """Each office's published figures added up over the days (inclusive); ``live``'s are
+    computed from its visits in this store instead (nothing is written)."""
     out: dict[str, Totals] = {}
     for figures in _published(first_day, last_day):
-        out.setdefault(figures.office, Totals()).add(figures)
+        if figures.office != live:
+            out.setdefault(figures.office, Totals()).add(figures)
+    if live:
+        for figures in office_figures(live, first_day, last_day):
+            out.setdefault(live, Totals()).add(figures)
     return out
+
+
+def office_figures(office: str, first_day: dt.date, last_day: dt.date
+                   ) -> Iterable[DayFigures]:
+    """``office``'s figures of each day with visits, from this store's visits."""
+    by_day: dict[str, list[VisitFacts]] = {}
+    for row in Visit.select().where(
+            (Visit.site == office) & (Visit.day >= first_day.isoformat())
+            & (Visit.day <= last_day.isoformat()) & (Visit.erased == False)):  # noqa: E712
+        by_day.setdefault(row.day, []).append(_facts(row))
+    return [day_figures(office, day, facts) for day, facts in sorted(by_day.items())]

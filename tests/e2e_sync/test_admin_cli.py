@@ -79,7 +79,9 @@ def test_network_enrolment_rotation_and_quarantine_release(tmp_path: Path, cli_e
         kiosk(cli_env, "--db", d, "enroll", "--server", server.base)
         first = kiosk(cli_env, "--db", d, "sync", "--json", ok=False)
         assert first.returncode == 9, first.stderr  # generation 2 was never wrapped to d
-        assert json.loads(first.stdout)["quarantined"] == 1
+        # the visit and the office's figures of the day (sealed under generation 2 of its
+        # office's and of the network's scope)
+        assert json.loads(first.stdout)["quarantined"] == 2
         # the runbook: a site that missed a rotation gets a fresh bundle
         line = kiosk(cli_env, "--db", d, "keys", "public").stdout.strip()
         kiosk(cli_env, "keys", "enroll-site", d_code, "--public-key", line, "--admin-key",
@@ -87,7 +89,7 @@ def test_network_enrolment_rotation_and_quarantine_release(tmp_path: Path, cli_e
         kiosk(cli_env, "--db", d, "keys", "import", str(tmp_path / "d2.bundle"))
         kiosk(cli_env, "--db", d, "enroll", "--server", server.base)
         again = json.loads(kiosk(cli_env, "--db", d, "sync", "--json").stdout)
-        assert again["released"] == 1 and again["quarantined"] == 0
+        assert again["released"] == 2 and again["quarantined"] == 0
         exports = [kiosk(cli_env, "--db", db, "export").stdout for db in (a, b, d)]
         visits = [sorted(line for line in e.splitlines() if '"visit"' in line) for e in exports]
         assert visits[0] == visits[2] and len(visits[0]) == 1  # both machines of the office

@@ -14,7 +14,8 @@ from tests.e2e_sync.harness import forged_envelope
 def _rows(server) -> list[tuple[int, bytes]]:
     with sqlite3.connect(server.db) as db:
         return [(s, bytes(b)) for s, b in db.execute(
-            "SELECT seq, blob FROM envelope WHERE op = 'put' ORDER BY seq")]
+            "SELECT seq, blob FROM envelope WHERE op = 'put' AND scope != 'network' "
+            "ORDER BY seq")]
 
 
 def _set_blob(server, seq: int, blob: bytes) -> None:

@@ -37,6 +37,19 @@ def test_counts_per_office_in_the_period_largest_first(ctx, clock):
     assert Outbox.get_or_none(Outbox.record == row.id) is not None  # it goes to the network
 
 
+def test_this_offices_own_figures_are_counted_as_they_are_now(ctx, clock):
+    today = clock.value.date()
+    ctx.queue.check_in([], "fa")
+    publish(ctx.store, {today.isoformat()})
+    ctx.queue.check_in([], "ar", interpreter_language="ar")  # not yet published
+    other_office_figures(ctx, "LUED", today.isoformat(), 2, 0)
+    published = {f.site: f.visits for f in visits_per_office(today, today)}
+    live = {f.site: (f.visits, f.with_interpreter)
+            for f in visits_per_office(today, today, own_office="EVSC")}
+    assert published == {"EVSC": 1, "LUED": 2}
+    assert live == {"EVSC": (2, 1), "LUED": (2, 0)}
+
+
 def test_figures_follow_a_later_change_of_the_day(ctx, clock):
     today = clock.value.date().isoformat()
     first = ctx.queue.check_in([], "fa")

@@ -82,7 +82,8 @@ class StaffApp(CalmCrash, App[None], inherit_bindings=False):
         today = queue.now().date()
         try:
             q = estimate_quality(queue.location.code, queue.today())
-            offices = visits_per_office(today - dt.timedelta(days=6), today)
+            offices = visits_per_office(today - dt.timedelta(days=6), today,
+                                        own_office=self.ctx.store.site)
         finally:
             self.ctx.store.close()
         if q.estimated:
