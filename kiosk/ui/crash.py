@@ -39,6 +39,25 @@ from kiosk.faults import report
 from kiosk.i18n import messages as M
 
 log = logging.getLogger("kiosk.crash")
+#: The local syslog socket, which journald reads: on the kiosk display the app's standard
+#: error is the terminal emulator's, so the journal line goes here too.
+SYSLOG_SOCKET_ENV = "KIOSK_SYSLOG_SOCKET"
+
+
+def _journal() -> None:
+    """Send ``kiosk.crash`` to the system log's socket (once per socket)."""
+    from logging.handlers import SysLogHandler
+
+    address = os.environ.get(SYSLOG_SOCKET_ENV, "/dev/log")
+    if not os.path.exists(address) or any(
+            isinstance(h, SysLogHandler) and h.address == address for h in log.handlers):
+        return
+    try:
+        handler = SysLogHandler(address=address)
+    except OSError:  # no syslog daemon listening: standard error still gets the line
+        return
+    handler.setFormatter(logging.Formatter("kiosk: %(message)s"))
+    log.addHandler(handler)
 
 #: The mode the crash screen lives in: a stack of its own, apart from every other screen.
 CRASH_MODE = "crash"
@@ -124,6 +143,7 @@ class CalmCrash:
         crash = Crash(exit_code_for(error), report(error, self.CRASH_PROGRAM))
         self._crash = crash
         self._return_code = crash.code
+        _journal()
         log.error("%s", crash.line)
         self._quiet_down()
         seconds = crash_seconds(self.CRASH_EXIT_SECONDS)

@@ -120,6 +120,48 @@ async def test_a_bug_anywhere_is_calm_too_and_exits_1(ctx, monkeypatch, capfd):
     assert "KeyError" in err and CANARY not in out + err and "Traceback" not in out + err
 
 
+async def test_the_journal_line_also_reaches_the_system_log(ctx, monkeypatch, tmp_path):
+    """On the kiosk display standard error is the terminal emulator's: the line goes to the
+    local syslog socket (journald's) as well. Here a real datagram socket stands in for it."""
+    import logging
+    import socket
+
+    from kiosk.ui import crash
+
+    address = tmp_path / "log.sock"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(str(address))
+    listener.settimeout(30)
+    monkeypatch.setenv(crash.SYSLOG_SOCKET_ENV, str(address))
+    monkeypatch.setenv("KIOSK_CRASH_SECONDS", "1")
+    app = make_visitor_app(ctx)
+
+    def broken(*args, **kwargs):
+        raise KeyError(CANARY)
+
+    monkeypatch.setattr(app.flow, "set_concerns", broken)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await tap(pilot, "#lang-fr")
+            await tap(pilot, "#concern-wohnen")
+            await tap(pilot, "#continue")
+            for _ in range(400):
+                if not app.is_running:
+                    break
+                await pilot.pause(0.05)
+        line = listener.recv(65536).decode()
+    finally:
+        listener.close()
+        for handler in list(crash.log.handlers):
+            if getattr(handler, "address", None) == str(address):
+                crash.log.removeHandler(handler)
+                handler.close()
+    assert "kiosk: kiosk visitor stopped:" in line and "KeyError" in line
+    assert CANARY not in line and "Traceback" not in line
+    assert all(getattr(h, "address", None) != str(address)
+               for h in logging.getLogger("kiosk.crash").handlers)
+
+
 class _filled:
     def __init__(self, disk: Path) -> None:
         self.disk = disk
