@@ -84,8 +84,9 @@ def body(i: int) -> bytes:
 
 def seal(net: str, office: Office, data_key: bytes, n: int, start_ctr: int = 1) -> list[str]:
     exp = (dt.date.today() + dt.timedelta(days=90)).isoformat()
-    items = [(p.Header(v=1, net=net, gen=1, rid=uuid.uuid4().hex, site=office.code,
-                       ctr=start_ctr + i, op="put", exp=exp), body(i)) for i in range(n)]
+    items = [(p.Header(v=p.FORMAT_VERSION, net=net, scope=office.code.split("-")[0], gen=1,
+                       rid=uuid.uuid4().hex, site=office.code, ctr=start_ctr + i, op="put",
+                       exp=exp), body(i)) for i in range(n)]
     return [e.to_b64() for e in p.seal_batch(items, data_key, office.sign)]
 
 

@@ -101,7 +101,8 @@ def main() -> int:
         t0 = time.perf_counter()
         # within the server's latest expiry (retention + margin)
         exp = (dt.date.today() + dt.timedelta(days=365)).isoformat()
-        envs = p.seal_batch([(p.Header(v=1, net=net, gen=1, rid=uuid.uuid4().hex, site="BENCH",
+        envs = p.seal_batch([(p.Header(v=p.FORMAT_VERSION, net=net, scope="BENCH", gen=1,
+                                       rid=uuid.uuid4().hex, site="BENCH",
                                        ctr=i + 1, op="put", exp=exp),
                               os.urandom(args.body // 2).hex().encode()[:args.body])
                              for i in range(args.n)], data_key, sign)  # trees, as the kiosk

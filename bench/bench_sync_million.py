@@ -1,10 +1,12 @@
 """Benchmark (not a test): the issue's sync benchmark at scale, 1,000,000 records by default.
 
-Seven writer sites' envelopes (realistic visits, sealed and signed with each site's own key)
-are generated once on a process pool and cached in ``--cache``; they are bulk-loaded into a
-fresh server database (SQLite file, or a fresh PostgreSQL database that is created and dropped),
-a real ``sync-server`` process serves them, and two new sites each run a timed **initial
-sync** (pull, verify, decrypt, merge, apply). Then one of them changes 500 records and the
+Seven writer sites' envelopes (realistic visits of seven offices, each sealed into its
+office's scope and signed with the site's own key) are generated once on a process pool and
+cached in ``--cache``; they are bulk-loaded into a fresh server database (SQLite file, or a
+fresh PostgreSQL database that is created and dropped), a real ``sync-server`` process serves
+them, and two new machines of one office each run a timed **initial sync** of that office's
+records (the server serves them a seventh of the network; pull, verify, decrypt, merge, apply,
+publish the office's daily figures). Then one of them changes 500 records and the
 other pulls them: the **nightly incremental** (encrypt, push, pull, verify, decrypt, apply).
 Also timed: a sample of real HTTP pushes of the cached envelopes (server verify + store).
 Printed: records/s, ratios to floors measured in the same run (raw AES-GCM on the same bodies,
@@ -49,12 +51,20 @@ from kiosk.store.models import Visit
 from kiosk.sync import records
 from kiosk.sync.http import ServerAPI
 from kiosk.sync.merge import Entry, State
-from sync_server.protocol import Envelope, Header, issue_certificate, seal_batch
+from sync_server.protocol import (
+    FORMAT_VERSION,
+    NETWORK_SCOPE,
+    Envelope,
+    Header,
+    issue_certificate,
+    seal_batch,
+)
+from sync_server.protocol_base import office_of
 from tests.e2e_sync.harness import NAMES, Server, Site
 
 OFFICES = ["EVSC", "MEHU", "BRAP", "HOHO", "LUED", "INWO", "INNO"]
 CHUNK = 20_000
-CACHE_FORMAT = "v3"
+CACHE_FORMAT = "v4"
 """Part of the cache directory's name: envelopes cached by an older wire format are not reused."""
 
 
@@ -72,6 +82,7 @@ def _raw_private(key: Ed25519PrivateKey) -> bytes:
 
 def _gen_chunk(out: str, net: str, writer: str, sign_raw: bytes, data_key: bytes, first: int,
                count: int, retention: int) -> str:
+    office = office_of(writer)
     """Seal ``count`` visits of one writer (counters from ``first``) into one cache file."""
     sign = Ed25519PrivateKey.from_private_bytes(sign_raw)
     now = int(time.time() * 1000)
@@ -87,8 +98,9 @@ def _gen_chunk(out: str, net: str, writer: str, sign_raw: bytes, data_key: bytes
         clock = f"{now - 60_000 - (count - (i - first)):013d}.00000.{writer}"
         state = State(False, {n: Entry(clock, getattr(rec, n), "") for n in Visit.SYNCED_FIELDS})
         values = {n: e.value for n, e in state.fields.items()}
-        header = Header(v=1, net=net, gen=1, rid=records.rid_for("visit", rec.id), site=writer,
-                        ctr=i, op="put", exp=records.expiry_day("visit", values, retention))
+        header = Header(v=FORMAT_VERSION, net=net, scope=office, gen=1,
+                        rid=records.rid_for("visit", rec.id), site=writer, ctr=i, op="put",
+                        exp=records.expiry_day("visit", values, retention))
         items.append((header, records.encode_body("visit", rec.id, state)))
     rows = []
     for env in seal_batch(items, data_key, sign):  # signed in trees, as the kiosk pushes
@@ -105,7 +117,8 @@ def generate(cache: Path, total: int, sites: int, retention: int) -> dict:
     if meta_path.exists():
         return json.loads(meta_path.read_text())
     cache.mkdir(parents=True, exist_ok=True)
-    root, data_key = Ed25519PrivateKey.generate(), os.urandom(32)
+    root = Ed25519PrivateKey.generate()
+    data_keys = {office: os.urandom(32) for office in [*OFFICES, NETWORK_SCOPE]}
     net = "bench-" + uuid.uuid4().hex[:8]
     writers = []
     for i in range(sites):
@@ -123,10 +136,12 @@ def generate(cache: Path, total: int, sites: int, retention: int) -> dict:
             for first in range(1, per + 1, CHUNK):
                 out = cache / f"env-{w['code']}-{first:08d}.pkl"
                 jobs.append(pool.submit(_gen_chunk, str(out), net, w["code"],
-                                        bytes.fromhex(w["sign"]), data_key, first,
+                                        bytes.fromhex(w["sign"]),
+                                        data_keys[office_of(w["code"])], first,
                                         min(CHUNK, per - first + 1), retention))
         files = [j.result() for j in jobs]
-    meta = {"net": net, "root": _raw_private(root).hex(), "data_key": data_key.hex(),
+    meta = {"net": net, "root": _raw_private(root).hex(),
+            "data_keys": {k: v.hex() for k, v in data_keys.items()},
             "writers": writers, "files": files, "records": per * sites}
     meta_path.write_text(json.dumps(meta))
     print(f"generated {per * sites:,} envelopes in {time.perf_counter() - t0:.0f} s "
@@ -160,8 +175,9 @@ def load_server(url: str, meta: dict) -> None:
             env_rows, ledger = [], []
             for rid, site, ctr, exp, digest, raw in rows:
                 seq += 1
-                env_rows.append({"seq": seq, "rid": rid, "site": site, "ctr": ctr, "op": "put",
-                                 "gen": 1, "exp": exp, "digest": digest, "blob": raw})
+                env_rows.append({"seq": seq, "rid": rid, "scope": office_of(site), "site": site,
+                                 "ctr": ctr, "op": "put", "gen": 1, "exp": exp,
+                                 "digest": digest, "blob": raw})
                 ledger.append({"site": site, "ctr": ctr, "digest": digest, "exp": exp})
                 highs[site] = max(highs.get(site, 0), ctr)
             with database.atomic():
@@ -241,7 +257,8 @@ def main() -> None:
                            / f"lw-sync-bench-{CACHE_FORMAT}-{args.records}")
     meta = generate(cache, args.records, args.sites, config.retention_days)
     admin = AdminKeys(meta["net"], Ed25519PrivateKey.from_private_bytes(
-        bytes.fromhex(meta["root"])), {1: bytes.fromhex(meta["data_key"])})
+        bytes.fromhex(meta["root"])), {scope: {1: bytes.fromhex(key)}
+                                       for scope, key in meta["data_keys"].items()})
     tmp = Path(tempfile.mkdtemp(prefix="lw-sync-run-"))
     (tmp / "srv").mkdir()
     template = cache / "server-template.sqlite3"
@@ -267,12 +284,13 @@ def main() -> None:
         print(f"server push over HTTP (verify + ledger), sample of "
               f"{min(args.push_sample, total // args.sites):,}: {rate:,.0f} envelopes/s")
         fresh = []
-        for i, office in enumerate(("EVSC", "MEHU")):
+        for i, office in enumerate(("EVSC", "EVSC")):  # two machines of one office
             (tmp / f"new{i}").mkdir()
             site = Site(tmp / f"new{i}", office, Net(admin), server, config)
             report = site.sync(page_limit=args.page_size)
-            print(f"initial sync of new site {i + 1}: {report.pulled:,} envelopes in "
-                  f"{report.seconds:.1f} s = {report.pulled / report.seconds:,.0f} records/s "
+            rate = report.pulled / report.seconds
+            print(f"initial sync of new machine {i + 1} of {office}: {report.pulled:,} "
+                  f"envelopes in {report.seconds:.1f} s = {rate:,.0f} records/s "
                   f"end to end (goal >= 10,000), {report.requests} requests")
             fresh.append((site, report))
         site, report = fresh[0]

@@ -125,7 +125,8 @@ def main() -> None:
         fresh = Site(tmp / "new", "EVSC", net, server, config)
         report = fresh.sync(page_limit=args.page_size)
         rate = report.pulled / report.seconds
-        print(f"initial sync of a new site: {report.pulled} envelopes in "
+        print(f"initial sync of a new machine of EVSC (its office's records and the "
+              f"network's): {report.pulled} envelopes in "
               f"{report.seconds:.1f} s = {rate:,.0f} records/s end to end "
               f"(goal >= 10,000), {report.requests} requests")
         store = fresh.activate()
@@ -137,7 +138,7 @@ def main() -> None:
 
         # both caught up: the new site (it just pulled everything) and the last site of the
         # initial round (it pulled what every other site had pushed before it)
-        changer, receiver = fresh, sites[-1]
+        changer, receiver = fresh, sites[0]  # two machines of one office (EVSC)
         changed = [r[0] for r in changer.activate().db.execute_sql(
             "SELECT id FROM visit ORDER BY id LIMIT ?", (args.changed,))]
         nightly(changer, receiver, changed, args.page_size)
@@ -152,10 +153,11 @@ def main() -> None:
             "SELECT site, certificate FROM sync_peer")}
         for workers in (1, 2):
             with Opener(workers=workers, threshold=1) as opener:
-                opener.open(items[:50], pubs, dks, trust.net)  # start the pool
+                opener.open(items[:50], pubs, dks, trust.net,
+                            office=trust.office)  # start the pool
                 t0 = time.perf_counter()
                 for _ in range(3):
-                    opener.open(items, pubs, dks, trust.net)
+                    opener.open(items, pubs, dks, trust.net, office=trust.office)
                 took = (time.perf_counter() - t0) / 3
             print(f"  pull pipeline verify+decrypt+decode, {workers} process(es): "
                   f"{len(items) / took:,.0f} envelopes/s")
