@@ -203,6 +203,26 @@ class SyncClient:
                 f"store is at {get_int(self.store, COUNTER)}: it was restored from an older "
                 "backup. Run `kiosk sync --reincarnate` to recover it (see the runbook).")
 
+    def check_before_push(self) -> None:
+        """Ask the server what it holds of this machine before pushing anything.
+
+        Our own push would lift the server's mark for this writer back over what a restore
+        lost, and the check on pull pages comes after the push: a server restored without
+        noticing it (its state directory lost, no ``new-epoch``) would keep the loss for
+        good. One page of at most one envelope carries the epoch and this writer's counter
+        high-water; both are checked against what this site knows was acknowledged.
+        """
+        raw = self.api.call_bytes("GET", "/v1/pull", params={
+            "after": get_int(self.store, CURSOR), "limit": 1, "format": "binary"})
+        try:
+            meta, _ = pull_page.decode(raw)
+        except ProtocolError as exc:
+            raise NetworkError(f"the server's pull page does not parse ({exc.message})",
+                               "bad_answer") from None
+        high = _answer_int(meta, "site_high", 0, MAX_SITE_HIGH)
+        self.check_epoch(_answer_str(meta, "epoch"), high)
+        self.check_counter(high, False)
+
     # -- push ---------------------------------------------------------------------------
     def push_all(self) -> None:
         if not self.store.db.execute_sql(
@@ -210,6 +230,7 @@ class SyncClient:
             return
         cfg = self.api.call("GET", "/v1/config", signed=False)
         self.check_epoch(_answer_str(cfg, "epoch"))
+        self.check_before_push()
         limits = cfg.get("limits", {})
         if not isinstance(limits, dict):
             limits = {}

@@ -68,3 +68,59 @@ def test_site_restored_from_an_older_backup_recovers_with_reincarnate(make_site,
     assert a.snapshot() == b.snapshot()
     assert len(a.snapshot()["visit"]) == 14
     assert a.scalar("SELECT COUNT(*) FROM outbox") == 0
+
+
+def _restore(server, backup: Path, *, lose_state: bool = False) -> None:
+    """The runbook's SQLite restore: stop, put the copy in place, start (no ``new-epoch``)."""
+    server.stop()
+    _copy(backup, server.db)
+    if lose_state:
+        shutil.rmtree(server.root / "state")
+    server.start()
+
+
+def test_the_same_backup_restored_twice_loses_no_acknowledged_check_in(make_site, server,
+                                                                        tmp_path) -> None:
+    a, c = make_site(), make_site()
+    a.visits(4, seed=1)
+    c.visits(2, seed=2)
+    for site in (a, c, a):
+        site.sync()
+    server.stop()
+    _copy(server.db, tmp_path / "backup.sqlite3")
+    server.start()
+    a.visits(3, seed=3)
+    a.sync()
+    c.visits(2, seed=4)  # acknowledged, then lost with both restores; no other site has them
+    c.sync()
+    _restore(server, tmp_path / "backup.sqlite3")
+    assert a.sync().epoch_resets == 1  # the first restore: c does not sync meanwhile
+    _restore(server, tmp_path / "backup.sqlite3")  # the same copy, put back once more
+    assert "new epoch" in server.log.read_text().split("new epoch", 1)[1]
+    c.visits(1, seed=5)  # c's own push would lift the server's mark back over its loss
+    for site in (c, a, c, a):
+        site.sync()
+    d = make_site()
+    d.sync()
+    assert len(d.snapshot()["visit"]) == 12
+    assert a.snapshot() == c.snapshot() == d.snapshot()
+
+
+def test_a_site_finds_before_pushing_that_the_server_lost_its_pushes(make_site, server,
+                                                                      tmp_path) -> None:
+    a = make_site()
+    a.visits(3, seed=1)
+    a.sync()
+    server.stop()
+    _copy(server.db, tmp_path / "backup.sqlite3")
+    server.start()
+    a.visits(2, seed=2)
+    a.sync()
+    # restored with its state directory lost and no `new-epoch`: the server cannot tell
+    _restore(server, tmp_path / "backup.sqlite3", lose_state=True)
+    a.visits(1, seed=3)
+    assert a.sync().epoch_resets == 1
+    c = make_site()
+    c.sync()
+    assert len(c.snapshot()["visit"]) == 6
+    assert a.snapshot() == c.snapshot()
