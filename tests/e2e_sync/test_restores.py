@@ -124,3 +124,45 @@ def test_a_site_finds_before_pushing_that_the_server_lost_its_pushes(make_site, 
     c.sync()
     assert len(c.snapshot()["visit"]) == 6
     assert a.snapshot() == c.snapshot()
+
+
+CANARY = "Kanarienvogel Zyxwanda"
+
+
+def _holds(site, text: str) -> bool:
+    """Whether ``text`` is anywhere in the site's store files, its WAL included."""
+    blobs = b"".join(Path(f"{site.path}{s}").read_bytes() for s in ("", "-wal")
+                     if Path(f"{site.path}{s}").exists())
+    return text.encode() in blobs
+
+
+def test_an_erasure_holds_through_a_server_restored_from_before_it(make_site, server,
+                                                                   tmp_path) -> None:
+    from kiosk.store.models import Visit
+
+    a, b = make_site(), make_site()
+    a.visits(2, seed=1)
+    gone = a.put(Visit, None, {
+        "site": a.store.site, "location": a.store.location, "day": "2026-11-24",
+        "prefix": "A", "seq": 9, "ticket": "A-009", "language": "ar",
+        "checked_in_at": 1_700_000_000_000, "first_name": CANARY})
+    a.sync()
+    b.sync()
+    server.stop()
+    _copy(server.db, tmp_path / "backup.sqlite3")  # the backup still holds the visit
+    server.start()
+    a.erase(Visit, gone)  # GDPR Art. 17, after the backup
+    a.sync()
+    b.sync()
+    assert not _holds(a, CANARY) and not _holds(b, CANARY)
+    _restore(server, tmp_path / "backup.sqlite3")
+    c = make_site()  # a new machine of the office, enrolled after the restore
+    for site in (c, a, b, c, a, b, c):
+        site.sync()
+    for site in (a, b, c):
+        assert site.scalar("SELECT COUNT(*) FROM visit WHERE id = ?", gone) == 0
+        assert len(site.snapshot()["visit"]) == 2
+        assert not _holds(site, CANARY)
+    d = make_site()  # and one enrolled once everything has synced never sees it at all
+    d.sync()
+    assert not _holds(d, CANARY) and len(d.snapshot()["visit"]) == 2
