@@ -1,8 +1,9 @@
 """One run of ``kiosk sync``: push the outbox, pull and merge, retry the quarantine.
 
 Requests for a sync with nothing to do: one (a pull page that says ``done``). Pushing adds
-``/v1/config`` (limits, epoch, server time) and ``/v1/keyring`` (the newest generation to
-write with); a pull that brings envelopes adds one ``/v1/sites`` per run, so a revocation
+``/v1/config`` (limits, epoch, server time), a one-envelope pull page (what the server holds
+of this machine, checked before anything is pushed) and ``/v1/keyring`` (the newest
+generation to write with); a pull that brings envelopes adds one ``/v1/sites`` per run, so a revocation
 takes effect at every site's next sync.
 """
 
