@@ -3,8 +3,8 @@
 Requests for a sync with nothing to do: one (a pull page that says ``done``). Pushing adds
 ``/v1/config`` (limits, epoch, server time), a one-envelope pull page (what the server holds
 of this machine, checked before anything is pushed) and ``/v1/keyring`` (the newest
-generation to write with); a pull that brings envelopes adds one ``/v1/sites`` per run, so a revocation
-takes effect at every site's next sync.
+generation to write with); a pull that brings envelopes adds one ``/v1/sites`` per run, so
+a revocation takes effect at every site's next sync.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ from kiosk.sync.state import (
     EPOCH,
     LAST_SYNC,
     OFFSET,
+    REPUSH_TOMBSTONES,
     SERVER,
     get_int,
     requeue_everything,
@@ -227,7 +228,8 @@ class SyncClient:
     # -- push ---------------------------------------------------------------------------
     def push_all(self) -> None:
         if not self.store.db.execute_sql(
-                f'SELECT 1 FROM "{Outbox._meta.table_name}" LIMIT 1').fetchone():
+                f'SELECT 1 FROM "{Outbox._meta.table_name}" LIMIT 1').fetchone() \
+                and self.store.setting(REPUSH_TOMBSTONES) is None:
             return
         cfg = self.api.call("GET", "/v1/config", signed=False)
         self.check_epoch(_answer_str(cfg, "epoch"))
@@ -272,6 +274,21 @@ class SyncClient:
                 start += len(chunk)
             if inflight is not None:
                 self._acknowledged(*inflight)
+        self.push_tombstones(keys)
+
+    def push_tombstones(self, keys: dict[tuple[str, int], bytes]) -> None:
+        """Erasure markers of records never held here, after a requeue (see push.py)."""
+        orphans = pushing.orphan_tombstones(self.store)
+        if orphans:
+            pushing.seal_all(orphans, self.keys, self.trust.net, self.trust.office, keys,
+                             self.config.retention_days)
+            for batch in pushing.by_size(orphans, self.max_request):
+                body = {"envelopes": [p.env.to_b64() for p in batch]}
+                done = Future()
+                done.set_result(self.api.call("POST", "/v1/push", body=body))
+                self._acknowledged(done, batch)
+        if self.store.setting(REPUSH_TOMBSTONES) is not None:
+            pushing.tombstones_pushed(self.store)
 
     def _acknowledged(self, answer: Future, batch: list[pushing.Pending]) -> None:
         """Wait for a push's answer, then mark its batch synced."""

@@ -16,6 +16,8 @@ ACKED_HIGH = "sync.acked_high"
 LAST_SYNC = "sync.last_sync_at"
 SERVER = "sync.server"
 OFFSET = "sync.clock_offset_ms"
+REPUSH_TOMBSTONES = "sync.repush_tombstones"
+"""Set with a requeue: erasure markers of records this site never held are still to go out."""
 
 
 def get_int(store: Store, key: str, default: int = 0) -> int:
@@ -51,6 +53,7 @@ def requeue_everything(store: Store) -> int:
             f'INSERT OR IGNORE INTO "{Outbox._meta.table_name}" (record, kind, changed_at) '
             f'SELECT id, ?, ? FROM "{model._meta.table_name}"', (kind, "0"))
         total += cursor.rowcount
+    store.set_setting(REPUSH_TOMBSTONES, "1")  # markers without a record id: see push.py
     kinds = sorted(SYNCED_MODELS)
     cursor = store.db.execute_sql(
         f'INSERT OR IGNORE INTO "{Outbox._meta.table_name}" (record, kind, changed_at) '

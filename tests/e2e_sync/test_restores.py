@@ -207,3 +207,29 @@ def test_an_erasure_holds_through_a_server_restored_from_before_it(make_site, se
     d = make_site()  # and one enrolled once everything has synced never sees it at all
     d.sync()
     assert not _holds(d, CANARY) and len(d.snapshot()["visit"]) == 2
+
+
+def test_a_site_that_only_ever_saw_the_erasure_re_pushes_it_after_a_restore(
+        make_site, server, tmp_path) -> None:
+    from kiosk.store.models import Visit
+
+    a = make_site()
+    a.visits(1, seed=1)
+    gone = a.put(Visit, None, {
+        "site": a.store.site, "location": a.store.location, "day": "2026-11-24",
+        "prefix": "A", "seq": 9, "ticket": "A-009", "language": "ar",
+        "checked_in_at": 1_700_000_000_000, "first_name": CANARY})
+    a.sync()
+    c = make_site()  # enrolled, but first syncs after the erasure: marker only, no visit
+    _backup(server, tmp_path)  # the backup still holds the visit
+    a.erase(Visit, gone)
+    a.sync()
+    c.sync()
+    assert c.scalar("SELECT COUNT(*) FROM sync_record WHERE erased = 1 AND record IS NULL") == 1
+    a.close()  # the machine that erased it is gone (stolen, broken) before the restore
+    _restore(server, tmp_path)
+    c.sync()
+    d = make_site()
+    d.sync()
+    assert d.scalar("SELECT COUNT(*) FROM visit WHERE id = ?", gone) == 0
+    assert not _holds(d, CANARY) and len(d.snapshot()["visit"]) == 1
