@@ -17,6 +17,7 @@ from kiosk.store import clock_column
 from kiosk.store.db import Store, Writer
 from kiosk.store.models import SYNCED_MODELS, Outbox, SyncedModel
 from kiosk.sync import records
+from kiosk.sync.errors import SiteRestored
 from kiosk.sync.merge import canonical_value, concurrent_losses, join
 from kiosk.sync.state import CURSOR, set_int
 
@@ -44,6 +45,8 @@ class Opened:
     record_id: str = ""
     fields: dict[str, tuple[str, Any, str]] | None = None
     newest: str = ""
+    own_newest: str = ""
+    """The newest clock of a field this machine wrote, in another machine's envelope."""
     db_row: tuple[tuple[Any, ...], str, str] | None = None
     reason: str | None = None
     detail: str = ""
@@ -304,6 +307,8 @@ def _merge_items(store: Store, good: list[Opened], result: ApplyResult
             result.merged += 1
             continue
         if not w.clocks and not w.synced and w.lazy is None and o.db_row:
+            if o.own_newest:
+                raise forgotten_own_write(store, o)
             # a record new to this site: taken over whole, converted by the pool's worker
             w.lazy, w.prebuilt, w.dirty = o, o.db_row, True
             result.merged += 1
@@ -316,6 +321,9 @@ def _merge_items(store: Store, good: list[Opened], result: ApplyResult
         merged = join(local, incoming)
         updates = [(n, e) for n, e in merged.fields.items()
                    if (mine := local.fields.get(n)) is None or mine.cmp(e) != 0]
+        if o.own_newest and any(str(e.clock).endswith(f".{store.writer}")
+                                for _, e in updates):
+            raise forgotten_own_write(store, o)
         losses = concurrent_losses(local, incoming)
         for name, entry in updates:
             w.values[name] = entry.value
@@ -398,6 +406,20 @@ class PageGroup:
 
     def __exit__(self, *exc: object) -> None:
         self.commit()
+
+
+def forgotten_own_write(store: Store, o: Opened) -> SiteRestored:
+    """A field this machine wrote that its store no longer has: the store was restored.
+
+    Every write of this machine is in its own store until an erasure removes the whole
+    record (which leaves a tombstone), so another machine's copy of a write this store lacks
+    means the store went back in time. The server's view of the writer counter says so
+    too, unless the server was restored as well; this check needs nothing from the server.
+    """
+    return SiteRestored(
+        f"another machine holds a write of this site ({o.kind} record, clock "
+        f"{o.own_newest}) that this store does not have: it was restored from an older "
+        "backup. Run `kiosk sync --reincarnate` to recover it (see the runbook).")
 
 
 def apply_page(store: Store, items: list[Opened], *, cursor: int | None) -> ApplyResult:

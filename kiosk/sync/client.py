@@ -1,9 +1,10 @@
 """One run of ``kiosk sync``: push the outbox, pull and merge, retry the quarantine.
 
 Requests for a sync with nothing to do: one (a pull page that says ``done``). Pushing adds
-``/v1/config`` (limits, epoch, server time) and ``/v1/keyring`` (the newest generation to
-write with); a pull that brings envelopes adds one ``/v1/sites`` per run, so a revocation
-takes effect at every site's next sync.
+``/v1/config`` (limits, epoch, server time), a one-envelope pull page (what the server holds
+of this machine, checked before anything is pushed) and ``/v1/keyring`` (the newest
+generation to write with); a pull that brings envelopes adds one ``/v1/sites`` per run, so
+a revocation takes effect at every site's next sync.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from kiosk.sync.state import (
     EPOCH,
     LAST_SYNC,
     OFFSET,
+    REPUSH_TOMBSTONES,
     SERVER,
     get_int,
     requeue_everything,
@@ -203,13 +205,35 @@ class SyncClient:
                 f"store is at {get_int(self.store, COUNTER)}: it was restored from an older "
                 "backup. Run `kiosk sync --reincarnate` to recover it (see the runbook).")
 
+    def check_before_push(self) -> None:
+        """Ask the server what it holds of this machine before pushing anything.
+
+        Our own push would lift the server's mark for this writer back over what a restore
+        lost, and the check on pull pages comes after the push: a server restored without
+        noticing it (its state directory lost, no ``new-epoch``) would keep the loss for
+        good. One page of at most one envelope carries the epoch and this writer's counter
+        high-water; both are checked against what this site knows was acknowledged.
+        """
+        raw = self.api.call_bytes("GET", "/v1/pull", params={
+            "after": get_int(self.store, CURSOR), "limit": 1, "format": "binary"})
+        try:
+            meta, _ = pull_page.decode(raw)
+        except ProtocolError as exc:
+            raise NetworkError(f"the server's pull page does not parse ({exc.message})",
+                               "bad_answer") from None
+        high = _answer_int(meta, "site_high", 0, MAX_SITE_HIGH)
+        self.check_epoch(_answer_str(meta, "epoch"), high)
+        self.check_counter(high, False)
+
     # -- push ---------------------------------------------------------------------------
     def push_all(self) -> None:
         if not self.store.db.execute_sql(
-                f'SELECT 1 FROM "{Outbox._meta.table_name}" LIMIT 1').fetchone():
+                f'SELECT 1 FROM "{Outbox._meta.table_name}" LIMIT 1').fetchone() \
+                and self.store.setting(REPUSH_TOMBSTONES) is None:
             return
         cfg = self.api.call("GET", "/v1/config", signed=False)
         self.check_epoch(_answer_str(cfg, "epoch"))
+        self.check_before_push()
         limits = cfg.get("limits", {})
         if not isinstance(limits, dict):
             limits = {}
@@ -250,6 +274,21 @@ class SyncClient:
                 start += len(chunk)
             if inflight is not None:
                 self._acknowledged(*inflight)
+        self.push_tombstones(keys)
+
+    def push_tombstones(self, keys: dict[tuple[str, int], bytes]) -> None:
+        """Erasure markers of records never held here, after a requeue (see push.py)."""
+        orphans = pushing.orphan_tombstones(self.store)
+        if orphans:
+            pushing.seal_all(orphans, self.keys, self.trust.net, self.trust.office, keys,
+                             self.config.retention_days)
+            for batch in pushing.by_size(orphans, self.max_request):
+                body = {"envelopes": [p.env.to_b64() for p in batch]}
+                done = Future()
+                done.set_result(self.api.call("POST", "/v1/push", body=body))
+                self._acknowledged(done, batch)
+        if self.store.setting(REPUSH_TOMBSTONES) is not None:
+            pushing.tombstones_pushed(self.store)
 
     def _acknowledged(self, answer: Future, batch: list[pushing.Pending]) -> None:
         """Wait for a push's answer, then mark its batch synced."""

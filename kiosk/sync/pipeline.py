@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 
+import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from kiosk.clock.hlc import Timestamp
@@ -160,6 +161,9 @@ def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
             out.detail = f"clock {(wall - now_ms) // 1000} s ahead of local time"
             return out
         out.newest = newest
+    if skip_site and row is not None and f'.{skip_site}"' in row[1]:
+        # fields this machine wrote, passed on by another: the merge checks it still has them
+        out.own_newest = max(c for c in orjson.loads(row[1]) if c.endswith(f".{skip_site}"))
     # the fields themselves are decoded in the main process only where a merge needs them
     out.kind, out.record_id, out.body, out.db_row = kind, record_id, body, row
     return out

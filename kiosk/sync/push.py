@@ -20,8 +20,14 @@ from kiosk.store.models import SYNCED_MODELS, Outbox
 from kiosk.sync import records
 from kiosk.sync.apply import load_rows
 from kiosk.sync.errors import NotSetUp
-from kiosk.sync.merge import State
-from kiosk.sync.state import ACKED_HIGH, allocate_counters, get_int, set_int
+from kiosk.sync.merge import ERASED, State
+from kiosk.sync.state import (
+    ACKED_HIGH,
+    REPUSH_TOMBSTONES,
+    allocate_counters,
+    get_int,
+    set_int,
+)
 from sync_server.protocol import FORMAT_VERSION, Envelope, Header, seal_batch
 
 
@@ -36,6 +42,8 @@ class Pending:
     ctr: int
     state: State
     env: Envelope | None = None
+    scope: str = ""
+    """The scope to seal into when the kind is not known (an erasure marker only)."""
 
 
 def outbox_snapshot(store: Store) -> list[tuple[str, str, str]]:
@@ -92,6 +100,33 @@ def reserve(store: Store, rows: list[tuple[str, str, str]]) -> list[Pending]:
     return out
 
 
+def orphan_tombstones(store: Store) -> list[Pending]:
+    """Erasure markers of records this site never held, due again after a requeue.
+
+    A site that first synced after an erasure has the marker (wire id and scope) but not the
+    record, so the outbox (keyed by record id) cannot carry it. A server restored from before
+    the erasure learns it from this site too, even when the machines that held the record
+    are gone. Counters are reserved here, as for outbox rows."""
+    if store.setting(REPUSH_TOMBSTONES) is None:
+        return []
+    with store.db.atomic("IMMEDIATE"):
+        rows = list(store.db.execute_sql(
+            "SELECT rid, scope FROM sync_record WHERE erased = 1 AND record IS NULL "
+            "AND scope IS NOT NULL ORDER BY rid"))
+        out = [Pending("", "", "", rid, 0, ERASED, scope=scope) for rid, scope in rows]
+        if out:
+            first = allocate_counters(store, len(out))
+            for i, p in enumerate(out):
+                p.ctr = first + i
+    return out
+
+
+def tombstones_pushed(store: Store) -> None:
+    """Every marker of :func:`orphan_tombstones` was acknowledged."""
+    with store.db.atomic("IMMEDIATE"):
+        store.db.execute_sql('DELETE FROM "setting" WHERE "key" = ?', (REPUSH_TOMBSTONES,))
+
+
 def seal_all(pending: list[Pending], keys: SiteKeys, net: str, office: str,
              datakeys: dict[tuple[str, int], bytes], retention_days: int,
              today: dt.date | None = None) -> None:
@@ -104,7 +139,7 @@ def seal_all(pending: list[Pending], keys: SiteKeys, net: str, office: str,
         values = {n: e.value for n, e in p.state.fields.items()}
         exp = records.expiry_day(p.kind, {} if p.state.erased else values, retention_days,
                                  today)
-        scope = records.scope_of(p.kind, office)
+        scope = p.scope or records.scope_of(p.kind, office)
         if scope not in newest:
             raise NotSetUp(f"no data key of scope {scope}: import this machine's bundle "
                            "(`kiosk keys import`)")

@@ -16,6 +16,8 @@ ACKED_HIGH = "sync.acked_high"
 LAST_SYNC = "sync.last_sync_at"
 SERVER = "sync.server"
 OFFSET = "sync.clock_offset_ms"
+REPUSH_TOMBSTONES = "sync.repush_tombstones"
+"""Set with a requeue: erasure markers of records this site never held are still to go out."""
 
 
 def get_int(store: Store, key: str, default: int = 0) -> int:
@@ -39,14 +41,25 @@ def allocate_counters(store: Store, n: int) -> int:
 
 
 def requeue_everything(store: Store) -> int:
-    """Put every synced record back in the outbox (new server epoch, or a reincarnation)."""
+    """Put every synced record back in the outbox (new server epoch, or a reincarnation).
+
+    Tombstones too: a server restored from a backup made before an erasure still holds the
+    record's last envelope, and only a re-pushed erasure marker makes it delete that and
+    hand out the marker instead (the push seals an erased record as an erasure, no content).
+    """
     total = 0
     for kind, model in SYNCED_MODELS.items():
         cursor = store.db.execute_sql(
             f'INSERT OR IGNORE INTO "{Outbox._meta.table_name}" (record, kind, changed_at) '
             f'SELECT id, ?, ? FROM "{model._meta.table_name}"', (kind, "0"))
         total += cursor.rowcount
-    return total
+    store.set_setting(REPUSH_TOMBSTONES, "1")  # markers without a record id: see push.py
+    kinds = sorted(SYNCED_MODELS)
+    cursor = store.db.execute_sql(
+        f'INSERT OR IGNORE INTO "{Outbox._meta.table_name}" (record, kind, changed_at) '
+        "SELECT record, kind, ? FROM sync_record WHERE erased = 1 AND record IS NOT NULL "
+        f"AND kind IN ({', '.join('?' * len(kinds))})", ("0", *kinds))
+    return total + cursor.rowcount
 
 
 def last_sync_status(store: Store) -> tuple[int | None, int]:

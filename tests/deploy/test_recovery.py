@@ -183,3 +183,46 @@ def test_stolen_machine_replaced_gets_its_records_and_continues_the_days_numbers
     net.sync(b)
     evsc_today = [v["ticket"] for v in net.visits(new) if v["site"] == "EVSC"]
     assert sorted(evsc_today) == ["A-001", "A-002", "A-003", "A-004", "A-005"]
+
+
+def copy_sqlite(src: Path, dst: Path) -> None:
+    """A stopped store or server database with its WAL, as a disk image backup holds it."""
+    for suffix in ("", "-wal", "-shm"):
+        s, d = Path(f"{src}{suffix}"), Path(f"{dst}{suffix}")
+        if s.exists():
+            shutil.copy2(s, d)
+        else:
+            d.unlink(missing_ok=True)
+
+
+def test_site_restored_while_the_server_was_restored_too_is_told_to_reincarnate(
+        net: CliNetwork, tmp_path: Path) -> None:
+    a, _ = net.new_site("a", "EVSC")
+    b, _ = net.new_site("b", "EVSC")  # the office's second machine holds a's visits too
+    assert [net.checkin(a) for _ in range(2)] == ["A-001", "A-002"]
+    net.sync(a)
+    net.sync(b)
+    copy_sqlite(Path(a), tmp_path / "a-backup.db")  # the site's backup ...
+    net.server.stop()
+    copy_sqlite(Path(net.server.db), tmp_path / "server-backup.sqlite3")  # ... the server's
+    net.server.start()
+    assert [net.checkin(a) for _ in range(2)] == ["A-003", "A-004"]
+    net.sync(a)
+    net.sync(b)
+    for _ in range(2):  # the same server backup put back twice, as the runbook does it
+        net.server.stop()
+        copy_sqlite(tmp_path / "server-backup.sqlite3", Path(net.server.db))
+        net.server.start()
+        net.sync(b)
+    copy_sqlite(tmp_path / "a-backup.db", Path(a))  # and a's store from before A-003
+    # the server's copy says nothing of a's lost counters; b's re-pushed state does
+    done = net.sync(a, ok=False)
+    assert done.returncode == 8, done.stderr
+    assert "--reincarnate" in done.stderr
+    net.sync(a, "--reincarnate")
+    assert net.checkin(a) == "A-005"  # the day's numbers continue after the lost ones
+    net.sync(a)
+    net.sync(b)
+    tickets = sorted(v["ticket"] for v in net.visits(b))
+    assert tickets == ["A-001", "A-002", "A-003", "A-004", "A-005"]
+    assert sorted(v["ticket"] for v in net.visits(a)) == tickets
