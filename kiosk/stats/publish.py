@@ -21,12 +21,21 @@ def stats_id(office: str, day: str) -> str:
     return f"{office}-{day}"
 
 
-def _facts(row: Visit) -> VisitFacts:
-    wait = None
-    if row.called_at and row.checked_in_at:
-        wait = max(0, (row.called_at - row.checked_in_at) // 60_000)
-    return VisitFacts(row.location, row.language, row.interpreter_language,
-                      tuple(row.concerns or ()), row.outcome, row.referral, wait)
+_FACT_COLUMNS = (Visit.day, Visit.location, Visit.language, Visit.interpreter_language,
+                 Visit.concerns, Visit.outcome, Visit.referral, Visit.checked_in_at,
+                 Visit.called_at)
+
+
+def _facts_by_day(where: object) -> dict[str, list[VisitFacts]]:
+    """The facts of this store's visits matching ``where``, by day: only the columns the
+    figures use, as plain tuples (a nightly sync recomputes days of tens of thousands)."""
+    by_day: dict[str, list[VisitFacts]] = {}
+    query = Visit.select(*_FACT_COLUMNS).where(where & (Visit.erased == False))  # noqa: E712
+    for day, loc, lang, interp, conc, outcome, referral, checked, called in query.tuples():
+        wait = max(0, (called - checked) // 60_000) if called and checked else None
+        by_day.setdefault(day, []).append(VisitFacts(
+            loc, lang, interp, tuple(conc or ()), outcome, referral, wait))
+    return by_day
 
 
 def days_changed_here(store: Store) -> set[str]:
@@ -46,10 +55,7 @@ def publish(store: Store, days: Iterable[str]) -> int:
     office = store.site
     by_day: dict[str, list[VisitFacts]] = {d: [] for d in days}
     for i in range(0, len(days), 500):
-        chunk = days[i:i + 500]
-        for row in Visit.select().where((Visit.site == office) & Visit.day.in_(chunk)
-                                        & (Visit.erased == False)):  # noqa: E712
-            by_day[row.day].append(_facts(row))
+        by_day.update(_facts_by_day((Visit.site == office) & Visit.day.in_(days[i:i + 500])))
     written = 0
     with store.writing() as w:
         for day in days:
@@ -95,9 +101,6 @@ def totals_per_office(first_day: dt.date, last_day: dt.date, live: str | None = 
 def office_figures(office: str, first_day: dt.date, last_day: dt.date
                    ) -> Iterable[DayFigures]:
     """``office``'s figures of each day with visits, from this store's visits."""
-    by_day: dict[str, list[VisitFacts]] = {}
-    for row in Visit.select().where(
-            (Visit.site == office) & (Visit.day >= first_day.isoformat())
-            & (Visit.day <= last_day.isoformat()) & (Visit.erased == False)):  # noqa: E712
-        by_day.setdefault(row.day, []).append(_facts(row))
+    by_day = _facts_by_day((Visit.site == office) & (Visit.day >= first_day.isoformat())
+                           & (Visit.day <= last_day.isoformat()))
     return [day_figures(office, day, facts) for day, facts in sorted(by_day.items())]
