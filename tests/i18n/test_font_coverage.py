@@ -139,7 +139,7 @@ def shown_characters() -> dict[str, set[str]]:
                     + [display(i.endonym, "app") for i in INTERPRETER_LANGUAGES],
         "pictograms": sorted(pictograms()),
         "numbers": _numbers(),
-        "ui code": _ui_string_literals(),
+        "ui code": _ui_string_literals() + [display(t, "app") for t in _ui_string_literals()],
         "theme borders": _theme_borders(),
     }
     chars: dict[str, set[str]] = {}
