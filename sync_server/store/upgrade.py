@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from peewee import Database
@@ -98,6 +99,9 @@ def _migrate(db: Database) -> bool:
 
 def upgrade(url: str) -> UpgradeResult:
     """Migrate the database at ``url`` to office scopes in place (idempotent)."""
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).is_file():
+        raise UpgradeError(f"no database at {url[len('sqlite:///'):]}: name the server's "
+                           "database (--database, or SYNC_SERVER_DATABASE_URL)")
     db = bind_database(url, 1)
     try:
         with db.connection_context():
