@@ -1,6 +1,6 @@
 """The upgrade to office scopes, on a network built with the release before them.
 
-The release before office scopes (commit ``OLD_RELEASE``, unpacked with ``git archive``) builds
+The release before office scopes (``tests/old_release.py``: unpacked with ``git archive``) builds
 a real network: its own `sync-server` and `kiosk` code in processes on loopback, three
 offices, two machines at one of them, check-ins with canary names and a mediator, synced until
 every machine holds every office's visits (as that release did). Then the runbook's section
@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests import old_release
 from tests.e2e_sync.harness import BIN, free_port
 from tests.e2e_sync.test_scopes import forms
 from tests.processes import spawn
@@ -33,8 +34,6 @@ from tests.processes import spawn
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).parents[2]
-OLD_RELEASE = "9357a41"
-"""The last release before office scopes."""
 RUNBOOK = ROOT / "deploy" / "README.md"
 MACHINES = {"evsc1": "EVSC", "evsc2": "EVSC", "lued": "LUED", "inno": "INNO"}
 """The machines that are upgraded."""
@@ -104,7 +103,7 @@ class Net:
     def old(self, program: str, *args: str) -> subprocess.CompletedProcess:
         """A command of the old release (``kiosk`` or ``sync_server``), run outside this
         checkout so that its own tree is the one imported."""
-        done = subprocess.run([str(BIN / "python"), "-m", program, *args], cwd=self.tmp,
+        done = subprocess.run([*old_release.command(program), *args], cwd=self.tmp,
                               env=self.old_env(), capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, (args, done.stdout, done.stderr)
         return done
@@ -113,7 +112,7 @@ class Net:
         return self.old("kiosk", "--db", str(self.store(machine)), *args)
 
     def start_server(self, old: bool) -> None:
-        command = ([str(BIN / "python"), "-m", "sync_server"] if old
+        command = (old_release.command("sync_server") if old
                    else [str(BIN / "sync-server")])
         log = open(self.tmp / "server" / "server.log", "ab")  # noqa: SIM115 (the child's)
         self.server = spawn([*command, "serve", "--database", self.url, "--port",
@@ -178,14 +177,8 @@ def files_of(net: Net, machine: str) -> bytes:
 
 @pytest.fixture(scope="module")
 def old_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The old release's source tree (git archive of ``OLD_RELEASE``)."""
-    target = tmp_path_factory.mktemp("old-release")
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", OLD_RELEASE],
-                             capture_output=True, timeout=120)
-    if archive.returncode != 0:
-        pytest.skip(f"this checkout lacks the old release {OLD_RELEASE} (shallow clone?)")
-    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
-    return target
+    """The old release's source tree."""
+    return old_release.unpack(tmp_path_factory.mktemp("old-release"))
 
 
 def build_old_network(net: Net) -> dict[str, set[str]]:
