@@ -39,12 +39,21 @@ def allocate_counters(store: Store, n: int) -> int:
 
 
 def requeue_everything(store: Store) -> int:
-    """Put every synced record back in the outbox (new server epoch, or a reincarnation)."""
+    """Put every synced record back in the outbox (new server epoch, or a reincarnation).
+
+    Records that belong to an office only of this office: another office's daily figures
+    pushed from here would be refused by every peer, and a store upgraded from before office
+    scopes may still hold other offices' visits, which must never go into this scope.
+    """
+    from kiosk.sync.records import OFFICE_KINDS, OWNED_NETWORK_KINDS
+
     total = 0
     for kind, model in SYNCED_MODELS.items():
+        column = "site" if kind in OFFICE_KINDS else OWNED_NETWORK_KINDS.get(kind)
+        own = (f' WHERE "{column}" = ?', (store.site,)) if column else ("", ())
         cursor = store.db.execute_sql(
             f'INSERT OR IGNORE INTO "{Outbox._meta.table_name}" (record, kind, changed_at) '
-            f'SELECT id, ?, ? FROM "{model._meta.table_name}"', (kind, "0"))
+            f'SELECT id, ?, ? FROM "{model._meta.table_name}"{own[0]}', (kind, "0", *own[1]))
         total += cursor.rowcount
     return total
 

@@ -239,6 +239,12 @@ def test_a_network_of_the_old_release_upgrades_with_nothing_lost(
         net.run_block(site_block, machine)
     # confirmed everywhere: every machine synced in the new format
     assert server_status(net)["scopes_upgrade"]["machines_waiting"] == []
+    # a server restored meanwhile (new epoch): each machine pushes its whole state again,
+    # never the other offices' copies it still holds (its office's peers would refuse them)
+    subprocess.run([str(BIN / "sync-server"), "new-epoch"], env=net.env, capture_output=True,
+                   timeout=60, check=True)
+    for machine in MACHINES:
+        net.new_kiosk(machine, "sync")  # exit 0: nothing quarantined (that would be 9)
     net.run_block(finish_block)
     for machine in MACHINES:
         net.run_block(sync_block, machine)
