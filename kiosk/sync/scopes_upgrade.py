@@ -27,8 +27,6 @@ PHASE = "scopes_upgrade"
 """Setting: ``resealed`` (other offices' copies still here) → ``done``; ``none`` for a store
 that had nothing of the old format (checked once, so later syncs do not scan)."""
 RESEALED_AT = "scopes_upgrade_resealed_at"
-LEGACY_SCOPE = "legacy"
-"""The bookkeeping scope of a pre-scope tombstone whose record is gone (no personal data)."""
 REQUEUE_STAMP = "0"
 """``changed_at`` of a re-sealed record's outbox row: sorts before any real change, and a
 real change meanwhile replaces the row (so it is pushed with its newest state)."""
@@ -74,8 +72,11 @@ def reseal(store: Store, office: str, now_s: int) -> int:
             elif kind in NETWORK_KINDS and not erased:
                 scope = NETWORK_SCOPE
                 queue.append((record, kind))
-            else:  # an erased record: its tombstone stays, with no scope to push it into
-                scope = LEGACY_SCOPE
+            else:
+                # an erased record of unknown office: its tombstone stays (it holds no
+                # personal data) without a scope, so it is never pushed into one; the erasure
+                # reached every machine before the upgrade and the server keeps its marker
+                continue
             scopes.append((scope, rid))
         db.cursor().executemany("UPDATE sync_record SET scope = ? WHERE rid = ?", scopes)
         db.cursor().executemany(
@@ -111,8 +112,8 @@ def purge_other_offices(store: Store, office: str) -> int:
                 db.execute_sql(f'DELETE FROM "{table}" WHERE id IN ({marks})', chunk)
             gone += len(ids)
         # sync_record rows of other offices' records this machine never had as rows
-        db.execute_sql("DELETE FROM sync_record WHERE scope NOT IN (?, ?, ?) AND erased = 0",
-                       (office, NETWORK_SCOPE, LEGACY_SCOPE))
+        db.execute_sql("DELETE FROM sync_record WHERE scope NOT IN (?, ?) AND erased = 0",
+                       (office, NETWORK_SCOPE))
         resealed_at = int(store.setting(RESEALED_AT) or 0)
         db.execute_sql("DELETE FROM sync_quarantine WHERE at < ?", (resealed_at,))
         store.set_setting(PHASE, "done")
