@@ -21,6 +21,7 @@ from sync_server.highwater import HighWater
 from sync_server.protocol import ProtocolError, check_site
 from sync_server.store import envelopes, registry
 from sync_server.store.db import database, open_database
+from sync_server.store.upgrade import progress as upgrade_progress
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -103,6 +104,24 @@ def build_parser() -> argparse.ArgumentParser:
                                        "nothing written after the backup is lost.")
     _add_db(epoch)
     _add_state(epoch)
+
+    upgrade = sub.add_parser(
+        "upgrade-scopes", help="migrate a database of the release before office scopes",
+        description="With the server stopped and a backup made: migrate the database in "
+                    "place (idempotent). Envelopes and tombstones stored so far are kept in "
+                    "the scope 'legacy', served to nobody; the old keyring is kept aside. "
+                    "--sites-out writes the enrolled machines' certificates for "
+                    "`kiosk keys upgrade-admin`. Later, once `sync-server status` shows no "
+                    "machine waiting, --finish deletes the legacy envelopes and tells the "
+                    "machines to delete the other offices' records they still hold.")
+    upgrade.add_argument("--sites-out", metavar="FILE",
+                         help="write the certificates of the enrolled machines (public keys "
+                              "only) to FILE")
+    upgrade.add_argument("--finish", action="store_true",
+                         help="delete the legacy envelopes (the server may run)")
+    upgrade.add_argument("--force", action="store_true",
+                         help="with --finish: even while machines are still waiting")
+    _add_db(upgrade)
     return parser
 
 
@@ -134,6 +153,12 @@ def _print_status(data: dict) -> None:
         state = "revoked" if s["revoked_at"] else "active"
         print(f"{s['code']:<14}{state:<9}{_when(s['enrolled_at']):<22}"
               f"{_when(s['last_push']):<22}{_when(s['last_pull']):<22}{s['envelopes']:>10}")
+    upgrade = data.get("scopes_upgrade")
+    if upgrade:
+        waiting = ", ".join(upgrade["machines_waiting"]) or "none"
+        print(f"upgrade to office scopes: {upgrade['state']}; legacy envelopes "
+              f"{upgrade['legacy_envelopes']}; machines not yet synced in the new format: "
+              f"{waiting}")
 
 
 def _serve(config: ServerConfig) -> int:
@@ -202,6 +227,10 @@ def _backup(config: ServerConfig, target: str, *, plaintext: bool) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``sync-server`` console script."""
     args = build_parser().parse_args(argv)
+    if args.command == "upgrade-scopes":
+        from sync_server.upgrade_cli import run_upgrade
+
+        return run_upgrade(args, _config)
     try:
         config = _config(args)
         open_database(config.database_url, config.pg_pool_size)
@@ -223,6 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                   "the data key ('kiosk keys rotate') so it cannot read what comes next")
         elif args.command == "status":
             data = registry.status()
+            data["scopes_upgrade"] = upgrade_progress()
             print(json.dumps(data, indent=2)) if args.json else _print_status(data)
         elif args.command == "purge":
             n_env, n_ledger = envelopes.purge_expired()

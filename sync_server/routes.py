@@ -39,6 +39,7 @@ from sync_server.schemas import (
     StatusResponse,
 )
 from sync_server.store import envelopes, registry
+from sync_server.store.upgrade import legacy_state
 from sync_server.verify import first_bad_signature
 
 router = APIRouter(prefix="/v1")
@@ -60,7 +61,8 @@ def get_config(request: Request) -> ConfigResponse:
         version=1, net=status["net"], epoch=status["epoch"], server_time=now_ms(),
         limits=Limits(max_request_bytes=cfg.max_request_bytes, max_batch=cfg.max_batch,
                       max_envelope_bytes=cfg.max_envelope_bytes,
-                      max_pull_limit=cfg.max_pull_limit, clock_window_s=cfg.clock_window_s))
+                      max_pull_limit=cfg.max_pull_limit, clock_window_s=cfg.clock_window_s),
+        legacy=legacy_state())
 
 
 @router.post("/enroll", response_model=EnrollResponse, responses=ERRORS)

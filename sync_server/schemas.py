@@ -90,6 +90,9 @@ class ConfigResponse(BaseModel):
     epoch: str
     server_time: int
     limits: Limits
+    legacy: str | None = None
+    """``finished`` once the upgrade to office scopes is confirmed everywhere: machines then
+    delete the other offices' records they still hold (``pending`` before)."""
 
 
 class KeyringEntryModel(Strict):

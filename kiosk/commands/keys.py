@@ -101,6 +101,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     _pass_opt(p)
     p.set_defaults(func=cmd_rotate)
 
+    p = ks.add_parser("upgrade-admin", help="convert the admin file of the release before "
+                                            "office scopes and re-certify its machines",
+                      description="On the admin laptop, offline: convert ADMIN_FILE in place "
+                                  "(the old one is kept as ADMIN_FILE.v1; its data keys stay "
+                                  "in the new file as 'legacy', for old backups), make fresh "
+                                  "network and office scope keys, and write a bundle per "
+                                  "machine listed in SITES (from `sync-server upgrade-scopes "
+                                  "--sites-out`; each certificate checked against the root) "
+                                  "into OUT_DIR as CODE.bundle, for `kiosk keys import`.")
+    p.add_argument("--admin-key", required=True, metavar="ADMIN_FILE")
+    p.add_argument("--sites", required=True, metavar="SITES",
+                   help="JSON list of the machines' old certificates")
+    p.add_argument("--out-dir", required=True, metavar="OUT_DIR")
+    _pass_opt(p)
+    p.set_defaults(func=cmd_upgrade_admin)
+
     register_backup_keys(ks)
 
     p = sub.add_parser("enroll", help="present this site's certificate to the sync server")
@@ -180,10 +196,26 @@ def cmd_enroll_site(args: argparse.Namespace) -> int:
 
 
 @handles_key_errors
+def cmd_upgrade_admin(args: argparse.Namespace) -> int:
+    from kiosk.crypto.admin_upgrade import upgrade_admin_file
+
+    bundles = upgrade_admin_file(Path(args.admin_key), _passphrase(args), Path(args.sites),
+                                 Path(args.out_dir))
+    for code, bundle in bundles.items():
+        scopes = ", ".join(f"{e['scope']}:{e['gen']}" for e in bundle["keyring"])
+        print(f"{code}: {Path(args.out_dir) / (code + '.bundle')} (scope:generation {scopes})")
+    print(f"admin key file {args.admin_key} converted (the old one is kept as "
+          f"{args.admin_key}.v1); carry each bundle to its machine and run `kiosk keys "
+          "import`", file=sys.stderr)
+    return 0
+
+
+@handles_key_errors
 def cmd_import(args: argparse.Namespace) -> int:
     from kiosk.crypto import admin as adminkeys
     from kiosk.crypto.site_keys import (
         certificate_matches,
+        drop_former_keyring,
         load_site_keys,
         load_trust,
         merge_keyring,
@@ -203,6 +235,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                     EXIT_SECURITY)
     for entry in entries:
         verify_keyring_entry(entry, root, net)
+    drop_former_keyring(key_dir)
     save_trust(key_dir, root_line, cert)
     trust = load_trust(key_dir)
     added = merge_keyring(key_dir, entries, trust, keys)

@@ -70,6 +70,9 @@ class AdminKeys:
     root: Ed25519PrivateKey
     scopes: dict[str, dict[int, bytes]] = field(default_factory=dict)
     roster: dict[str, dict[str, Any]] = field(default_factory=dict)
+    legacy: dict[int, bytes] = field(default_factory=dict)
+    """The network's generations from before office scopes (``kiosk keys upgrade-admin``):
+    never wrapped to a machine again, kept so that the admin can still open old backups."""
 
     def newest(self, scope: str) -> int:
         """The newest generation of ``scope`` (0 if it has none yet)."""
@@ -114,6 +117,8 @@ def save_admin(path: Path, keys: AdminKeys, passphrase: str, *, n: int = SCRYPT_
               "scopes": {scope: {str(g): b64e(k) for g, k in gens.items()}
                          for scope, gens in keys.scopes.items()},
               "roster": keys.roster}
+    if keys.legacy:
+        secret["legacy"] = {str(g): b64e(k) for g, k in keys.legacy.items()}
     ct = AESGCM(_kdf(passphrase, salt, n)).encrypt(nonce, canonical_json(secret),
                                                   canonical_json(clear))
     write_json(Path(path), {**clear, "nonce": b64e(nonce), "ciphertext": b64e(ct)})
@@ -144,7 +149,8 @@ def load_admin(path: Path, passphrase: str) -> AdminKeys:
                      Ed25519PrivateKey.from_private_bytes(b64d(secret["root"], length=32)),
                      {check_scope(scope): {int(g): b64d(k, length=32) for g, k in gens.items()}
                       for scope, gens in secret["scopes"].items()},
-                     dict(secret.get("roster", {})))
+                     dict(secret.get("roster", {})),
+                     {int(g): b64d(k, length=32) for g, k in secret.get("legacy", {}).items()})
 
 
 def init_network(path: Path, net: str, passphrase: str, *, n: int = SCRYPT_N) -> AdminKeys:
@@ -230,4 +236,5 @@ def rotate(admin: AdminKeys, scopes: list[str] | None = None,
     if not entries:
         raise KeyFileError("no enrolled, unrevoked machine to wrap a new generation to",
                            "no_sites")
-    return AdminKeys(admin.net, admin.root, new_scopes, dict(admin.roster)), entries
+    return (AdminKeys(admin.net, admin.root, new_scopes, dict(admin.roster),
+                      dict(admin.legacy)), entries)

@@ -165,6 +165,27 @@ def load_keyring(key_dir: Path) -> list[KeyringEntry]:
         raise KeyFileError(f"keyring file is invalid: {exc}", "key_corrupt") from None
 
 
+def drop_former_keyring(key_dir: Path) -> bool:
+    """Delete a keyring of the format before office scopes (True if there was one).
+
+    Its generations opened every office's records; after the upgrade nothing is sealed with
+    them and nobody is served what was, so a machine has no business keeping them (the admin
+    file keeps them for old backups).
+    """
+    path = Path(key_dir) / "keyring.json"
+    if not path.exists():
+        return False
+    try:
+        entries = read_json(path, "keyring")
+        former = isinstance(entries, list) and any(
+            isinstance(e, dict) and e.get("v") == 1 for e in entries)
+    except KeyFileError:
+        return False
+    if former:
+        path.unlink()
+    return former
+
+
 ScopeGen = tuple[str, int]
 """A data-key generation's identity: (scope, generation)."""
 

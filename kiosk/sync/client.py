@@ -31,7 +31,7 @@ from kiosk.crypto.site_keys import (
 from kiosk.stats.publish import days_changed_here, publish
 from kiosk.store.db import Store
 from kiosk.store.models import Outbox, database
-from kiosk.sync import peers
+from kiosk.sync import peers, scopes_upgrade
 from kiosk.sync import push as pushing
 from kiosk.sync.apply import (
     FIRST_SYNC_RECORDS,
@@ -463,6 +463,8 @@ class SyncClient:
         try:
             if reincarnate:
                 self.reincarnate()
+            if n := scopes_upgrade.reseal(self.store, self.trust.office, int(time.time())):
+                self.report.notes.append(f"re-sealed {n} records into the new scopes")
             publish(self.store, days_changed_here(self.store))
             for _ in range(4):
                 try:
@@ -479,6 +481,10 @@ class SyncClient:
             # figures go out in this run, so every machine converges on the same ones.
             if publish(self.store, self.visit_days):
                 self.push_all()
+            if scopes_upgrade.purge_pending(self.store) and self.api.call(
+                    "GET", "/v1/config", signed=False).get("legacy") == "finished":
+                n = scopes_upgrade.purge_other_offices(self.store, self.trust.office)
+                self.report.notes.append(f"deleted {n} records of other offices")
             with self.store.db.atomic("IMMEDIATE"):
                 set_int(self.store, LAST_SYNC, int(time.time() * 1000))
                 self.store.db.execute_sql('DELETE FROM "setting" WHERE "key" = ?', (OFFSET,))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from kiosk.store.db import Store
 from kiosk.store.models import SYNCED_MODELS, Outbox
+from sync_server.protocol_base import NETWORK_SCOPE
 
 CURSOR = "sync.cursor"
 EPOCH = "sync.epoch"
@@ -43,22 +44,32 @@ def allocate_counters(store: Store, n: int) -> int:
 def requeue_everything(store: Store) -> int:
     """Put every synced record back in the outbox (new server epoch, or a reincarnation).
 
-    Tombstones too: a server restored from a backup made before an erasure still holds the
-    record's last envelope, and only a re-pushed erasure marker makes it delete that and
-    hand out the marker instead (the push seals an erased record as an erasure, no content).
+    Records that belong to an office only of this office: another office's daily figures
+    pushed from here would be refused by every peer, and a store upgraded from before office
+    scopes may still hold other offices' visits, which must never go into this scope.
+
+    Tombstones of this machine's scopes too: a server restored from a backup made before an
+    erasure still holds the record's last envelope, and only a re-pushed erasure marker makes
+    it delete that and hand out the marker instead (the push seals an erased record as an
+    erasure, no content).
     """
+    from kiosk.sync.records import OFFICE_KINDS, OWNED_NETWORK_KINDS
+
     total = 0
     for kind, model in SYNCED_MODELS.items():
+        column = "site" if kind in OFFICE_KINDS else OWNED_NETWORK_KINDS.get(kind)
+        own = (f' WHERE "{column}" = ?', (store.site,)) if column else ("", ())
         cursor = store.db.execute_sql(
             f'INSERT OR IGNORE INTO "{Outbox._meta.table_name}" (record, kind, changed_at) '
-            f'SELECT id, ?, ? FROM "{model._meta.table_name}"', (kind, "0"))
+            f'SELECT id, ?, ? FROM "{model._meta.table_name}"{own[0]}', (kind, "0", *own[1]))
         total += cursor.rowcount
     store.set_setting(REPUSH_TOMBSTONES, "1")  # markers without a record id: see push.py
     kinds = sorted(SYNCED_MODELS)
     cursor = store.db.execute_sql(
         f'INSERT OR IGNORE INTO "{Outbox._meta.table_name}" (record, kind, changed_at) '
         "SELECT record, kind, ? FROM sync_record WHERE erased = 1 AND record IS NOT NULL "
-        f"AND kind IN ({', '.join('?' * len(kinds))})", ("0", *kinds))
+        f"AND kind IN ({', '.join('?' * len(kinds))}) AND scope IN (?, ?)",
+        ("0", *kinds, store.site, NETWORK_SCOPE))
     return total + cursor.rowcount
 
 

@@ -13,6 +13,7 @@ from peewee import IntegrityError, fn
 
 from sync_server.errors import Conflict, Forbidden, NotConfigured, NotFound, Unauthenticated
 from sync_server.protocol import (
+    FORMAT_VERSION,
     KeyringEntry,
     SiteCertificate,
     format_root_public,
@@ -178,15 +179,21 @@ def retired_certificates() -> list[dict[str, Any]]:
     with database.connection_context():
         rows = RetiredCertificate.select().order_by(RetiredCertificate.code,
                                                     RetiredCertificate.retired_seq)
-        return [{"certificate": json.loads(r.certificate), "retired_seq": int(r.retired_seq)}
-                for r in rows]
+        return [{"certificate": cert, "retired_seq": int(r.retired_seq)}
+                for r in rows if _current(cert := json.loads(r.certificate))]
 
 
 def active_certificates() -> list[dict[str, Any]]:
     """Certificates of certified, unrevoked sites (to wrap a new generation to each)."""
     with database.connection_context():
         rows = Site.select(Site.certificate).where(Site.revoked_at.is_null()).order_by(Site.code)
-        return [json.loads(r.certificate) for r in rows]
+        return [cert for r in rows if _current(cert := json.loads(r.certificate))]
+
+
+def _current(cert: dict[str, Any]) -> bool:
+    """Whether a stored certificate is of this release's format: those of the release before
+    office scopes (kept by ``upgrade-scopes`` until the machine re-enrols) are not served."""
+    return cert.get("v") == FORMAT_VERSION
 
 
 def put_keyring(entry: KeyringEntry) -> str:
