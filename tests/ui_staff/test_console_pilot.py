@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from textual.widgets import Input, Select
 
@@ -184,7 +185,7 @@ async def test_booking_shows_code_once_and_double_booking_is_refused(ctx, staffi
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, NoticeDialog), "code shown")
         text = app.screen.text
-        code = text.split("[b]")[1].split("[/b]")[0]
+        code = re.search(r"\n +(\S+)\n", text).group(1)  # on a line of its own
         assert len(code) == 7 and code[3] == "-"
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen.id == "appointments-screen")

@@ -22,7 +22,9 @@ from textual.worker import get_current_worker
 from kiosk.context import KioskContext
 from kiosk.staffing.board import BoardFeed, BoardLine
 from kiosk.staffing.watch import POLL_SECONDS, ChangeWatcher
+from kiosk.terminal_text import printable
 from kiosk.ui.board.bigtext import BigText
+from kiosk.ui.inert import CELL_LIMIT, inert
 
 #: Seconds the newest call stays highlighted after it appears.
 FRESH_SECONDS = 15.0
@@ -102,8 +104,10 @@ class BoardApp(App[None], inherit_bindings=False):
         else:
             self.screen.query_one("#newest-number", BigText).text = ""
             self.screen.query_one("#newest-desk", BigText).text = ""
-        history = "\n".join(f"{line.ticket:>8}   →   {line.desk}" for line in lines[1:])
-        self.screen.query_one("#history", Static).update(history)
+        history = "\n".join(f"{printable(line.ticket, limit=12):>8}   →   "
+                            f"{printable(line.desk, limit=CELL_LIMIT)}" for line in lines[1:])
+        self.screen.query_one("#history", Static).update(inert(history, limit=None,
+                                                                multiline=True))
         if new:
             self.bells += 1
             self.bell()

@@ -19,6 +19,8 @@ from kiosk.staffing.console import Staffing
 from kiosk.staffing.desks import desk_labels, set_desk_label
 from kiosk.staffing.forms import parse_codes
 from kiosk.staffing.profiles import StaffProfile
+from kiosk.terminal_text import printable
+from kiosk.ui.inert import CELL_LIMIT, inert, inert_text
 from kiosk.ui.staff.dialogs import FOCUS_BINDINGS, ChoiceDialog, FieldSpec, FormDialog
 from kiosk.ui.staff.texts import error_text, language_name
 
@@ -43,7 +45,8 @@ class AdminScreen(Screen[None], inherit_bindings=False):
         self.profiles: list[StaffProfile] = []
 
     def compose(self) -> ComposeResult:
-        yield Label(f"Verwaltung (angemeldet als {self.admin.display_name})", classes="section")
+        yield Label(inert(f"Verwaltung (angemeldet als {self.admin.display_name})",
+                          limit=None), classes="section")
         yield DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="desks")
         yield Static("", id="status")
@@ -70,17 +73,19 @@ class AdminScreen(Screen[None], inherit_bindings=False):
         table = self.query_one("#staff-table", DataTable)
         table.clear()
         for p in profiles:
-            table.add_row(p.id, p.display_name,
-                          ", ".join(language_name(c) for c in p.languages), p.desk or "—",
-                          "ja" if p.is_admin else "", "ja" if p.active else "nein", key=p.id)
-        self.query_one("#desks", Static).update(
+            table.add_row(inert_text(p.id), inert_text(p.display_name),
+                          inert_text(", ".join(language_name(c) for c in p.languages)),
+                          inert_text(p.desk or "—"), "ja" if p.is_admin else "",
+                          "ja" if p.active else "nein", key=p.id)
+        self.query_one("#desks", Static).update(inert(
             "Schalter (Anzeige auf dem Wartezimmer-Bildschirm): "
-            + ", ".join(f"{d} = „{label}“" for d, label in labels.items()))
+            + ", ".join(f"{d} = „{printable(label, limit=CELL_LIMIT)}“"
+                        for d, label in labels.items()), limit=None))
 
     def say(self, text: str, error: bool = False) -> None:
         status = self.query_one("#status", Static)
         status.set_class(error, "error")
-        status.update(text)
+        status.update(inert(text, limit=None))
 
     def _selected(self) -> StaffProfile | None:
         if not self.profiles:

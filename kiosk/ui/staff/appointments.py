@@ -9,7 +9,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,6 +21,7 @@ from kiosk.queue.errors import QueueError
 from kiosk.queue.views import AppointmentInfo
 from kiosk.staffing.console import Console
 from kiosk.staffing.forms import parse_minutes, parse_slot
+from kiosk.ui.inert import inert, inert_text
 from kiosk.ui.staff.dialogs import FOCUS_BINDINGS, FieldSpec, FormDialog, NoticeDialog
 from kiosk.ui.staff.texts import STATUS, WEEKDAY, clock_text, error_text, language_name
 from kiosk.ui.staff.widgets import concern_text
@@ -88,12 +88,14 @@ class AppointmentsScreen(Screen[None], inherit_bindings=False):
         config = self.console.ctx.config
         for a in self.rows:
             style = "dim strike" if a.status == "cancelled" else ""
-            table.add_row(Text(clock_text(a.starts_at, tz), style=style or "bold"),
-                          f"{a.duration_min} min", a.desk or "—", language_name(a.language),
-                          language_name(a.interpreter_language) if a.interpreter_language
-                          else "", concern_text(config, a.concerns), a.name or "",
-                          a.phone or "", Text(STATUS.get(a.status, a.status), style=style),
-                          key=a.id)
+            table.add_row(inert_text(clock_text(a.starts_at, tz), style or "bold"),
+                          f"{a.duration_min} min", inert_text(a.desk or "—"),
+                          inert_text(language_name(a.language)),
+                          inert_text(language_name(a.interpreter_language)
+                                if a.interpreter_language else ""),
+                          concern_text(config, a.concerns), inert_text(a.name),
+                          inert_text(a.phone),
+                          inert_text(STATUS.get(a.status, a.status), style), key=a.id)
 
     @on(Select.Changed, "#appt-desk")
     def _desk(self, event: Select.Changed) -> None:
@@ -111,7 +113,7 @@ class AppointmentsScreen(Screen[None], inherit_bindings=False):
     def say(self, text: str, error: bool = False) -> None:
         status = self.query_one("#status", Static)
         status.set_class(error, "error")
-        status.update(text)
+        status.update(inert(text, limit=None, multiline=True))
 
     def _selected(self) -> AppointmentInfo | None:
         table = self.query_one("#appt-table", DataTable)
@@ -176,7 +178,7 @@ class AppointmentsScreen(Screen[None], inherit_bindings=False):
                 staff_id=staff)
             self.day = when.date()
             return (f"Termin am {when:%d.%m.%Y um %H:%M} Uhr gebucht.\n\n"
-                    f"Code für die Besucherin / den Besucher:  [b]{code}[/b]\n\n"
+                    f"Code für die Besucherin / den Besucher:\n\n      {code}\n\n"
                     "Der Code wird nur jetzt angezeigt – bitte aufschreiben oder mitgeben.")
 
         self.run(book, notice="Termin gebucht")

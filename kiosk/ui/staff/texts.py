@@ -24,6 +24,8 @@ from kiosk.queue.errors import (
 )
 from kiosk.queue.states import IllegalTransition
 from kiosk.staffing.errors import AmbiguousStaff, LockedOut, NotAdmin, UnknownStaff, WrongPin
+from kiosk.staffing.mediators import MediatorNeed
+from kiosk.terminal_text import DISPLAY_LIMIT, printable
 
 STATUS = {
     "queued": "wartet", "called": "aufgerufen", "in_service": "im Gespräch",
@@ -79,6 +81,28 @@ def language_name(code: str | None) -> str:
 
 #: Names Babel lacks or words differently from the offices' usage.
 _NAMES = {"prs": "Dari", "kmr": "Kurmandschi"}
+
+
+def weekdays_text(codes: list[str] | tuple[str, ...], sep: str = " ") -> str:
+    """German weekday abbreviations; a code this version does not know (by sync) as typed."""
+    return sep.join(WEEKDAY.get(d) or printable(d, limit=12) for d in codes)
+
+
+def mediator_hints(need: MediatorNeed, *, others_days: bool = True) -> str:
+    """Mediators who could help with one need: today's with contact, others with their days.
+
+    Names and contacts are typed by people at any office and arrive by sync; they are made
+    printable and shortened here, the caller still shows the line as inert text.
+    """
+    helpers = [f"{printable(m.name, limit=DISPLAY_LIMIT)} "
+               f"({printable(m.contact, limit=DISPLAY_LIMIT) or 'ohne Kontakt'})"
+               for m in need.available]
+    if others_days:
+        helpers += [f"{printable(m.name, limit=DISPLAY_LIMIT)} nur "
+                    f"{weekdays_text(m.weekdays, '/')}" for m in need.others]
+    else:
+        helpers += [printable(m.name, limit=DISPLAY_LIMIT) for m in need.others]
+    return "; ".join(helpers)
 
 
 def clock_text(ms: int, tz: dt.tzinfo) -> str:

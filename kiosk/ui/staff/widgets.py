@@ -1,7 +1,9 @@
 """Reusable pieces of the console: the queue table and "my visits" table.
 
 Each table is given a snapshot (attributes down) and keeps the cursor on the same visit
-across reloads; the screen asks it for the selected visit id.
+across reloads; the screen asks it for the selected visit id. Every cell is Rich `Text` made
+with `kiosk.ui.inert`: a plain `str` cell would be parsed as markup, and visits, names and
+codes arrive by sync from other machines.
 """
 
 from __future__ import annotations
@@ -17,18 +19,21 @@ from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 from kiosk.config import NetworkConfig
 from kiosk.queue.views import VisitInfo
 from kiosk.staffing.console import QueueRow
+from kiosk.terminal_text import printable
+from kiosk.ui.inert import CELL_LIMIT, inert_text
 from kiosk.ui.staff.texts import REASON, STATUS, clock_text, language_name
 
 
-def concern_text(config: NetworkConfig, concerns: Sequence[str]) -> str:
+def concern_text(config: NetworkConfig, concerns: Sequence[str]) -> Text:
+    """The concerns' labels; an id this config does not know (it came by sync) as typed."""
     labels = []
     for cid in concerns:
         try:
             c = config.concern(cid)
             labels.append(c.label)
         except KeyError:
-            labels.append(cid)
-    return ", ".join(labels) or "—"
+            labels.append(printable(cid, limit=CELL_LIMIT))
+    return inert_text(", ".join(labels) or "—", limit=None)
 
 
 class VisitTable(DataTable):
@@ -69,25 +74,25 @@ class QueueTable(VisitTable):
         out = []
         for r in rows:
             v = r.visit
-            hint = Text()
+            hints = []
             if v.priority < config.queue.priorities["normal"]:
-                hint.append(f"‼ dringend ({REASON.get(v.priority_reason or '', '-')}) ",
-                            style="bold red")
+                reason = REASON.get(v.priority_reason or "", "-")
+                hints.append(inert_text(f"‼ dringend ({reason}) ", "bold red"))
             if r.mediator_language:
-                hint.append(f"⚑ Sprachmittlung {language_name(r.mediator_language)} ",
-                            style="bold yellow")
+                hints.append(inert_text(
+                    f"⚑ Sprachmittlung {language_name(r.mediator_language)} ", "bold yellow"))
             if v.target_desk:
-                hint.append(f"→ Schalter {v.target_desk} ", style="cyan")
+                hints.append(inert_text(f"→ Schalter {v.target_desk} ", "cyan"))
             if v.target_staff:
-                hint.append(f"→ {v.target_staff} ", style="cyan")
-            ticket = Text(v.ticket, style="bold" if r.speakable and not r.elsewhere else "dim")
-            lang = Text(language_name(v.language),
-                        style="green" if r.speakable else "")
+                hints.append(inert_text(f"→ {v.target_staff} ", "cyan"))
+            ticket = inert_text(v.ticket, "bold" if r.speakable and not r.elsewhere else "dim")
+            lang = inert_text(language_name(v.language), "green" if r.speakable else "")
             out.append((v.id, (
                 ticket, "Termin" if v.kind == "appointment" else "offen",
                 concern_text(config, v.concerns), lang,
-                language_name(v.interpreter_language) if v.interpreter_language else "",
-                f"{r.waited_minutes} min", v.first_name or "", hint)))
+                inert_text(language_name(v.interpreter_language)
+                           if v.interpreter_language else ""),
+                f"{r.waited_minutes} min", inert_text(v.first_name), Text.assemble(*hints))))
         self._refill(out)
 
 
@@ -105,7 +110,7 @@ class MineTable(VisitTable):
             style = {"called": "bold reverse", "in_service": "bold green",
                      "missed": "red", "parked": "yellow"}.get(v.status, "")
             out.append((v.id, (
-                Text(v.ticket, style="bold"), Text(STATUS.get(v.status, v.status), style=style),
-                concern_text(config, v.concerns), language_name(v.language),
-                str(v.call_count), clock_text(since, tz), v.first_name or "")))
+                inert_text(v.ticket, "bold"), inert_text(STATUS.get(v.status, v.status), style),
+                concern_text(config, v.concerns), inert_text(language_name(v.language)),
+                str(v.call_count), clock_text(since, tz), inert_text(v.first_name))))
         self._refill(out)
