@@ -10,6 +10,7 @@ wording may use markup; it is assembled around these pieces with ``Content.assem
 
 from __future__ import annotations
 
+from rich.highlighter import Highlighter
 from rich.text import Text
 from textual.content import Content
 
@@ -36,3 +37,11 @@ def inert(text: object, style: str = "", *, limit: int | None = CELL_LIMIT,
 def inert_text(text: object, style: str = "", *, limit: int | None = CELL_LIMIT) -> Text:
     """The same as :func:`inert`, as a Rich ``Text`` (``Select`` searches only those)."""
     return Text(printable(text, limit=limit), style=style)
+
+
+class PrintableHighlighter(Highlighter):
+    """For ``Input(highlighter=…)``: what a person pastes into a field shows its controls as
+    stand-ins too (the value itself stays as typed; the replacement keeps every index)."""
+
+    def highlight(self, text: Text) -> None:
+        text.plain = printable(text.plain)

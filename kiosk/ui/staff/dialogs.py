@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from kiosk.ui.inert import inert, inert_text
+from kiosk.ui.inert import PrintableHighlighter, inert, inert_text
 
 #: Tab moves between fields; declared because every screen here declares all its bindings.
 FOCUS_BINDINGS = [Binding("tab", "app.focus_next", "Weiter", show=False),
@@ -102,7 +102,7 @@ class FormDialog(ModalScreen[dict | None], inherit_bindings=False):
         if spec.kind == "checkbox":
             return Checkbox(value=bool(spec.value), id=wid)
         return Input(str(spec.value), placeholder=spec.placeholder, id=wid,
-                     password=spec.kind == "password")
+                     password=spec.kind == "password", highlighter=PrintableHighlighter())
 
     def values(self) -> dict:
         out: dict = {}
