@@ -8,7 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import Footer, Label, Static
 
 from kiosk.queue.errors import QueueError
 from kiosk.staffing.console import Console
@@ -24,6 +24,7 @@ from kiosk.ui.staff.texts import (
     mediator_hints,
     weekdays_text,
 )
+from kiosk.ui.staff.widgets import FittedTable
 
 
 class MediatorsScreen(Screen[None], inherit_bindings=False):
@@ -45,14 +46,13 @@ class MediatorsScreen(Screen[None], inherit_bindings=False):
         yield Label("Sprachmittlung nötig", classes="section")
         yield Static("", id="needs-list")
         yield Label("Register der Sprachmittler:innen", classes="section")
-        yield DataTable(id="mediator-table", cursor_type="row", zebra_stripes=True)
+        yield FittedTable("Name", "Sprachen", "Wochentage", "Kontakt", id="mediator-table",
+                          cursor_type="row", zebra_stripes=True)
         yield Static("", id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#mediator-table", DataTable)
-        table.add_columns("Name", "Sprachen", "Wochentage", "Kontakt")
-        table.focus()
+        self.query_one("#mediator-table", FittedTable).focus()
         self.load()
 
     @work(thread=True, exclusive=True, group="med-load")
@@ -76,13 +76,12 @@ class MediatorsScreen(Screen[None], inherit_bindings=False):
             "\n".join(lines) or "Niemand wartet auf eine Sprache, die niemand im Dienst spricht.",
             limit=None, multiline=True))
         self.mediators = mediators
-        table = self.query_one("#mediator-table", DataTable)
-        table.clear()
-        for m in mediators:
-            table.add_row(inert_text(m.name),
-                          inert_text(", ".join(language_name(c) for c in m.languages)),
-                          inert_text(weekdays_text(m.weekdays) or "nach Absprache"),
-                          inert_text(m.contact), key=m.id)
+        self.query_one("#mediator-table", FittedTable).refill([
+            (m.id, (inert_text(m.name),
+                    inert_text(", ".join(language_name(c) for c in m.languages)),
+                    inert_text(weekdays_text(m.weekdays) or "nach Absprache"),
+                    inert_text(m.contact)))
+            for m in mediators])
 
     def say(self, text: str, error: bool = False) -> None:
         status = self.query_one("#status", Static)
@@ -114,11 +113,9 @@ class MediatorsScreen(Screen[None], inherit_bindings=False):
         self.app.call_from_thread(self.load)
 
     def action_deactivate(self) -> None:
-        table = self.query_one("#mediator-table", DataTable)
-        if not self.mediators:
-            return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        self._deactivate(key)
+        key = self.query_one("#mediator-table", FittedTable).selected_key()
+        if key is not None:
+            self._deactivate(key)
 
     @work(thread=True, group="med-action")
     def _deactivate(self, mediator_id: str) -> None:

@@ -190,7 +190,7 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         """The visit an action applies to: the focused table's row, else my current call."""
         focused = self.focused
         if isinstance(focused, QueueTable | MineTable):
-            picked = focused.selected_id()
+            picked = focused.selected_key()
             if picked:
                 return picked
         if self.snapshot and self.snapshot.mine:

@@ -1,9 +1,9 @@
-"""Reusable pieces of the console: the queue table and "my visits" table.
+"""Reusable pieces of the console: tables sized to their rows, the queue and "my visits".
 
-Each table is given a snapshot (attributes down) and keeps the cursor on the same visit
-across reloads; the screen asks it for the selected visit id. Every cell is Rich `Text` made
-with `kiosk.ui.inert`: a plain `str` cell would be parsed as markup, and visits, names and
-codes arrive by sync from other machines.
+Each table is given its rows (attributes down), sizes its columns to them at once and keeps
+the cursor on the same row across reloads; the screen asks it for the selected key. Every
+person-typed cell is Rich `Text` made with `kiosk.ui.inert`: a plain `str` cell would be
+parsed as markup, and visits, names and codes arrive by sync from other machines.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ import datetime as dt
 from collections.abc import Sequence
 from contextlib import suppress
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
+from textual.widgets.data_table import CellDoesNotExist, CellType, RowDoesNotExist
 
 from kiosk.config import NetworkConfig
 from kiosk.queue.views import VisitInfo
@@ -22,6 +23,80 @@ from kiosk.staffing.console import QueueRow
 from kiosk.terminal_text import printable
 from kiosk.ui.inert import CELL_LIMIT, inert_text
 from kiosk.ui.staff.texts import REASON, STATUS, clock_text, language_name
+
+#: One table row: its key and its cells, in column order.
+TableRow = tuple[str, Sequence[CellType]]
+
+
+def cell_width(cell: CellType) -> int:
+    """Terminal cells a table cell takes, measured as `DataTable` shows it (a `str` cell is
+    our own wording and may carry markup; person-typed text comes as `Text`)."""
+    if isinstance(cell, Text):
+        text = cell
+    elif isinstance(cell, str):
+        text = Text.from_markup(cell)
+    else:
+        text = Text(str(cell))
+    return max((cell_len(line) for line in text.plain.splitlines()), default=0)
+
+
+class FittedTable(DataTable):
+    """A DataTable whose columns are as wide as the rows it was last given, from the start.
+
+    Textual's own automatic column widths are measured later, when the table is next idle,
+    and that measurement does not invalidate the lines the table has already rendered and
+    cached. When the screen repaints between `add_row` and that idle — a busy machine, a
+    screen just pushed, a reload from a worker thread — the cached lines keep the old widths
+    and every name is cut to the width of its header (or of the previous rows) until the
+    cursor or the mouse happens to move (Textual issue #4470). So every refill here gives
+    each column an explicit width measured from the new rows before any of them can be
+    rendered, and there is nothing stale to cache.
+    """
+
+    def __init__(self, *labels: str, **kwargs) -> None:
+        """Create the table; its columns are added on mount and on every refill.
+
+        Args:
+            labels: the column headers, in order.
+            kwargs: as for `DataTable` (id, cursor_type, zebra_stripes …).
+        """
+        super().__init__(**kwargs)
+        self.labels = labels
+
+    def on_mount(self) -> None:
+        if not self.columns:
+            self.refill([])
+
+    def selected_key(self) -> str | None:
+        """The key of the row under the cursor (None in an empty table)."""
+        if self.row_count == 0:
+            return None
+        try:
+            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        except CellDoesNotExist:  # an empty or shrinking table has no selection
+            return None
+
+    def refill(self, rows: Sequence[TableRow]) -> None:
+        """Show exactly `rows`, each column as wide as its widest cell or its header; the
+        cursor stays on the same key if that row is still there."""
+        keep = self.selected_key()
+        widths = [cell_len(label) for label in self.labels]
+        for _key, cells in rows:
+            for i, cell in enumerate(cells):
+                widths[i] = max(widths[i], cell_width(cell))
+        self.clear(columns=True)
+        for i, (label, width) in enumerate(zip(self.labels, widths, strict=True)):
+            self.add_column(label, width=width, key=str(i))
+        for key, cells in rows:
+            self.add_row(*cells, key=key)
+        if keep is not None:
+            with suppress(RowDoesNotExist):  # the row may have left this table
+                self.move_cursor(row=self.get_row_index(keep), animate=False)
+
+    def select(self, key: str) -> None:
+        """Put the cursor on the row with this key, if it is shown."""
+        with suppress(RowDoesNotExist):
+            self.move_cursor(row=self.get_row_index(key), animate=False)
 
 
 def concern_text(config: NetworkConfig, concerns: Sequence[str]) -> Text:
@@ -36,39 +111,12 @@ def concern_text(config: NetworkConfig, concerns: Sequence[str]) -> Text:
     return inert_text(", ".join(labels) or "—", limit=None)
 
 
-class VisitTable(DataTable):
-    """A DataTable of visits whose row keys are visit ids."""
+class QueueTable(FittedTable):
+    """Everyone waiting, in the order the policy roughly follows; row keys are visit ids."""
 
-    def selected_id(self) -> str | None:
-        if self.row_count == 0:
-            return None
-        try:
-            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        except CellDoesNotExist:  # an empty or shrinking table has no selection
-            return None
-
-    def _refill(self, rows: list[tuple[str, tuple]]) -> None:
-        keep = self.selected_id()
-        self.clear()
-        for key, cells in rows:
-            self.add_row(*cells, key=key)
-        if keep is not None:
-            with suppress(RowDoesNotExist):  # the visit may have left this table
-                self.move_cursor(row=self.get_row_index(keep), animate=False)
-
-    def select(self, visit_id: str) -> None:
-        with suppress(RowDoesNotExist):
-            self.move_cursor(row=self.get_row_index(visit_id), animate=False)
-
-
-class QueueTable(VisitTable):
-    """Everyone waiting, in the order the policy roughly follows."""
-
-    def on_mount(self) -> None:
-        self.cursor_type = "row"
-        self.zebra_stripes = True
-        self.add_columns("Nr.", "Art", "Anliegen", "Sprache", "Dolmetsch", "Wartet",
-                         "Name", "Hinweis")
+    def __init__(self, **kwargs) -> None:
+        super().__init__("Nr.", "Art", "Anliegen", "Sprache", "Dolmetsch", "Wartet", "Name",
+                         "Hinweis", cursor_type="row", zebra_stripes=True, **kwargs)
 
     def show(self, rows: Sequence[QueueRow], config: NetworkConfig) -> None:
         out = []
@@ -93,15 +141,16 @@ class QueueTable(VisitTable):
                 inert_text(language_name(v.interpreter_language)
                            if v.interpreter_language else ""),
                 f"{r.waited_minutes} min", inert_text(v.first_name), Text.assemble(*hints))))
-        self._refill(out)
+        self.refill(out)
 
 
-class MineTable(VisitTable):
-    """My called visitors, then everyone parked and everyone missed today."""
+class MineTable(FittedTable):
+    """My called visitors, then everyone parked and everyone missed today; row keys are
+    visit ids."""
 
-    def on_mount(self) -> None:
-        self.cursor_type = "row"
-        self.add_columns("Nr.", "Status", "Anliegen", "Sprache", "Aufrufe", "Seit", "Name")
+    def __init__(self, **kwargs) -> None:
+        super().__init__("Nr.", "Status", "Anliegen", "Sprache", "Aufrufe", "Seit", "Name",
+                         cursor_type="row", **kwargs)
 
     def show(self, visits: Sequence[VisitInfo], config: NetworkConfig, tz: dt.tzinfo) -> None:
         out = []
@@ -113,4 +162,4 @@ class MineTable(VisitTable):
                 inert_text(v.ticket, "bold"), inert_text(STATUS.get(v.status, v.status), style),
                 concern_text(config, v.concerns), inert_text(language_name(v.language)),
                 str(v.call_count), clock_text(since, tz), inert_text(v.first_name))))
-        self._refill(out)
+        self.refill(out)
