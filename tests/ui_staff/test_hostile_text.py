@@ -17,8 +17,9 @@ import pytest
 from rich.cells import cell_len
 from rich.segment import Segment
 from textual import events
+from textual.keys import _character_to_key  # the key names a terminal driver sends
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from kiosk.i18n.bidi import display
 from kiosk.store.models import Appointment, Mediator, Staff, Visit
@@ -27,6 +28,7 @@ from kiosk.sync.apply import Opened, apply_page
 from kiosk.ui.board.app import make_board_app
 from kiosk.ui.staff.app import make_staff_app
 from kiosk.ui.staff.dialogs import FormDialog, NoticeDialog
+from kiosk.ui.staff.widgets import cell_width
 from tests.ui_staff.conftest import sign_in, wait_for
 
 SIZE = (200, 50)
@@ -122,33 +124,47 @@ async def click_does_nothing(pilot: Pilot, spy: ActionSpy, where: tuple[int, int
 
 
 async def shown_literally(pilot: Pilot, spy: ActionSpy, shown: str) -> None:
-    """Wait until `shown` is on screen, then check it is inert and survives clicks."""
+    """Wait until `shown` is on the rendered screen, then check it is inert and survives
+    clicks. Nothing here moves the mouse or the cursor: a table must show its new rows in
+    full as they arrive, not after a person happens to hover over them."""
     app = pilot.app
-    for _ in range(300):
-        if find_on_screen(app, shown) is not None:
-            break
-        # The mouse still rests where the last check clicked; move it away as a person
-        # would (a table can keep a hovered row's old column widths until the mouse moves).
-        await pilot.hover(offset=(0, 0))
-        await pilot.pause(0.05)
-    else:
-        raise AssertionError(f"never on screen: {shown[:40]!r}\n{screen_text(app)}")
+    try:
+        await wait_for(pilot, lambda: find_on_screen(app, shown) is not None)
+    except AssertionError:
+        raise AssertionError(f"never on screen: {shown[:40]!r}\n{screen_text(app)}") from None
     assert_terminal_safe(app)
+    assert_tables_fit(app)
     await click_does_nothing(pilot, spy, find_on_screen(app, shown), shown)
+
+
+def assert_tables_fit(app) -> None:
+    """Every table on the screen is as wide as its cells: no name is cut off."""
+    for table in app.screen.query(DataTable):
+        for column in table.ordered_columns:
+            width = column.get_render_width(table) - 2 * table.cell_padding
+            widest = max((cell_width(c) for c in table.get_column(column.key)), default=0)
+            assert width >= widest, f"{table.id}: column {column.label} cut to {width}"
 
 
 # --- typing into the console's forms ---------------------------------------------------------
 async def enter(pilot: Pilot, field: str, text: str) -> None:
-    """Type `text` into a form field as a person would; paste what no keyboard types."""
+    """Type `text` into a form field as a person would; paste what no keyboard types.
+
+    Typing posts one key event per character, as the terminal driver does, and then waits
+    until the field holds the text (``Pilot.press`` would wait for the process to look idle
+    after every key, which cost a third of this file's time and proves nothing more).
+    """
     widget = pilot.app.screen.query_one(f"#f-{field}", Input)
     widget.focus()
-    await pilot.pause()
+    await wait_for(pilot, lambda: pilot.app.focused is widget, "field focused")
     if text.isprintable() and len(text) < 40:
-        await pilot.press(*text)
+        for character in text:
+            pilot.app.post_message(events.Key(_character_to_key(character), character))
+        await wait_for(pilot, lambda: widget.value == text, "text typed into the field")
     else:
         widget.post_message(events.Paste(text))
-    await wait_for(pilot, lambda: widget.value.endswith(text.splitlines()[0][-3:]),
-                   "text in the field")
+        await wait_for(pilot, lambda: widget.value.endswith(text.splitlines()[0][-3:]),
+                       "text pasted into the field")
     assert_terminal_safe(pilot.app)  # also while the form shows what was pasted
 
 
