@@ -23,9 +23,11 @@ from kiosk.queue.errors import (
     QueueError,
 )
 from kiosk.queue.states import IllegalTransition
+from kiosk.staffing.desks import MAX_LABEL
 from kiosk.staffing.errors import AmbiguousStaff, LockedOut, NotAdmin, UnknownStaff, WrongPin
-from kiosk.staffing.mediators import MediatorNeed
+from kiosk.staffing.mediators import MAX_CONTACT, MediatorNeed
 from kiosk.terminal_text import DISPLAY_LIMIT, printable
+from kiosk.text_rules import MAX_NAME
 
 STATUS = {
     "queued": "wartet", "called": "aufgerufen", "in_service": "im Gespräch",
@@ -147,6 +149,13 @@ _INVALID = {
     ("weekdays", "unknown"): "Wochentage als Mo, Di, Mi, Do, Fr, Sa, So angeben.",
     ("referral", "unknown"): "Bitte eine Fachstelle aus der Liste wählen.",
     ("name", "missing"): "Bitte einen Namen angeben.",
+    ("name", "too_long"): f"Der Name ist zu lang (höchstens {MAX_NAME} Zeichen).",
+    ("contact", "too_long"): f"Der Kontakt ist zu lang (höchstens {MAX_CONTACT} Zeichen).",
+    ("label", "too_long"): f"Die Bezeichnung ist zu lang (höchstens {MAX_LABEL} Zeichen).",
+    **{(field, "bad_character"): f"{what} enthält ein unsichtbares Steuerzeichen (z. B. eine "
+       "Richtungsumkehr), das nicht erlaubt ist. Bitte neu tippen statt einfügen."
+       for field, what in (("name", "Der Name"), ("contact", "Der Kontakt"),
+                           ("label", "Die Bezeichnung"))},
 }
 
 
