@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from kiosk.text_rules import JOINERS
 from kiosk.ui.inert import PrintableHighlighter, inert, inert_text
 
 #: Tab moves between fields; declared because every screen here declares all its bindings.
@@ -51,6 +52,26 @@ class ChoiceDialog(ModalScreen[str | None], inherit_bindings=False):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class TextField(Input):
+    """An `Input` that also takes the joiners typed inside words (see `kiosk.text_rules`).
+
+    Textual's `Input` inserts only what Python calls printable, so ZWNJ — Shift+Space on a
+    Persian keyboard — and ZWJ were dropped while typing, and "علی‌رضا" became the different
+    word "علیرضا". Every other control character is still ignored as typed.
+    """
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return character in JOINERS or super().check_consume_key(key, character)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.character in JOINERS:
+            event.stop()
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(event.character)
+            else:
+                self.replace(event.character, *self.selection)
 
 
 @dataclass
@@ -101,8 +122,8 @@ class FormDialog(ModalScreen[dict | None], inherit_bindings=False):
             return Select(options, value=value, id=wid, allow_blank=value is Select.NULL)
         if spec.kind == "checkbox":
             return Checkbox(value=bool(spec.value), id=wid)
-        return Input(str(spec.value), placeholder=spec.placeholder, id=wid,
-                     password=spec.kind == "password", highlighter=PrintableHighlighter())
+        return TextField(str(spec.value), placeholder=spec.placeholder, id=wid,
+                         password=spec.kind == "password", highlighter=PrintableHighlighter())
 
     def values(self) -> dict:
         out: dict = {}
