@@ -29,7 +29,7 @@ from kiosk.ui.board.app import make_board_app
 from kiosk.ui.staff.app import make_staff_app
 from kiosk.ui.staff.dialogs import FormDialog, NoticeDialog
 from kiosk.ui.staff.widgets import cell_width
-from tests.ui_staff.conftest import sign_in, type_text, wait_for
+from tests.ui_staff.conftest import CTRL_S, ENTER, ESCAPE, sign_in, type_text, wait_for
 
 SIZE = (200, 50)
 OTHER = "MEHU-0001"  # the writer id of a machine at another office
@@ -182,7 +182,7 @@ def status_of(app) -> str:
 async def submit_form(pilot: Pilot) -> None:
     """Submit the open form and wait for the screen's answer: its status line or a notice."""
     app = pilot.app
-    await pilot.press("ctrl+s")
+    type_text(pilot, CTRL_S)
     await wait_for(pilot, lambda: not isinstance(app.screen, FormDialog), "form closed")
     await wait_for(pilot, lambda: isinstance(app.screen, NoticeDialog)
                    or status_of(app).strip(), "an answer")
@@ -208,21 +208,21 @@ class TypedField:
 
 
 async def _to(pilot: Pilot, key: str, screen_id: str) -> None:
-    await pilot.press(key)
+    type_text(pilot, key)
     await wait_for(pilot, lambda: pilot.app.screen.id == screen_id, screen_id)
 
 
 async def _to_admin(pilot: Pilot) -> None:
-    await pilot.press("x")
+    type_text(pilot, "x")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, FormDialog), "admin PIN form")
     fill(pilot.app, pin="9999")
-    await pilot.press("ctrl+s")
+    type_text(pilot, CTRL_S)
     await wait_for(pilot, lambda: pilot.app.screen.id == "admin-screen", "admin screen")
 
 
 async def _open_form(pilot: Pilot, key: str) -> None:
     clear_status(pilot.app)
-    await pilot.press(key)
+    type_text(pilot, key)
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, FormDialog), "form")
 
 
@@ -259,8 +259,13 @@ async def _appointment(pilot: Pilot, text: str, i: int, *, field: str) -> None:
     fill(pilot.app, **_slot(i), language="de")
     await enter(pilot, field, text)
     await submit_form(pilot)
-    if isinstance(pilot.app.screen, NoticeDialog):  # the code is shown once: acknowledge it
-        await pilot.press("enter")
+    # A booking answers twice: "booked" in the status line, then the code in a notice (shown
+    # once); a refusal only in the status line, as an error. Wait for the last answer.
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, NoticeDialog)
+                   or "error" in pilot.app.screen.query_one("#status").classes,
+                   "the code, or a refusal")
+    if isinstance(pilot.app.screen, NoticeDialog):  # acknowledge the code
+        type_text(pilot, ENTER)
         await wait_for(pilot, lambda: pilot.app.screen.id == "appointments-screen", "back")
         await wait_for(pilot, lambda: status_of(pilot.app).strip(), "booked")
 
@@ -275,7 +280,7 @@ def _note_field(ctx) -> Callable[[Pilot, str, int], Awaitable[None]]:
     async def submit(pilot: Pilot, text: str, i: int) -> None:
         visit = ctx.queue.check_in(["post"], "fa")
         clear_status(pilot.app)
-        await pilot.press("n")
+        type_text(pilot, "n")
         await wait_for(pilot, lambda: ctx.queue.get(visit.visit_id).status == "called")
         await wait_for(pilot, lambda: any(m.id == visit.visit_id
                                           for m in pilot.app.screen.snapshot.mine), "called")
@@ -466,7 +471,7 @@ async def test_synced_text_is_shown_literally_and_never_acts(ctx, staffing, fiel
         for hid, text, shown in HOSTILE:
             write(text)
             if field.screen_id != "queue-screen":  # these screens load on entry
-                await pilot.press("escape")
+                type_text(pilot, ESCAPE)
                 await wait_for(pilot, lambda: app.screen.id == "queue-screen", "back")
                 await _to(pilot, field.screen_key, field.screen_id)
             await shown_literally(pilot, spy, shown)
