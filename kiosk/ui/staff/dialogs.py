@@ -65,7 +65,8 @@ class TextField(Input):
     def check_consume_key(self, key: str, character: str | None) -> bool:
         return character in JOINERS or super().check_consume_key(key, character)
 
-    async def _on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
+        """Insert a joiner (runs before `Input`'s own key handler, which ignores it)."""
         if event.character in JOINERS:
             event.stop()
             if self.selection.is_empty:
