@@ -207,23 +207,31 @@ class TypedField:
     displayed: bool = True
 
 
+def on_top(app, screen_id: str | None = None, kind: type = object) -> bool:
+    """Whether that screen is on top and mounted, its widgets composed (a screen is on the
+    stack before it has any: a key or a query right after the push can find nothing)."""
+    screen = app.screen
+    return (isinstance(screen, kind) and screen_id in (None, screen.id)
+            and screen.is_mounted)
+
+
 async def _to(pilot: Pilot, key: str, screen_id: str) -> None:
     type_text(pilot, key)
-    await wait_for(pilot, lambda: pilot.app.screen.id == screen_id, screen_id)
+    await wait_for(pilot, lambda: on_top(pilot.app, screen_id), screen_id)
 
 
 async def _to_admin(pilot: Pilot) -> None:
     type_text(pilot, "x")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, FormDialog), "admin PIN form")
+    await wait_for(pilot, lambda: on_top(pilot.app, kind=FormDialog), "admin PIN form")
     fill(pilot.app, pin="9999")
     type_text(pilot, CTRL_S)
-    await wait_for(pilot, lambda: pilot.app.screen.id == "admin-screen", "admin screen")
+    await wait_for(pilot, lambda: on_top(pilot.app, "admin-screen"), "admin screen")
 
 
 async def _open_form(pilot: Pilot, key: str) -> None:
     clear_status(pilot.app)
     type_text(pilot, key)
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, FormDialog), "form")
+    await wait_for(pilot, lambda: on_top(pilot.app, kind=FormDialog), "form")
 
 
 async def _mediator(pilot: Pilot, text: str, i: int, *, field: str) -> None:
@@ -261,9 +269,13 @@ async def _appointment(pilot: Pilot, text: str, i: int, *, field: str) -> None:
     await submit_form(pilot)
     # A booking answers twice: "booked" in the status line, then the code in a notice (shown
     # once); a refusal only in the status line, as an error. Wait for the last answer.
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, NoticeDialog)
-                   or "error" in pilot.app.screen.query_one("#status").classes,
-                   "the code, or a refusal")
+    def answered() -> bool:
+        screen = pilot.app.screen
+        if isinstance(screen, NoticeDialog):
+            return screen.is_mounted
+        return "error" in screen.query_one("#status").classes
+
+    await wait_for(pilot, answered, "the code, or a refusal")
     if isinstance(pilot.app.screen, NoticeDialog):  # acknowledge the code
         type_text(pilot, ENTER)
         await wait_for(pilot, lambda: pilot.app.screen.id == "appointments-screen", "back")
