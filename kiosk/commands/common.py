@@ -16,6 +16,7 @@ from kiosk.faults import classify
 from kiosk.paths import resolve_db
 from kiosk.queue.errors import InvalidInput, QueueError
 from kiosk.store.db import StoreError
+from kiosk.terminal_text import printable
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -30,7 +31,7 @@ EXIT_INTERRUPTED = 130
 
 def fail(message: str, code: int) -> int:
     """Print `message` for a person and return the exit code."""
-    print(f"kiosk: {message}", file=sys.stderr)
+    print(f"kiosk: {printable(message, multiline=True)}", file=sys.stderr)
     return code
 
 

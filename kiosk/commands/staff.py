@@ -2,7 +2,9 @@
 `kiosk staff-admin …` (profiles, desks, mediators and the audit log, for scripted set-up).
 
 PINs are never command-line arguments (they would land in shell history and `ps`): they
-are prompted for without echo, or read from a file (`--pin-file`, first line).
+are prompted for without echo, or read from a file (`--pin-file`, first line). Names, labels
+and audit details are printed through `printable`: they may have come by sync from another
+office, and a terminal must not act on their control characters.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from kiosk.queue.errors import InvalidInput, NotFound
 from kiosk.staffing.audit import recent
 from kiosk.staffing.desks import desk_labels, set_desk_label
 from kiosk.staffing.forms import parse_codes, parse_weekdays
+from kiosk.terminal_text import printable
 
 if TYPE_CHECKING:  # the console's services load with the commands that use them
     from kiosk.staffing.console import Staffing
@@ -171,7 +174,7 @@ def cmd_add_staff(args: argparse.Namespace) -> int:
     with _staffing(args) as s:
         p = s.directory.add(args.name, parse_codes(args.languages), pin, desk=args.desk,
                             is_admin=args.admin)
-    print(f"added {p.id} ({p.display_name}; languages {','.join(p.languages)}; "
+    print(f"added {p.id} ({printable(p.display_name)}; languages {','.join(p.languages)}; "
           f"desk {p.desk or '-'}{'; admin' if p.is_admin else ''})")
     return EXIT_OK
 
@@ -188,7 +191,7 @@ def cmd_list_staff(args: argparse.Namespace) -> int:
               "--languages de --admin`")
     for p in profiles:
         flags = ("admin " if p.is_admin else "") + ("" if p.active else "INACTIVE")
-        print(f"{p.id:<24} {p.display_name:<28} {','.join(p.languages):<14} "
+        print(f"{p.id:<24} {printable(p.display_name):<28} {','.join(p.languages):<14} "
               f"desk {p.desk or '-':<4} {flags}".rstrip())
     return EXIT_OK
 
@@ -198,7 +201,7 @@ def cmd_set_pin(args: argparse.Namespace) -> int:
     pin = read_pin(args.pin_file)
     with _staffing(args) as s:
         s.directory.set_pin(args.staff, pin)
-    print(f"PIN of {args.staff} changed")
+    print(f"PIN of {printable(args.staff)} changed")
     return EXIT_OK
 
 
@@ -230,7 +233,7 @@ def cmd_set_active(args: argparse.Namespace) -> int:
 def cmd_list_desks(args: argparse.Namespace) -> int:
     with context_from_args(args) as ctx:
         for desk, label in desk_labels(ctx.store, ctx.config).items():
-            print(f"{desk:<6} {label}")
+            print(f"{desk:<6} {printable(label)}")
     return EXIT_OK
 
 
@@ -238,7 +241,7 @@ def cmd_list_desks(args: argparse.Namespace) -> int:
 def cmd_set_desk_label(args: argparse.Namespace) -> int:
     with context_from_args(args) as ctx:
         set_desk_label(ctx.store, ctx.config, args.desk, args.label)
-    print(f"desk {args.desk}: {args.label or '(code)'}")
+    print(f"desk {printable(args.desk)}: {printable(args.label) or '(code)'}")
     return EXIT_OK
 
 
@@ -248,7 +251,7 @@ def cmd_add_mediator(args: argparse.Namespace) -> int:
     with _staffing(args) as s:
         m = s.mediators.add(args.name, parse_codes(args.languages), contact=args.contact,
                             weekdays=parse_weekdays(args.weekdays))
-    print(f"added mediator {m.id} ({m.name}; {','.join(m.languages)}; "
+    print(f"added mediator {m.id} ({printable(m.name)}; {','.join(m.languages)}; "
           f"{','.join(m.weekdays) or 'by arrangement'})")
     return EXIT_OK
 
@@ -263,8 +266,8 @@ def cmd_list_mediators(args: argparse.Namespace) -> int:
         print(json.dumps([m.__dict__ for m in mediators], ensure_ascii=False, indent=1))
         return EXIT_OK
     for m in mediators:
-        print(f"{m.id}  {m.name:<24} {','.join(m.languages):<12} "
-              f"{','.join(m.weekdays) or 'any':<16} {m.contact}"
+        print(f"{m.id}  {printable(m.name):<24} {printable(','.join(m.languages)):<12} "
+              f"{printable(','.join(m.weekdays)) or 'any':<16} {printable(m.contact)}"
               f"{'' if m.active else '  RETIRED'}")
     return EXIT_OK
 
@@ -277,7 +280,7 @@ def cmd_retire_mediator(args: argparse.Namespace) -> int:
         except NotFound:
             return fail(f"no mediator {args.mediator_id}; see `kiosk staff-admin "
                         "list-mediators`", EXIT_FAILED)
-    print(f"mediator {args.mediator_id} retired")
+    print(f"mediator {printable(args.mediator_id)} retired")
     return EXIT_OK
 
 
@@ -287,5 +290,6 @@ def cmd_audit(args: argparse.Namespace) -> int:
         entries = recent(args.limit, staff=args.staff, action=args.action)
     for e in entries:
         when = dt.datetime.fromtimestamp(e.at / 1000, ctx.queue.tz).isoformat(timespec="seconds")
-        print(f"{when}  {e.staff or '-':<20} {e.action:<18} {e.record or '-'}  {e.detail or ''}")
+        print(printable(f"{when}  {e.staff or '-':<20} {e.action:<18} {e.record or '-'}  "
+                        f"{e.detail or ''}"))
     return EXIT_OK

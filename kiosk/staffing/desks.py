@@ -9,6 +9,7 @@ from kiosk.config import NetworkConfig
 from kiosk.queue.errors import InvalidInput
 from kiosk.store.db import Store
 from kiosk.store.models import Setting
+from kiosk.text_rules import clean_typed_text
 
 PREFIX = "desk_label:"
 MAX_LABEL = 20
@@ -28,13 +29,12 @@ def set_desk_label(store: Store, config: NetworkConfig, desk: str, label: str) -
     """Name a desk for the board; an empty label goes back to the desk code.
 
     Raises:
-        InvalidInput: unknown desk, or a label that is too long or not printable.
+        InvalidInput: unknown desk, or a label that is too long or holds a control
+            character (`kiosk.text_rules`).
     """
     if desk not in config.office(store.site).desks:
         raise InvalidInput("desk", "unknown", f"there is no desk {desk!r} here")
-    label = " ".join(label.split())
-    if len(label) > MAX_LABEL or not label.isprintable():
-        raise InvalidInput("label", "bad", f"a desk label has at most {MAX_LABEL} characters")
+    label = clean_typed_text("label", label, MAX_LABEL)
     with store.db.atomic("IMMEDIATE"):
         if label:
             store.set_setting(PREFIX + desk, label)

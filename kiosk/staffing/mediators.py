@@ -8,7 +8,6 @@ mediators could be phoned, those available on that weekday first.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +18,10 @@ from kiosk.queue.views import AppointmentInfo, VisitInfo
 from kiosk.staffing.audit import record_action
 from kiosk.store.db import Store
 from kiosk.store.models import Mediator
+from kiosk.text_rules import MAX_NAME, clean_typed_text
+
+#: Longest contact of a mediator (phone numbers, e-mail, "via Caritas, Frau K.").
+MAX_CONTACT = 80
 
 
 @dataclass(frozen=True)
@@ -65,13 +68,6 @@ def _clean_weekdays(days: Iterable[str]) -> list[str]:
     return sorted(out, key=WEEKDAYS.index)
 
 
-def _clean_text(field: str, value: str, limit: int) -> str:
-    value = " ".join(unicodedata.normalize("NFC", value).split())
-    if len(value) > limit or any(unicodedata.category(c)[0] == "C" for c in value):
-        raise InvalidInput(field, "bad", f"{field} has at most {limit} printable characters")
-    return value
-
-
 class MediatorRegister:
     """Add, change, list mediators and suggest them for a language."""
 
@@ -82,7 +78,7 @@ class MediatorRegister:
     def add(self, name: str, languages: Iterable[str], *, contact: str = "",
             weekdays: Iterable[str] = (), by: str | None = None) -> MediatorInfo:
         """Register a mediator (languages as codes, weekdays as mon…sun)."""
-        name = _clean_text("name", name, 60)
+        name = clean_typed_text("name", name, MAX_NAME)
         if not name:
             raise InvalidInput("name", "missing", "a mediator needs a name")
         langs = [check_language("languages", c.strip().lower()) or "" for c in languages
@@ -90,7 +86,7 @@ class MediatorRegister:
         if not langs:
             raise InvalidInput("languages", "missing", "a mediator needs a language")
         fields = dict(name=name, languages=sorted(set(langs)),
-                      contact=_clean_text("contact", contact, 80),
+                      contact=clean_typed_text("contact", contact, MAX_CONTACT),
                       weekdays=_clean_weekdays(weekdays), active=True)
         with self.store.writing() as w:
             m = w.put(Mediator, None, fields)

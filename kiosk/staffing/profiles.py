@@ -20,6 +20,7 @@ from kiosk.staffing.errors import AmbiguousStaff, LockedOut, NotAdmin, UnknownSt
 from kiosk.staffing.pins import hash_pin, verify_pin
 from kiosk.store.db import Store
 from kiosk.store.models import Staff
+from kiosk.text_rules import MAX_NAME, clean_typed_text
 
 #: Wrong PINs in a row before a profile is locked, and for how long.
 MAX_FAILED_PINS = 5
@@ -118,9 +119,9 @@ class StaffDirectory:
     def add(self, name: str, languages: Iterable[str], pin: str, *, desk: str | None = None,
             is_admin: bool = False, by: str | None = None) -> StaffProfile:
         """Create a profile; the id is derived from the name (unique at the site)."""
-        name = " ".join(unicodedata.normalize("NFC", name).split())
-        if not name or len(name) > 60 or any(unicodedata.category(c)[0] == "C" for c in name):
-            raise InvalidInput("name", "bad", "a staff name has 1 to 60 printable characters")
+        name = clean_typed_text("name", name, MAX_NAME)
+        if not name:
+            raise InvalidInput("name", "missing", "a staff profile needs a name")
         langs = self._check_languages(languages)
         desk = self._check_desk(desk)
         pin_hash = hash_pin(pin)

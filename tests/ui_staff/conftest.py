@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from textual._xterm_parser import XTermParser
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
@@ -29,6 +30,20 @@ async def wait_for(pilot: Pilot, condition: Callable[[], object], what: str = ""
             return
         await pilot.pause(0.05)
     raise AssertionError(f"never happened: {what}")
+
+
+#: What the terminal sends for these keys.
+ENTER, ESCAPE, CTRL_S = "\r", "\x1b", "\x13"
+
+
+def type_text(pilot: Pilot, text: str) -> None:
+    """Send `text` as the key events Textual's terminal driver makes of it, without waiting:
+    the caller waits for what the keys should do. (`Pilot.press` loses the character of
+    ZWNJ/ZWJ keys, and waits for the process to look idle after every key — time-based,
+    and most of a long Pilot test's run time.)"""
+    parser = XTermParser()
+    for event in [*parser.feed(text), *parser.feed("")]:  # "" ends the input: a lone ESC
+        pilot.app.post_message(event)
 
 
 async def sign_in(pilot: Pilot, staff_id: str, pin: str) -> None:

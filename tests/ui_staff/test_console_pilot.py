@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from textual.widgets import Input, Select
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable, Input, Select
 
 from kiosk.queue.errors import AppointmentNotFound
 from kiosk.staffing.audit import recent
 from kiosk.staffing.profiles import MAX_FAILED_PINS
 from kiosk.ui.staff.app import make_staff_app
 from kiosk.ui.staff.dialogs import FormDialog, NoticeDialog
-from tests.ui_staff.conftest import sign_in, status_text, wait_for
+from tests.ui_staff.conftest import sign_in, status_text, type_text, wait_for
 
 SIZE = (150, 42)
+
+
+def screen_lines(app) -> list[str]:
+    """The rendered screen, line by line, as the terminal would receive it."""
+    return ["".join(seg.text for seg in strip)
+            for strip in app.screen._compositor.render_strips()]
 
 
 async def call_shown(pilot, visit_id: str) -> None:
@@ -184,7 +192,7 @@ async def test_booking_shows_code_once_and_double_booking_is_refused(ctx, staffi
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, NoticeDialog), "code shown")
         text = app.screen.text
-        code = text.split("[b]")[1].split("[/b]")[0]
+        code = re.search(r"\n +(\S+)\n", text).group(1)  # on a line of its own
         assert len(code) == 7 and code[3] == "-"
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen.id == "appointments-screen")
@@ -246,6 +254,34 @@ async def test_mediator_suggested_when_nobody_on_duty_speaks_the_language(ctx, s
         await pilot.press("m")
         await wait_for(pilot, lambda: app.screen.id == "mediators-screen"
                        and "Selam" in str(app.screen.query_one("#needs-list").render()))
+
+
+async def test_a_persian_name_with_zwnj_is_typed_and_listed_as_typed(ctx, staffing):
+    """ZWNJ (Shift+Space on a Persian keyboard) belongs to the name: without it "علیرضا" is
+    a different word. Typed key by key into the form, it is stored and listed with it."""
+    name = "علی\u200cرضا"
+    app = make_staff_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot, "reza-ahmadi", "2222")
+        await pilot.press("m")
+        await wait_for(pilot, lambda: app.screen.id == "mediators-screen")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
+        _fill(app, languages="fa", weekdays="Di")
+        field = app.screen.query_one("#f-name", Input)
+        field.focus()
+        await wait_for(pilot, lambda: app.focused is field, "name field focused")
+        type_text(pilot, name)
+        await wait_for(pilot, lambda: field.value == name, "the name typed with its ZWNJ")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen.id == "mediators-screen"
+                       and "eingetragen" in status_text(app), "registered")
+        table = app.screen.query_one("#mediator-table", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 1
+                       and table.get_cell_at(Coordinate(0, 0)).plain == name, "listed")
+        await wait_for(pilot, lambda: any(name in line for line in screen_lines(app)),
+                       "on screen with its ZWNJ")
+    assert [m.name for m in staffing.mediators.list()] == [name]
 
 
 async def test_admin_screen_needs_an_admin_pin(ctx, staffing):

@@ -23,8 +23,10 @@ from textual.worker import get_current_worker
 from kiosk.context import KioskContext
 from kiosk.staffing.board import BoardFeed, BoardLine
 from kiosk.staffing.watch import POLL_SECONDS, ChangeWatcher
+from kiosk.terminal_text import printable
 from kiosk.ui.board.bigtext import BigText
 from kiosk.ui.crash import CalmCrash, calm_lines
+from kiosk.ui.inert import CELL_LIMIT, inert
 from kiosk.ui.theme import use_terminal_palette
 
 #: Seconds the newest call stays highlighted after it appears.
@@ -111,8 +113,10 @@ class BoardApp(CalmCrash, App[None], inherit_bindings=False):
         else:
             self.screen.query_one("#newest-number", BigText).text = ""
             self.screen.query_one("#newest-desk", BigText).text = ""
-        history = "\n".join(f"{line.ticket:>8}   →   {line.desk}" for line in lines[1:])
-        self.screen.query_one("#history", Static).update(history)
+        history = "\n".join(f"{printable(line.ticket, limit=12):>8}   →   "
+                            f"{printable(line.desk, limit=CELL_LIMIT)}" for line in lines[1:])
+        self.screen.query_one("#history", Static).update(inert(history, limit=None,
+                                                                multiline=True))
         if new:
             self.bells += 1
             self.bell()

@@ -2,7 +2,7 @@
 
 A 3×5 pixel font for digits, capital letters and a few signs; each pixel becomes a block of
 full-block characters scaled to the widget's size (any terminal size works, down to one
-row, where the plain text is shown).
+row, where the plain text is shown, made printable: a desk label is typed by a person).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from textual.geometry import Size
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
+
+from kiosk.terminal_text import printable
 
 _FONT_ROWS = """
 0 ### #.# #.# #.# ###|1 .#. ##. .#. .#. ###|2 ### ..# ### #.. ###|3 ### ..# .## ..# ###
@@ -93,7 +95,7 @@ class BigText(Widget):
         width, height = self.size
         pw, ph = self.scale()
         if pw == 0:
-            line = self.text[:width] if y == height // 2 else ""
+            line = printable(self.text)[:width] if y == height // 2 else ""
             return Strip([Segment(line.center(width), style)], width)
         rows = pixels(self.text)
         top = (2 * height - GLYPH_H * ph) // 2

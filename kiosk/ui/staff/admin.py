@@ -12,15 +12,18 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import Footer, Label, Static
 
 from kiosk.queue.errors import InvalidInput, QueueError
 from kiosk.staffing.console import Staffing
 from kiosk.staffing.desks import desk_labels, set_desk_label
 from kiosk.staffing.forms import parse_codes
 from kiosk.staffing.profiles import StaffProfile
+from kiosk.terminal_text import printable
+from kiosk.ui.inert import CELL_LIMIT, inert, inert_text
 from kiosk.ui.staff.dialogs import FOCUS_BINDINGS, ChoiceDialog, FieldSpec, FormDialog
 from kiosk.ui.staff.texts import error_text, language_name
+from kiosk.ui.staff.widgets import FittedTable
 
 
 class AdminScreen(Screen[None], inherit_bindings=False):
@@ -43,16 +46,16 @@ class AdminScreen(Screen[None], inherit_bindings=False):
         self.profiles: list[StaffProfile] = []
 
     def compose(self) -> ComposeResult:
-        yield Label(f"Verwaltung (angemeldet als {self.admin.display_name})", classes="section")
-        yield DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
+        yield Label(inert(f"Verwaltung (angemeldet als {self.admin.display_name})",
+                          limit=None), classes="section")
+        yield FittedTable("Kennung", "Name", "Sprachen", "Schalter", "Admin", "Aktiv",
+                          id="staff-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="desks")
         yield Static("", id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#staff-table", DataTable)
-        table.add_columns("Kennung", "Name", "Sprachen", "Schalter", "Admin", "Aktiv")
-        table.focus()
+        self.query_one("#staff-table", FittedTable).focus()
         self.load()
 
     @work(thread=True, exclusive=True, group="admin-load")
@@ -67,27 +70,25 @@ class AdminScreen(Screen[None], inherit_bindings=False):
 
     def show(self, profiles: list[StaffProfile], labels: dict[str, str]) -> None:
         self.profiles = profiles
-        table = self.query_one("#staff-table", DataTable)
-        table.clear()
-        for p in profiles:
-            table.add_row(p.id, p.display_name,
-                          ", ".join(language_name(c) for c in p.languages), p.desk or "—",
-                          "ja" if p.is_admin else "", "ja" if p.active else "nein", key=p.id)
-        self.query_one("#desks", Static).update(
+        self.query_one("#staff-table", FittedTable).refill([
+            (p.id, (inert_text(p.id), inert_text(p.display_name),
+                    inert_text(", ".join(language_name(c) for c in p.languages)),
+                    inert_text(p.desk or "—"), "ja" if p.is_admin else "",
+                    "ja" if p.active else "nein"))
+            for p in profiles])
+        self.query_one("#desks", Static).update(inert(
             "Schalter (Anzeige auf dem Wartezimmer-Bildschirm): "
-            + ", ".join(f"{d} = „{label}“" for d, label in labels.items()))
+            + ", ".join(f"{d} = „{printable(label, limit=CELL_LIMIT)}“"
+                        for d, label in labels.items()), limit=None))
 
     def say(self, text: str, error: bool = False) -> None:
         status = self.query_one("#status", Static)
         status.set_class(error, "error")
-        status.update(text)
+        status.update(inert(text, limit=None))
 
     def _selected(self) -> StaffProfile | None:
-        if not self.profiles:
-            return None
-        table = self.query_one("#staff-table", DataTable)
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return next(p for p in self.profiles if p.id == key)
+        key = self.query_one("#staff-table", FittedTable).selected_key()
+        return next((p for p in self.profiles if p.id == key), None)
 
     @work(thread=True, group="admin-action")
     def run(self, fn: Callable[[], str]) -> None:

@@ -12,6 +12,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.content import Content
 
 from kiosk.context import KioskContext
 from kiosk.queue.errors import QueueError
@@ -73,8 +74,8 @@ class StaffApp(CalmCrash, App[None], inherit_bindings=False):
 
     def action_help(self) -> None:
         q = self.ctx.config.queue
-        self.push_screen(NoticeDialog("Hilfe: Aufrufreihenfolge", POLICY_HELP.format(
-            fairness=q.fairness_minutes, max_calls=q.max_calls)))
+        self.push_screen(NoticeDialog("Hilfe: Aufrufreihenfolge", Content.from_markup(
+            POLICY_HELP.format(fairness=q.fairness_minutes, max_calls=q.max_calls))))
 
     @work(thread=True, group="figures")
     def action_figures(self) -> None:
@@ -123,7 +124,7 @@ class StaffApp(CalmCrash, App[None], inherit_bindings=False):
             admin = self.staffing.directory.authenticate(who, pin, need_admin=True)
         except QueueError as exc:  # known errors become a German message; bugs surface
             self.call_from_thread(self.notify, error_text(exc, self.ctx.queue.tz),
-                                  severity="error")
+                                  severity="error", markup=False)
             return
         finally:
             self.ctx.store.close()

@@ -9,22 +9,22 @@ import datetime as dt
 from collections.abc import Callable
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Select, Static
+from textual.widgets import Footer, Label, Select, Static
 
 from kiosk.config import WEEKDAYS
 from kiosk.queue.errors import QueueError
 from kiosk.queue.views import AppointmentInfo
 from kiosk.staffing.console import Console
 from kiosk.staffing.forms import parse_minutes, parse_slot
+from kiosk.ui.inert import inert, inert_text
 from kiosk.ui.staff.dialogs import FOCUS_BINDINGS, FieldSpec, FormDialog, NoticeDialog
 from kiosk.ui.staff.texts import STATUS, WEEKDAY, clock_text, error_text, language_name
-from kiosk.ui.staff.widgets import concern_text
+from kiosk.ui.staff.widgets import FittedTable, concern_text
 
 
 class AppointmentsScreen(Screen[None], inherit_bindings=False):
@@ -56,15 +56,14 @@ class AppointmentsScreen(Screen[None], inherit_bindings=False):
             yield Label("", id="appt-day", classes="section")
             yield Label("Schalter", classes="filter-label")
             yield Select([(f"Schalter {d}", d) for d in desks], prompt="alle", id="appt-desk")
-        yield DataTable(id="appt-table", cursor_type="row", zebra_stripes=True)
+        yield FittedTable("Zeit", "Dauer", "Schalter", "Sprache", "Dolmetsch", "Anliegen",
+                          "Name", "Telefon", "Status", id="appt-table", cursor_type="row",
+                          zebra_stripes=True)
         yield Static("", id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#appt-table", DataTable)
-        table.add_columns("Zeit", "Dauer", "Schalter", "Sprache", "Dolmetsch", "Anliegen",
-                          "Name", "Telefon", "Status")
-        table.focus()
+        self.query_one("#appt-table", FittedTable).focus()
         self.load()
 
     # --- loading ------------------------------------------------------------------------
@@ -83,17 +82,19 @@ class AppointmentsScreen(Screen[None], inherit_bindings=False):
         weekday = WEEKDAY[WEEKDAYS[self.day.weekday()]]
         self.query_one("#appt-day", Label).update(
             f"Termine am {weekday} {self.day:%d.%m.%Y}{desk}: {len(self.rows)}")
-        table = self.query_one("#appt-table", DataTable)
-        table.clear()
         config = self.console.ctx.config
+        out = []
         for a in self.rows:
             style = "dim strike" if a.status == "cancelled" else ""
-            table.add_row(Text(clock_text(a.starts_at, tz), style=style or "bold"),
-                          f"{a.duration_min} min", a.desk or "—", language_name(a.language),
-                          language_name(a.interpreter_language) if a.interpreter_language
-                          else "", concern_text(config, a.concerns), a.name or "",
-                          a.phone or "", Text(STATUS.get(a.status, a.status), style=style),
-                          key=a.id)
+            out.append((a.id, (
+                inert_text(clock_text(a.starts_at, tz), style or "bold"),
+                f"{a.duration_min} min", inert_text(a.desk or "—"),
+                inert_text(language_name(a.language)),
+                inert_text(language_name(a.interpreter_language)
+                           if a.interpreter_language else ""),
+                concern_text(config, a.concerns), inert_text(a.name), inert_text(a.phone),
+                inert_text(STATUS.get(a.status, a.status), style))))
+        self.query_one("#appt-table", FittedTable).refill(out)
 
     @on(Select.Changed, "#appt-desk")
     def _desk(self, event: Select.Changed) -> None:
@@ -111,14 +112,13 @@ class AppointmentsScreen(Screen[None], inherit_bindings=False):
     def say(self, text: str, error: bool = False) -> None:
         status = self.query_one("#status", Static)
         status.set_class(error, "error")
-        status.update(text)
+        status.update(inert(text, limit=None, multiline=True))
 
     def _selected(self) -> AppointmentInfo | None:
-        table = self.query_one("#appt-table", DataTable)
-        if not self.rows:
+        key = self.query_one("#appt-table", FittedTable).selected_key()
+        if not self.rows or key is None:
             self.say("An diesem Tag gibt es keinen Termin.", True)
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return next(a for a in self.rows if a.id == key)
 
     @work(thread=True, group="appt-action")
@@ -176,7 +176,7 @@ class AppointmentsScreen(Screen[None], inherit_bindings=False):
                 staff_id=staff)
             self.day = when.date()
             return (f"Termin am {when:%d.%m.%Y um %H:%M} Uhr gebucht.\n\n"
-                    f"Code für die Besucherin / den Besucher:  [b]{code}[/b]\n\n"
+                    f"Code für die Besucherin / den Besucher:\n\n      {code}\n\n"
                     "Der Code wird nur jetzt angezeigt – bitte aufschreiben oder mitgeben.")
 
         self.run(book, notice="Termin gebucht")

@@ -2,6 +2,8 @@
 
 `ChoiceDialog` picks one value from a list, `FormDialog` collects a few fields as a dict,
 `NoticeDialog` shows a text once (e.g. an appointment code) until acknowledged.
+Titles, labels and options often carry a person's name: they are always shown literally
+(`kiosk.ui.inert`); only a `NoticeDialog` given ready-made `Content` shows styles.
 """
 
 from __future__ import annotations
@@ -10,13 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
+
+from kiosk.text_rules import JOINERS
+from kiosk.ui.inert import PrintableHighlighter, inert, inert_text
 
 #: Tab moves between fields; declared because every screen here declares all its bindings.
 FOCUS_BINDINGS = [Binding("tab", "app.focus_next", "Weiter", show=False),
@@ -35,8 +41,8 @@ class ChoiceDialog(ModalScreen[str | None], inherit_bindings=False):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield OptionList(*[Option(label, id=value) for value, label in self.options],
+            yield Label(inert(self.title_text, limit=None), classes="dialog-title")
+            yield OptionList(*[Option(inert(label), id=value) for value, label in self.options],
                              id="choices")
             yield Static("Enter: wählen · Esc: abbrechen", classes="dialog-hint")
 
@@ -46,6 +52,27 @@ class ChoiceDialog(ModalScreen[str | None], inherit_bindings=False):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class TextField(Input):
+    """An `Input` that also takes the joiners typed inside words (see `kiosk.text_rules`).
+
+    Textual's `Input` inserts only what Python calls printable, so ZWNJ — Shift+Space on a
+    Persian keyboard — and ZWJ were dropped while typing, and "علی‌رضا" became the different
+    word "علیرضا". Every other control character is still ignored as typed.
+    """
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return character in JOINERS or super().check_consume_key(key, character)
+
+    def on_key(self, event: events.Key) -> None:
+        """Insert a joiner (runs before `Input`'s own key handler, which ignores it)."""
+        if event.character in JOINERS:
+            event.stop()
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(event.character)
+            else:
+                self.replace(event.character, *self.selection)
 
 
 @dataclass
@@ -76,12 +103,12 @@ class FormDialog(ModalScreen[dict | None], inherit_bindings=False):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box form"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(inert(self.title_text, limit=None), classes="dialog-title")
             if self.error:
-                yield Static(self.error, classes="dialog-error")
+                yield Static(inert(self.error, limit=None), classes="dialog-error")
             for spec in self.fields:
                 with Horizontal(classes="form-row"):
-                    yield Label(spec.label, classes="form-label")
+                    yield Label(inert(spec.label), classes="form-label")
                     yield self._widget(spec)
             with Horizontal(classes="form-buttons"):
                 yield Button(self.ok, id="ok", variant="primary")
@@ -91,13 +118,13 @@ class FormDialog(ModalScreen[dict | None], inherit_bindings=False):
     def _widget(spec: FieldSpec):
         wid = f"f-{spec.name}"
         if spec.kind == "select":
-            options = list(spec.options)
+            options = [(inert_text(label), v) for label, v in spec.options]
             value = spec.value if any(v == spec.value for _, v in options) else Select.NULL
             return Select(options, value=value, id=wid, allow_blank=value is Select.NULL)
         if spec.kind == "checkbox":
             return Checkbox(value=bool(spec.value), id=wid)
-        return Input(str(spec.value), placeholder=spec.placeholder, id=wid,
-                     password=spec.kind == "password")
+        return TextField(str(spec.value), placeholder=spec.placeholder, id=wid,
+                         password=spec.kind == "password", highlighter=PrintableHighlighter())
 
     def values(self) -> dict:
         out: dict = {}
@@ -123,19 +150,25 @@ class FormDialog(ModalScreen[dict | None], inherit_bindings=False):
 
 
 class NoticeDialog(ModalScreen[None], inherit_bindings=False):
-    """Shows a message (e.g. the appointment code, shown only this once) until Enter/Esc."""
+    """Shows a message (e.g. the appointment code, shown only this once) until Enter/Esc.
+
+    A `str` is shown literally, line by line; styled text is passed as `Content` that the
+    caller assembled with person-typed pieces made inert.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "close", "Schließen")]
 
-    def __init__(self, title: str, text: str) -> None:
+    def __init__(self, title: str, text: str | Content) -> None:
         super().__init__(classes="dialog")
         self.title_text = title
         self.text = text
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.text, id="notice-text")
+            yield Label(inert(self.title_text, limit=None), classes="dialog-title")
+            text = self.text if isinstance(self.text, Content) else inert(
+                self.text, limit=None, multiline=True)
+            yield Static(text, id="notice-text")
             yield Static("Enter: schließen", classes="dialog-hint")
 
     def action_close(self) -> None:

@@ -8,14 +8,23 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import Footer, Label, Static
 
 from kiosk.queue.errors import QueueError
 from kiosk.staffing.console import Console
 from kiosk.staffing.forms import parse_codes, parse_weekdays
 from kiosk.staffing.mediators import MediatorInfo, MediatorNeed
+from kiosk.terminal_text import printable
+from kiosk.ui.inert import CELL_LIMIT, inert, inert_text
 from kiosk.ui.staff.dialogs import FOCUS_BINDINGS, FieldSpec, FormDialog
-from kiosk.ui.staff.texts import WEEKDAY, clock_text, error_text, language_name
+from kiosk.ui.staff.texts import (
+    clock_text,
+    error_text,
+    language_name,
+    mediator_hints,
+    weekdays_text,
+)
+from kiosk.ui.staff.widgets import FittedTable
 
 
 class MediatorsScreen(Screen[None], inherit_bindings=False):
@@ -37,14 +46,13 @@ class MediatorsScreen(Screen[None], inherit_bindings=False):
         yield Label("Sprachmittlung nötig", classes="section")
         yield Static("", id="needs-list")
         yield Label("Register der Sprachmittler:innen", classes="section")
-        yield DataTable(id="mediator-table", cursor_type="row", zebra_stripes=True)
+        yield FittedTable("Name", "Sprachen", "Wochentage", "Kontakt", id="mediator-table",
+                          cursor_type="row", zebra_stripes=True)
         yield Static("", id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#mediator-table", DataTable)
-        table.add_columns("Name", "Sprachen", "Wochentage", "Kontakt")
-        table.focus()
+        self.query_one("#mediator-table", FittedTable).focus()
         self.load()
 
     @work(thread=True, exclusive=True, group="med-load")
@@ -62,25 +70,23 @@ class MediatorsScreen(Screen[None], inherit_bindings=False):
         for need in needs:
             who = (f"Nummer {need.ticket}" if need.ticket
                    else f"Termin {clock_text(need.starts_at or 0, tz)}")
-            avail = ", ".join(f"{m.name} ({m.contact or 'ohne Kontakt'})"
-                              for m in need.available) or "heute niemand"
-            other = ", ".join(m.name for m in need.others)
-            lines.append(f"⚑ {who}: {language_name(need.language)} – könnte helfen: {avail}"
-                         + (f"; an anderen Tagen: {other}" if other else ""))
-        self.query_one("#needs-list", Static).update(
-            "\n".join(lines) or "Niemand wartet auf eine Sprache, die niemand im Dienst spricht.")
+            lines.append(f"⚑ {who}: {language_name(need.language)} – könnte helfen: "
+                         f"{mediator_hints(need) or 'heute niemand'}")
+        self.query_one("#needs-list", Static).update(inert(
+            "\n".join(lines) or "Niemand wartet auf eine Sprache, die niemand im Dienst spricht.",
+            limit=None, multiline=True))
         self.mediators = mediators
-        table = self.query_one("#mediator-table", DataTable)
-        table.clear()
-        for m in mediators:
-            table.add_row(m.name, ", ".join(language_name(c) for c in m.languages),
-                          " ".join(WEEKDAY[d] for d in m.weekdays) or "nach Absprache",
-                          m.contact, key=m.id)
+        self.query_one("#mediator-table", FittedTable).refill([
+            (m.id, (inert_text(m.name),
+                    inert_text(", ".join(language_name(c) for c in m.languages)),
+                    inert_text(weekdays_text(m.weekdays) or "nach Absprache"),
+                    inert_text(m.contact)))
+            for m in mediators])
 
     def say(self, text: str, error: bool = False) -> None:
         status = self.query_one("#status", Static)
         status.set_class(error, "error")
-        status.update(text)
+        status.update(inert(text, limit=None))
 
     def action_add(self) -> None:
         fields = [FieldSpec("name", "Name"),
@@ -103,15 +109,13 @@ class MediatorsScreen(Screen[None], inherit_bindings=False):
             return
         finally:
             self.console.ctx.store.close()
-        self.app.call_from_thread(self.say, f"{m.name} eingetragen.")
+        self.app.call_from_thread(self.say, f"{printable(m.name, limit=CELL_LIMIT)} eingetragen.")
         self.app.call_from_thread(self.load)
 
     def action_deactivate(self) -> None:
-        table = self.query_one("#mediator-table", DataTable)
-        if not self.mediators:
-            return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        self._deactivate(key)
+        key = self.query_one("#mediator-table", FittedTable).selected_key()
+        if key is not None:
+            self._deactivate(key)
 
     @work(thread=True, group="med-action")
     def _deactivate(self, mediator_id: str) -> None:

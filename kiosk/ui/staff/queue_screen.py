@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Select, Static
 from textual.worker import get_current_worker
@@ -25,15 +26,17 @@ from kiosk.queue.views import VisitInfo
 from kiosk.staffing import duty
 from kiosk.staffing.console import OUTCOMES, REASON_CODES, Console, ConsoleSnapshot, filter_rows
 from kiosk.staffing.watch import POLL_SECONDS, ChangeWatcher
+from kiosk.terminal_text import printable
+from kiosk.ui.inert import CELL_LIMIT, inert
 from kiosk.ui.staff.dialogs import FOCUS_BINDINGS, ChoiceDialog, FieldSpec, FormDialog
 from kiosk.ui.staff.texts import (
     OUTCOME,
     REASON,
     STATUS,
-    WEEKDAY,
     clock_text,
     error_text,
     language_name,
+    mediator_hints,
     sync_text,
 )
 from kiosk.ui.staff.widgets import MineTable, QueueTable
@@ -137,40 +140,41 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         self.loads += 1
         ctx, staff = self.console.ctx, self.console.staff
         tz = ctx.queue.tz
-        duty_names = ", ".join(p.display_name for p in snap.on_duty) or "—"
+        duty_names = ", ".join(printable(p.display_name, limit=CELL_LIMIT)
+                               for p in snap.on_duty) or "—"
         desk = f"Schalter {staff.desk}" if staff.desk else "ohne Schalter"
-        self.query_one("#header", Static).update(
-            f"[b]{ctx.config.location(ctx.store.location).name}[/b] · "
-            f"[b]{staff.display_name}[/b] ({desk}; "
-            f"{', '.join(language_name(c) for c in staff.languages)}) · "
-            f"im Dienst: {duty_names} · nächste:r für mich: "
-            f"[b]{snap.next_ticket or '—'}[/b] · {clock_text(snap.now_ms, tz)} Uhr")
+        self.query_one("#header", Static).update(Content.assemble(
+            inert(ctx.config.location(ctx.store.location).name, "bold"), " · ",
+            inert(staff.display_name, "bold"),
+            inert(f" ({desk}; {', '.join(language_name(c) for c in staff.languages)}) · "
+                  f"im Dienst: {duty_names} · nächste:r für mich: ", limit=None),
+            inert(snap.next_ticket or "—", "bold"), f" · {clock_text(snap.now_ms, tz)} Uhr"))
         mine = [*snap.mine, *snap.parked, *snap.missed]
         self.query_one("#mine", MineTable).show(mine, ctx.config, tz)
         rows = filter_rows(snap.waiting, self._language, self._concern)
         shown = f"{len(rows)} von {len(snap.waiting)}" if len(rows) != len(snap.waiting) \
             else str(len(snap.waiting))
         sync = sync_text(snap.last_sync_at, snap.pending_sync, snap.now_ms, tz)
-        self.query_one("#queue-title", Label).update(
-            f"Warteschlange ({shown} wartend)   [dim]{sync}[/dim]")
+        self.query_one("#queue-title", Label).update(Content.assemble(
+            f"Warteschlange ({shown} wartend)   ", (sync, "dim")))
         self.query_one("#queue", QueueTable).show(rows, ctx.config)
         self.query_one("#needs", Static).update(self._needs_text(snap))
 
-    def _needs_text(self, snap: ConsoleSnapshot) -> str:
+    def _needs_text(self, snap: ConsoleSnapshot) -> Content:
+        """Who waits for a language nobody on duty speaks, and which mediators could help."""
         if not snap.needs:
-            return ""
+            return Content("")
         tz = self.console.ctx.queue.tz
-        lines = ["[b]⚑ Sprachmittlung nötig[/b] (spricht niemand im Dienst):"]
+        lines = [Content.assemble(("⚑ Sprachmittlung nötig", "bold"),
+                                  " (spricht niemand im Dienst):")]
         for need in snap.needs[:4]:
             who = need.ticket or f"Termin {clock_text(need.starts_at or 0, tz)}"
-            helpers = [f"{m.name} ({m.contact or 'ohne Kontakt'})" for m in need.available]
-            helpers += [f"{m.name} nur {'/'.join(WEEKDAY[d] for d in m.weekdays)}"
-                        for m in need.others]
-            lines.append(f" {who}: {language_name(need.language)} – "
-                         f"{'; '.join(helpers) or 'keine Sprachmittler:in im Register'}")
+            lines.append(inert(f" {who}: {language_name(need.language)} – "
+                               f"{mediator_hints(need) or 'keine Sprachmittler:in im Register'}",
+                               limit=None))
         if len(snap.needs) > 4:
-            lines.append(f" … und {len(snap.needs) - 4} weitere (Taste m)")
-        return "\n".join(lines)
+            lines.append(Content(f" … und {len(snap.needs) - 4} weitere (Taste m)"))
+        return Content("\n").join(lines)
 
     @on(Select.Changed, "#filter-language")
     def _language_filter(self, event: Select.Changed) -> None:
@@ -189,7 +193,7 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         """The visit an action applies to: the focused table's row, else my current call."""
         focused = self.focused
         if isinstance(focused, QueueTable | MineTable):
-            picked = focused.selected_id()
+            picked = focused.selected_key()
             if picked:
                 return picked
         if self.snapshot and self.snapshot.mine:
@@ -199,7 +203,7 @@ class QueueScreen(Screen[None], inherit_bindings=False):
     def say(self, text: str, error: bool = False) -> None:
         status = self.query_one("#status", Static)
         status.set_class(error, "error")
-        status.update(text)
+        status.update(inert(text, limit=None))
 
     # --- actions ------------------------------------------------------------------------
     @work(thread=True, group="action")

@@ -17,6 +17,8 @@ from textual.widgets.option_list import Option
 from kiosk.queue.errors import QueueError
 from kiosk.staffing.console import Staffing
 from kiosk.staffing.profiles import StaffProfile
+from kiosk.terminal_text import printable
+from kiosk.ui.inert import CELL_LIMIT, inert
 from kiosk.ui.staff.dialogs import FOCUS_BINDINGS
 from kiosk.ui.staff.texts import error_text, language_name
 
@@ -40,7 +42,7 @@ class SignInScreen(Screen[None], inherit_bindings=False):
     def compose(self) -> ComposeResult:
         office = self.staffing.ctx.config.office(self.staffing.ctx.store.site)
         with Vertical(id="signin-box"):
-            yield Label(f"{office.name}", id="signin-title")
+            yield Label(inert(office.name), id="signin-title")
             yield Label("Anmelden: Profil wählen, PIN eingeben", classes="muted")
             yield OptionList(id="profiles")
             yield Input(placeholder="PIN", password=True, id="pin", max_length=12,
@@ -63,7 +65,8 @@ class SignInScreen(Screen[None], inherit_bindings=False):
         for p in profiles:
             desk = f"Schalter {p.desk}" if p.desk else "ohne Schalter"
             langs = ", ".join(language_name(c) for c in p.languages)
-            options.add_option(Option(f"{p.display_name}  ·  {desk}  ·  {langs}", id=p.id))
+            options.add_option(Option(inert(f"{printable(p.display_name, limit=CELL_LIMIT)}"
+                                            f"  ·  {desk}  ·  {langs}", limit=None), id=p.id))
         if profiles:
             options.highlighted = 0
             options.focus()
@@ -93,7 +96,8 @@ class SignInScreen(Screen[None], inherit_bindings=False):
             profile = self.staffing.directory.authenticate(staff_id, pin)
         except QueueError as exc:  # known errors become a German message; bugs surface
             text = error_text(exc, self.staffing.ctx.queue.tz)
-            self.app.call_from_thread(self.query_one("#status", Static).update, text)
+            self.app.call_from_thread(self.query_one("#status", Static).update, inert(
+                text, limit=None))
             return
         finally:
             self.staffing.ctx.store.close()

@@ -23,7 +23,11 @@ from kiosk.queue.errors import (
     QueueError,
 )
 from kiosk.queue.states import IllegalTransition
+from kiosk.staffing.desks import MAX_LABEL
 from kiosk.staffing.errors import AmbiguousStaff, LockedOut, NotAdmin, UnknownStaff, WrongPin
+from kiosk.staffing.mediators import MAX_CONTACT, MediatorNeed
+from kiosk.terminal_text import DISPLAY_LIMIT, printable
+from kiosk.text_rules import MAX_NAME
 
 STATUS = {
     "queued": "wartet", "called": "aufgerufen", "in_service": "im Gespräch",
@@ -81,6 +85,28 @@ def language_name(code: str | None) -> str:
 _NAMES = {"prs": "Dari", "kmr": "Kurmandschi"}
 
 
+def weekdays_text(codes: list[str] | tuple[str, ...], sep: str = " ") -> str:
+    """German weekday abbreviations; a code this version does not know (by sync) as typed."""
+    return sep.join(WEEKDAY.get(d) or printable(d, limit=12) for d in codes)
+
+
+def mediator_hints(need: MediatorNeed, *, others_days: bool = True) -> str:
+    """Mediators who could help with one need: today's with contact, others with their days.
+
+    Names and contacts are typed by people at any office and arrive by sync; they are made
+    printable and shortened here, the caller still shows the line as inert text.
+    """
+    helpers = [f"{printable(m.name, limit=DISPLAY_LIMIT)} "
+               f"({printable(m.contact, limit=DISPLAY_LIMIT) or 'ohne Kontakt'})"
+               for m in need.available]
+    if others_days:
+        helpers += [f"{printable(m.name, limit=DISPLAY_LIMIT)} nur "
+                    f"{weekdays_text(m.weekdays, '/')}" for m in need.others]
+    else:
+        helpers += [printable(m.name, limit=DISPLAY_LIMIT) for m in need.others]
+    return "; ".join(helpers)
+
+
 def clock_text(ms: int, tz: dt.tzinfo) -> str:
     return dt.datetime.fromtimestamp(ms / 1000, tz).strftime("%H:%M")
 
@@ -123,6 +149,13 @@ _INVALID = {
     ("weekdays", "unknown"): "Wochentage als Mo, Di, Mi, Do, Fr, Sa, So angeben.",
     ("referral", "unknown"): "Bitte eine Fachstelle aus der Liste wählen.",
     ("name", "missing"): "Bitte einen Namen angeben.",
+    ("name", "too_long"): f"Der Name ist zu lang (höchstens {MAX_NAME} Zeichen).",
+    ("contact", "too_long"): f"Der Kontakt ist zu lang (höchstens {MAX_CONTACT} Zeichen).",
+    ("label", "too_long"): f"Die Bezeichnung ist zu lang (höchstens {MAX_LABEL} Zeichen).",
+    **{(field, "bad_character"): f"{what} enthält ein unsichtbares Steuerzeichen (z. B. eine "
+       "Richtungsumkehr), das nicht erlaubt ist. Bitte neu tippen statt einfügen."
+       for field, what in (("name", "Der Name"), ("contact", "Der Kontakt"),
+                           ("label", "Die Bezeichnung"))},
 }
 
 

@@ -1,7 +1,9 @@
-"""Reusable pieces of the console: the queue table and "my visits" table.
+"""Reusable pieces of the console: tables sized to their rows, the queue and "my visits".
 
-Each table is given a snapshot (attributes down) and keeps the cursor on the same visit
-across reloads; the screen asks it for the selected visit id.
+Each table is given its rows (attributes down), sizes its columns to them at once and keeps
+the cursor on the same row across reloads; the screen asks it for the selected key. Every
+person-typed cell is Rich `Text` made with `kiosk.ui.inert`: a plain `str` cell would be
+parsed as markup, and visits, names and codes arrive by sync from other machines.
 """
 
 from __future__ import annotations
@@ -10,26 +12,21 @@ import datetime as dt
 from collections.abc import Sequence
 from contextlib import suppress
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
+from textual.widgets.data_table import CellDoesNotExist, CellType, RowDoesNotExist
 
 from kiosk.config import NetworkConfig
 from kiosk.i18n.bidi import display
 from kiosk.queue.views import VisitInfo
 from kiosk.staffing.console import QueueRow
+from kiosk.terminal_text import printable
+from kiosk.ui.inert import CELL_LIMIT, inert_text
 from kiosk.ui.staff.texts import REASON, STATUS, clock_text, language_name
 
-
-def concern_text(config: NetworkConfig, concerns: Sequence[str]) -> str:
-    labels = []
-    for cid in concerns:
-        try:
-            c = config.concern(cid)
-            labels.append(c.label)
-        except KeyError:
-            labels.append(cid)
-    return ", ".join(labels) or "—"
+#: One table row: its key and its cells, in column order.
+TableRow = tuple[str, Sequence[CellType]]
 
 
 def name_text(config: NetworkConfig, name: str | None) -> str:
@@ -38,10 +35,47 @@ def name_text(config: NetworkConfig, name: str | None) -> str:
     return display(name, config.visitor.bidi) if name else ""
 
 
-class VisitTable(DataTable):
-    """A DataTable of visits whose row keys are visit ids."""
+def cell_width(cell: CellType) -> int:
+    """Terminal cells a table cell takes, measured as `DataTable` shows it (a `str` cell is
+    our own wording and may carry markup; person-typed text comes as `Text`)."""
+    if isinstance(cell, Text):
+        text = cell
+    elif isinstance(cell, str):
+        text = Text.from_markup(cell)
+    else:
+        text = Text(str(cell))
+    return max((cell_len(line) for line in text.plain.splitlines()), default=0)
 
-    def selected_id(self) -> str | None:
+
+class FittedTable(DataTable):
+    """A DataTable whose columns are as wide as the rows it was last given, from the start.
+
+    Textual's own automatic column widths are measured later, when the table is next idle,
+    and that measurement does not invalidate the lines the table has already rendered and
+    cached. When the screen repaints between `add_row` and that idle — a busy machine, a
+    screen just pushed, a reload from a worker thread — the cached lines keep the old widths
+    and every name is cut to the width of its header (or of the previous rows) until the
+    cursor or the mouse happens to move (Textual issue #4470). So every refill here gives
+    each column an explicit width measured from the new rows before any of them can be
+    rendered, and there is nothing stale to cache.
+    """
+
+    def __init__(self, *labels: str, **kwargs) -> None:
+        """Create the table; its columns are added on mount and on every refill.
+
+        Args:
+            labels: the column headers, in order.
+            kwargs: as for `DataTable` (id, cursor_type, zebra_stripes …).
+        """
+        super().__init__(**kwargs)
+        self.labels = labels
+
+    def on_mount(self) -> None:
+        if not self.columns:
+            self.refill([])
+
+    def selected_key(self) -> str | None:
+        """The key of the row under the cursor (None in an empty table)."""
         if self.row_count == 0:
             return None
         try:
@@ -49,61 +83,82 @@ class VisitTable(DataTable):
         except CellDoesNotExist:  # an empty or shrinking table has no selection
             return None
 
-    def _refill(self, rows: list[tuple[str, tuple]]) -> None:
-        keep = self.selected_id()
-        self.clear()
+    def refill(self, rows: Sequence[TableRow]) -> None:
+        """Show exactly `rows`, each column as wide as its widest cell or its header; the
+        cursor stays on the same key if that row is still there."""
+        keep = self.selected_key()
+        widths = [cell_len(label) for label in self.labels]
+        for _key, cells in rows:
+            for i, cell in enumerate(cells):
+                widths[i] = max(widths[i], cell_width(cell))
+        self.clear(columns=True)
+        for i, (label, width) in enumerate(zip(self.labels, widths, strict=True)):
+            self.add_column(label, width=width, key=str(i))
         for key, cells in rows:
             self.add_row(*cells, key=key)
         if keep is not None:
-            with suppress(RowDoesNotExist):  # the visit may have left this table
+            with suppress(RowDoesNotExist):  # the row may have left this table
                 self.move_cursor(row=self.get_row_index(keep), animate=False)
 
-    def select(self, visit_id: str) -> None:
+    def select(self, key: str) -> None:
+        """Put the cursor on the row with this key, if it is shown."""
         with suppress(RowDoesNotExist):
-            self.move_cursor(row=self.get_row_index(visit_id), animate=False)
+            self.move_cursor(row=self.get_row_index(key), animate=False)
 
 
-class QueueTable(VisitTable):
-    """Everyone waiting, in the order the policy roughly follows."""
+def concern_text(config: NetworkConfig, concerns: Sequence[str]) -> Text:
+    """The concerns' labels; an id this config does not know (it came by sync) as typed."""
+    labels = []
+    for cid in concerns:
+        try:
+            c = config.concern(cid)
+            labels.append(c.label)
+        except KeyError:
+            labels.append(printable(cid, limit=CELL_LIMIT))
+    return inert_text(", ".join(labels) or "—", limit=None)
 
-    def on_mount(self) -> None:
-        self.cursor_type = "row"
-        self.zebra_stripes = True
-        self.add_columns("Nr.", "Art", "Anliegen", "Sprache", "Dolmetsch", "Wartet",
-                         "Name", "Hinweis")
+
+class QueueTable(FittedTable):
+    """Everyone waiting, in the order the policy roughly follows; row keys are visit ids."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("Nr.", "Art", "Anliegen", "Sprache", "Dolmetsch", "Wartet", "Name",
+                         "Hinweis", cursor_type="row", zebra_stripes=True, **kwargs)
 
     def show(self, rows: Sequence[QueueRow], config: NetworkConfig) -> None:
         out = []
         for r in rows:
             v = r.visit
-            hint = Text()
+            hints = []
             if v.priority < config.queue.priorities["normal"]:
-                hint.append(f"‼ dringend ({REASON.get(v.priority_reason or '', '-')}) ",
-                            style="bold red")
+                reason = REASON.get(v.priority_reason or "", "-")
+                hints.append(inert_text(f"‼ dringend ({reason}) ", "bold red"))
             if r.mediator_language:
-                hint.append(f"⚑ Sprachmittlung {language_name(r.mediator_language)} ",
-                            style="bold yellow")
+                hints.append(inert_text(
+                    f"⚑ Sprachmittlung {language_name(r.mediator_language)} ", "bold yellow"))
             if v.target_desk:
-                hint.append(f"→ Schalter {v.target_desk} ", style="cyan")
+                hints.append(inert_text(f"→ Schalter {v.target_desk} ", "cyan"))
             if v.target_staff:
-                hint.append(f"→ {v.target_staff} ", style="cyan")
-            ticket = Text(v.ticket, style="bold" if r.speakable and not r.elsewhere else "dim")
-            lang = Text(language_name(v.language),
-                        style="green" if r.speakable else "")
+                hints.append(inert_text(f"→ {v.target_staff} ", "cyan"))
+            ticket = inert_text(v.ticket, "bold" if r.speakable and not r.elsewhere else "dim")
+            lang = inert_text(language_name(v.language), "green" if r.speakable else "")
             out.append((v.id, (
                 ticket, "Termin" if v.kind == "appointment" else "offen",
                 concern_text(config, v.concerns), lang,
-                language_name(v.interpreter_language) if v.interpreter_language else "",
-                f"{r.waited_minutes} min", name_text(config, v.first_name), hint)))
-        self._refill(out)
+                inert_text(language_name(v.interpreter_language)
+                           if v.interpreter_language else ""),
+                f"{r.waited_minutes} min", inert_text(name_text(config, v.first_name)),
+                Text.assemble(*hints))))
+        self.refill(out)
 
 
-class MineTable(VisitTable):
-    """My called visitors, then everyone parked and everyone missed today."""
+class MineTable(FittedTable):
+    """My called visitors, then everyone parked and everyone missed today; row keys are
+    visit ids."""
 
-    def on_mount(self) -> None:
-        self.cursor_type = "row"
-        self.add_columns("Nr.", "Status", "Anliegen", "Sprache", "Aufrufe", "Seit", "Name")
+    def __init__(self, **kwargs) -> None:
+        super().__init__("Nr.", "Status", "Anliegen", "Sprache", "Aufrufe", "Seit", "Name",
+                         cursor_type="row", **kwargs)
 
     def show(self, visits: Sequence[VisitInfo], config: NetworkConfig, tz: dt.tzinfo) -> None:
         out = []
@@ -112,7 +167,8 @@ class MineTable(VisitTable):
             style = {"called": "bold reverse", "in_service": "bold green",
                      "missed": "red", "parked": "yellow"}.get(v.status, "")
             out.append((v.id, (
-                Text(v.ticket, style="bold"), Text(STATUS.get(v.status, v.status), style=style),
-                concern_text(config, v.concerns), language_name(v.language),
-                str(v.call_count), clock_text(since, tz), name_text(config, v.first_name))))
-        self._refill(out)
+                inert_text(v.ticket, "bold"), inert_text(STATUS.get(v.status, v.status), style),
+                concern_text(config, v.concerns), inert_text(language_name(v.language)),
+                str(v.call_count), clock_text(since, tz),
+                inert_text(name_text(config, v.first_name)))))
+        self.refill(out)
