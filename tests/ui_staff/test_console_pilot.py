@@ -264,9 +264,11 @@ async def test_a_persian_name_with_zwnj_is_typed_and_listed_as_typed(ctx, staffi
     async with app.run_test(size=SIZE) as pilot:
         await signed_in(pilot, "reza-ahmadi", "2222")
         await pilot.press("m")
-        await wait_for(pilot, lambda: app.screen.id == "mediators-screen")
+        await wait_for(pilot, lambda: app.screen.id == "mediators-screen"
+                       and app.screen.is_mounted, "register shown")
         await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
+        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog)
+                       and app.screen.is_mounted, "form composed")
         _fill(app, languages="fa", weekdays="Di")
         field = app.screen.query_one("#f-name", Input)
         field.focus()
