@@ -98,8 +98,9 @@ async def test_store_deleted_under_the_terminal(ctx, monkeypatch, capfd):
     assert not ctx.store.path.exists()  # nothing was written into a file nobody will read
 
 
-async def test_a_bug_anywhere_is_calm_too_and_exits_1(ctx, monkeypatch, capfd):
-    """Not only the store: any error in a handler shows the message, never the locals."""
+async def run_into_a_bug(ctx, monkeypatch):
+    """A visitor app whose concern step raises an error carrying the canary, driven until it
+    has shown its message and exited."""
     monkeypatch.setenv("KIOSK_CRASH_SECONDS", "1")
     app = make_visitor_app(ctx)
 
@@ -115,6 +116,12 @@ async def test_a_bug_anywhere_is_calm_too_and_exits_1(ctx, monkeypatch, capfd):
             if not app.is_running:
                 break
             await pilot.pause(0.05)
+    return app
+
+
+async def test_a_bug_anywhere_is_calm_too_and_exits_1(ctx, monkeypatch, capfd):
+    """Not only the store: any error in a handler shows the message, never the locals."""
+    app = await run_into_a_bug(ctx, monkeypatch)
     out, err = capfd.readouterr()
     assert app.return_code == 1
     assert "KeyError" in err and CANARY not in out + err and "Traceback" not in out + err
@@ -133,22 +140,8 @@ async def test_the_journal_line_also_reaches_the_system_log(ctx, monkeypatch, tm
     listener.bind(str(address))
     listener.settimeout(30)
     monkeypatch.setenv(crash.SYSLOG_SOCKET_ENV, str(address))
-    monkeypatch.setenv("KIOSK_CRASH_SECONDS", "1")
-    app = make_visitor_app(ctx)
-
-    def broken(*args, **kwargs):
-        raise KeyError(CANARY)
-
-    monkeypatch.setattr(app.flow, "set_concerns", broken)
     try:
-        async with app.run_test(size=SIZE) as pilot:
-            await tap(pilot, "#lang-fr")
-            await tap(pilot, "#concern-wohnen")
-            await tap(pilot, "#continue")
-            for _ in range(400):
-                if not app.is_running:
-                    break
-                await pilot.pause(0.05)
+        await run_into_a_bug(ctx, monkeypatch)
         line = listener.recv(65536).decode()
     finally:
         listener.close()
