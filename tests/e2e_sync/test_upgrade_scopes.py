@@ -1,6 +1,6 @@
 """The upgrade to office scopes, on a network built with the release before them.
 
-The release before office scopes (``tests/old_release.py``: unpacked with ``git archive``) builds
+The release before office scopes (``tests/old_release.py``, from a shipped archive) builds
 a real network: its own `sync-server` and `kiosk` code in processes on loopback, three
 offices, two machines at one of them, check-ins with canary names and a mediator, synced until
 every machine holds every office's visits (as that release did). Then the runbook's section
