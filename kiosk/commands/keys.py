@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +21,7 @@ from kiosk.commands.common import (
     fail,
     handles_errors,
 )
+from kiosk.commands.key_ceremony import register_ceremony
 from kiosk.crypto.files import KeyFileError, read_json, write_json
 from kiosk.paths import key_dir_for, resolve_db
 from kiosk.sync.errors import SyncError
@@ -86,21 +86,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("bundle", metavar="SITE_BUNDLE")
     p.set_defaults(func=cmd_import)
 
-    p = ks.add_parser("rotate", help="new data-key generation of every scope (or --scope)",
-                      description="Make a new data-key generation of each scope, wrap it to "
-                                  "the machines of that scope in the admin file's roster that "
-                                  "the server still lists as enrolled (the server can only "
-                                  "leave machines out, never add one), sign it with the root "
-                                  "and publish it through the server. Run at an enrolled "
-                                  "site (requests are signed with its key).")
-    p.add_argument("--admin-key", required=True, metavar="ADMIN_FILE")
-    p.add_argument("--scope", action="append", metavar="SCOPE",
-                   help="only this scope (an office code, or 'network'); repeatable")
-    p.add_argument("--server", metavar="URL")
-    p.add_argument("--insecure", action="store_true", help="allow plain http to a remote host")
-    _pass_opt(p)
-    p.set_defaults(func=cmd_rotate)
-
     p = ks.add_parser("upgrade-admin", help="convert the admin file of the release before "
                                             "office scopes and re-certify its machines",
                       description="On the admin laptop, offline: convert ADMIN_FILE in place "
@@ -118,6 +103,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_upgrade_admin)
 
     register_backup_keys(ks)
+    register_ceremony(ks, _pass_opt, handles_key_errors)
 
     p = sub.add_parser("enroll", help="present this site's certificate to the sync server")
     p.add_argument("--server", required=True, metavar="URL")
@@ -263,43 +249,6 @@ def cmd_enroll(args: argparse.Namespace) -> int:
             if api.ca_bundle:
                 ctx.store.set_setting(CA_BUNDLE, api.ca_bundle)
         print(f"site {answer['site']}: {answer['result']} at {api.base}")
-    finally:
-        ctx.close()
-    return 0
-
-
-@handles_key_errors
-def cmd_rotate(args: argparse.Namespace) -> int:
-    from kiosk.crypto import admin as adminkeys
-    from kiosk.crypto.site_keys import load_site_keys, load_trust, merge_keyring
-    from kiosk.sync.http import CA_BUNDLE, ServerAPI
-    from sync_server.protocol import KeyringEntry
-
-    ctx = context_from_args(args)
-    try:
-        key_dir = _key_dir(args)
-        keys, trust = load_site_keys(key_dir), load_trust(key_dir)
-        url = args.server or ctx.store.setting(SERVER) or ctx.config.sync_server
-        if not url:
-            return fail("no sync server known: pass --server URL", EXIT_CONFIG)
-        passphrase = _passphrase(args)
-        admin = adminkeys.load_admin(Path(args.admin_key), passphrase)
-        if admin.root_line() != trust.root_line:
-            return fail("this admin key belongs to another network than this site",
-                        EXIT_SECURITY)
-        api = ServerAPI(url, keys, insecure=args.insecure,
-                        ca_bundle=ctx.store.setting(CA_BUNDLE))
-        listed = {c.get("site") for c in api.call("GET", "/v1/sites").get("certificates", [])
-                  if isinstance(c, dict)}
-        revoked = set(admin.roster) - listed
-        rotated, entries = adminkeys.rotate(admin, args.scope, revoked)
-        adminkeys.save_admin(Path(args.admin_key), rotated, passphrase)
-        for entry in entries:
-            api.call("POST", "/v1/keyring", body=entry.to_dict())
-        merge_keyring(key_dir, [KeyringEntry.from_dict(e.to_dict()) for e in entries], trust,
-                      keys)
-        print(json.dumps({"generations": [{"scope": e.scope, "generation": e.gen,
-                                           "sites": sorted(e.wrapped)} for e in entries]}))
     finally:
         ctx.close()
     return 0
