@@ -3,8 +3,9 @@
 Requests for a sync with nothing to do: one (a pull page that says ``done``). Pushing adds
 ``/v1/config`` (limits, epoch, server time), a one-envelope pull page (what the server holds
 of this machine, checked before anything is pushed) and ``/v1/keyring`` (the newest
-generation to write with); a pull that brings envelopes adds one ``/v1/sites`` per run, so
-a revocation takes effect at every site's next sync.
+generation to write with); a pull that brings envelopes adds one ``/v1/sites`` per run.
+Every pull page names the version of the server's revocation list: only when it differs from
+this site's does the run fetch the list (``GET``) or teach the server its own (``POST``).
 """
 
 from __future__ import annotations
