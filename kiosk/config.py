@@ -137,6 +137,9 @@ class NetworkConfig:
     referrals: tuple[Referral, ...]
     queue: QueueSettings
     visitor: VisitorSettings
+    mass_erasure_threshold: int = 50
+    """``[sync]``: erasures of young records by one machine in one day beyond this are held
+    for an admin at every receiving site (``kiosk erasures``)."""
 
     def office(self, code: str) -> Office:
         """The office with this code; KeyError names the known codes."""
@@ -273,13 +276,15 @@ def _office(reader: _Reader) -> Office:
 def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
     """Build and validate a `NetworkConfig` from parsed TOML."""
     root = _Reader(path, data, "")
-    root.unknown({"network", "queue", "visitor", "offices", "concerns", "referrals"})
+    root.unknown({"network", "queue", "visitor", "offices", "concerns", "referrals", "sync"})
     net = root.table("network")
     net.unknown({"id", "name", "sync_server", "retention_days", "timezone", "ui_languages",
                  "interpreter_languages"})
     queue = root.table("queue")
     queue.unknown({"max_calls", "fairness_minutes", "walk_in_prefix", "appointment_prefix",
                    "priorities", "appointment_due_minutes"})
+    sync = root.table("sync")
+    sync.unknown({"mass_erasure_threshold"})
     visitor = root.table("visitor")
     visitor.unknown({"idle_timeout_seconds", "allow_checkin_outside_hours", "bidi",
                      "native_digits", "ticket_printer"})
@@ -329,6 +334,8 @@ def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
         ui_languages=net.strings("ui_languages", ("de", "en"), _LANG),
         interpreter_languages=net.strings("interpreter_languages", (), _LANG),
         offices=offices, concerns=tuple(concerns), referrals=tuple(referrals),
+        mass_erasure_threshold=sync.number("mass_erasure_threshold", 50, low=1,
+                                           high=1_000_000),
         queue=QueueSettings(
             max_calls=queue.number("max_calls", 3, low=1, high=20),
             fairness_minutes=queue.number("fairness_minutes", 30, low=1, high=24 * 60),

@@ -136,7 +136,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     summary = {k: getattr(report, k) for k in (
-        "pushed", "pulled", "merged", "quarantined", "released", "conflicts", "requests",
+        "pushed", "pulled", "merged", "quarantined", "released", "held", "conflicts",
+        "requests",
         "bytes_sent", "bytes_received", "epoch_resets")}
     summary["seconds"] = round(report.seconds, 3)
     if args.json:

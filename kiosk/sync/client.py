@@ -43,6 +43,7 @@ from kiosk.sync.apply import (
     apply_page,
 )
 from kiosk.sync.backoff import PoliteAPI
+from kiosk.sync.erasure_hold import HoldPolicy
 from kiosk.sync.errors import EpochChanged, NetworkError, NotSetUp, SiteRestored, SyncError
 from kiosk.sync.http import CA_BUNDLE
 from kiosk.sync.pipeline import Item, Opener
@@ -152,6 +153,7 @@ class SyncClient:
         self.report = SyncReport()
         self.peers_fresh = False
         self.keyring_fresh = False
+        self.hold = HoldPolicy(config.mass_erasure_threshold, config.retention_days)
         self.revocations_checked = False
         self.revocations_new = False
         self.max_batch = 100
@@ -439,7 +441,8 @@ class SyncClient:
                     opened = self._collect(started)
                     if items or int(page["next"]) != get_int(self.store, CURSOR):
                         group.begin()
-                        result = apply_page(self.store, opened, cursor=int(page["next"]))
+                        result = apply_page(self.store, opened, cursor=int(page["next"]),
+                                            hold=self.hold)
                         group.applied(len(items))
                         self._count(len(items), result)
                     self._advance(len(items))
@@ -467,7 +470,7 @@ class SyncClient:
         opened = self.open_items([(seq, bytes(raw)) for _, seq, raw in rows], True)
         ok = [o for o in opened if o.reason is None]
         if ok:
-            result = apply_page(self.store, ok, cursor=None)
+            result = apply_page(self.store, ok, cursor=None, hold=self.hold)
             self.erased += result.erased
             self.visit_days |= result.visit_days
             self.report.merged += result.merged
@@ -485,6 +488,7 @@ class SyncClient:
         self.report.unchanged += result.unchanged
         self.report.quarantined += result.quarantined
         self.report.conflicts += result.conflicts
+        self.report.held += result.held
 
     def _phase(self, name: str, total: int | None) -> None:
         if self.progress:
@@ -528,6 +532,10 @@ class SyncClient:
                 raise SyncError("the server's epoch keeps changing; try again later",
                                 "epoch_unstable")
             self.retry_quarantine()
+            if self.report.held:
+                self.report.notes.append(
+                    f"held {self.report.held} erasures as a mass erasure: the records stay "
+                    "until an admin decides (`kiosk erasures list`)")
             # Visits another machine of the office wrote change the office's figures: the
             # figures go out in this run, so every machine converges on the same ones.
             if publish(self.store, self.visit_days):

@@ -22,6 +22,7 @@ from kiosk.clock.hlc import Timestamp
 from kiosk.sync import records
 from kiosk.sync.apply import Opened
 from sync_server.protocol import (
+    ERASE_BODY,
     NETWORK_SCOPE,
     Envelope,
     ProtocolError,
@@ -165,6 +166,10 @@ def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
             out.reason, out.detail = "decryption_failed", "tag or padding check failed"
         return out
     if h.op == "erase":
+        if body and not ERASE_BODY.fullmatch(body):
+            out.reason, out.detail = "bad_body", "an erasure carries more than its clock"
+            return out
+        out.erased_clock = body.decode("ascii")
         return out
     try:
         kind, record_id, newest, row = records.decode_row(body)
