@@ -138,3 +138,30 @@ def test_a_server_that_lists_the_revoked_machine_again_or_offers_an_old_list_is_
               and ex.path == "/v1/revocations"]
     assert [json.loads(ex.body)["version"] for ex in taught] == [2]
     assert any("revocation list is older" in n for n in report.notes)
+
+
+def test_a_new_site_reads_a_revoked_machines_older_envelopes_with_the_lists_key_alone(
+        make_site, server: Server, network: Network) -> None:  # noqa: F811
+    stolen = make_site()
+    before = set(stolen.visits(3))
+    stolen.sync()
+    upto = high_ctr(server, stolen.writer)
+    publish(server, revoke(network.admin, stolen.writer, upto))
+
+    def forget(ex: Exchange, forward) -> None:  # the server no longer lists it at all
+        forward()
+        if ex.path.startswith("/v1/sites"):
+            data = json.loads(ex.answer)
+            data["certificates"] = [c for c in data["certificates"]
+                                    if c["site"] != stolen.writer]
+            data["retired"] = []
+            ex.answer = json.dumps(data).encode()
+
+    newcomer = make_site()  # enrolled after the revocation
+    doctored = DoctoredServer(server.base, forget)
+    try:
+        report = newcomer.sync(doctored.base)
+    finally:
+        doctored.close()
+    assert report.quarantined == 0 and visit_ids(newcomer) == before
+    assert held(newcomer) == 1
