@@ -61,6 +61,30 @@ def test_fetch_sign_offline_and_publish_revoke_and_rotate(tmp_path: Path, cli_en
         assert {"EVSC:2", "network:2"} <= set(status["key_generations"])
         again = kiosk(cli_env, "--db", a, "keys", "publish", str(tmp_path / "rev.json"))
         assert "unchanged" in again.stdout
+
+        # bad input: one clear line, a non-zero exit, nothing written or posted
+        doctored = json.loads((tmp_path / "rev.json").read_text())
+        doctored["list"]["version"] = 9
+        (tmp_path / "forged.json").write_text(json.dumps(doctored))
+        bad = kiosk(cli_env, "--db", a, "keys", "publish", str(tmp_path / "forged.json"),
+                    ok=False)
+        assert bad.returncode == 7 and "not signed" in bad.stderr
+        assert "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+        assert json.loads(server.cli("status", "--json").stdout)["key_generations"]
+        before = admin.read_bytes()
+        for args, code in (
+                (["keys", "revoke", "EVSC-0000", "--admin-key", str(admin),
+                  "--passphrase-file", str(pw), "--from", str(state), "--upto-ctr", "3",
+                  "--out", str(tmp_path / "x.json"), "--yes"], 3),  # not in the roster
+                (["keys", "revoke", "not a code", "--admin-key", str(admin),
+                  "--passphrase-file", str(pw), "--upto-ctr", "3", "--yes"], 5),
+                (["keys", "rotate", "--admin-key", str(admin), "--passphrase-file", str(pw),
+                  "--from", str(state)], 2),  # --from without --out
+                (["keys", "publish", str(tmp_path / "missing.json")], 3)):
+            bad = kiosk(cli_env, "--db", a, *args, ok=False)
+            assert bad.returncode == code, (args, bad.stderr)
+            assert "Traceback" not in bad.stderr and bad.stderr.strip()
+        assert admin.read_bytes() == before and not (tmp_path / "x.json").exists()
     finally:
         server.stop()
 
