@@ -289,7 +289,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
             print(f"revocation list version {rl.version} written to {args.out}: publish it "
                   "with `kiosk keys publish`, then rotate", file=sys.stderr)
             return 0
-        api = site.api(args.server)
+        api = site.api(args.server or (state.get("server") if not site.enrolled else None))
         try:
             answer = ceremony.publish_revocations(api, rl)
         finally:
