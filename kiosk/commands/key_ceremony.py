@@ -251,6 +251,9 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     from sync_server.protocol_base import check_site
 
     check_site(args.code, "CODE")
+    if args.out and args.server:
+        return fail("either publish (--server) or write for offline signing (--out), not both",
+                    EXIT_USAGE)
     if args.upto_ctr is not None and args.upto_ctr < 0:
         return fail("--upto-ctr must be 0 or more", EXIT_USAGE)
     site = _Site(args)
