@@ -120,6 +120,31 @@ class VisitorSettings:
     ticket_printer: str = ""
 
 
+PRINTER_KINDS = ("none", "usb", "network", "serial", "file")
+PRINTER_WIDTHS = (384, 576)
+
+
+@dataclass(frozen=True)
+class PrinterSettings:
+    """The office machine's ticket printer (`[printer]`); tickets print as raster images.
+
+    Attributes:
+        kind: "none", "usb", "network", "serial" or "file" (a device file such as
+            /dev/usb/lp0, or a spool file).
+        address: usb "VENDOR:PRODUCT" in hex (04b8:0e15); network "HOST[:PORT]" (9100);
+            serial "DEVICE[@BAUD]" (/dev/ttyUSB0@19200); file a path.
+        width: printable dots per line: 576 for 80 mm paper, 384 for 58 mm.
+    """
+
+    kind: str = "none"
+    address: str = ""
+    width: int = 576
+
+    @property
+    def enabled(self) -> bool:
+        return self.kind != "none"
+
+
 @dataclass(frozen=True)
 class NetworkConfig:
     """The whole network as one immutable value."""
@@ -137,6 +162,7 @@ class NetworkConfig:
     referrals: tuple[Referral, ...]
     queue: QueueSettings
     visitor: VisitorSettings
+    printer: PrinterSettings = field(default_factory=PrinterSettings)
 
     def office(self, code: str) -> Office:
         """The office with this code; KeyError names the known codes."""
@@ -273,7 +299,8 @@ def _office(reader: _Reader) -> Office:
 def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
     """Build and validate a `NetworkConfig` from parsed TOML."""
     root = _Reader(path, data, "")
-    root.unknown({"network", "queue", "visitor", "offices", "concerns", "referrals"})
+    root.unknown({"network", "queue", "visitor", "offices", "concerns", "referrals",
+                  "printer"})
     net = root.table("network")
     net.unknown({"id", "name", "sync_server", "retention_days", "timezone", "ui_languages",
                  "interpreter_languages"})
@@ -343,7 +370,26 @@ def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
             bidi=bidi, native_digits=visitor.get("native_digits", bool, False),
             ticket_printer=visitor.text("ticket_printer", ""),
         ),
+        printer=_printer(root.table("printer"), visitor.text("ticket_printer", "")),
     )
+
+
+def _printer(table: _Reader, legacy_device: str) -> PrinterSettings:
+    """`[printer]`; a site that only names `visitor.ticket_printer` (a device file) keeps it."""
+    table.unknown({"type", "address", "width"})
+    default_kind = "file" if legacy_device else "none"
+    kind = table.text("type", default_kind)
+    if kind not in PRINTER_KINDS:
+        raise table.fail("type", f"{kind!r} must be one of {', '.join(PRINTER_KINDS)}")
+    address = table.text("address", legacy_device)
+    if kind != "none" and not address:
+        raise table.fail("address", f"a {kind} printer needs an address")
+    if kind == "usb" and not re.match(r"^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$", address):
+        raise table.fail("address", f"{address!r} is not a USB id like 04b8:0e15")
+    width = table.number("width", 576, low=1, high=4096)
+    if width not in PRINTER_WIDTHS:
+        raise table.fail("width", f"{width} must be 576 (80 mm paper) or 384 (58 mm)")
+    return PrinterSettings(kind, address, width)
 
 
 def load_config(path: Path | str) -> NetworkConfig:

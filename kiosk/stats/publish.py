@@ -75,7 +75,8 @@ def publish(store: Store, days: Iterable[str]) -> int:
     return written
 
 
-def _published(first_day: dt.date, last_day: dt.date) -> Iterable[DayFigures]:
+def published(first_day: dt.date, last_day: dt.date) -> Iterable[DayFigures]:
+    """Every office's published figures of the days (inclusive), as this store holds them."""
     query = DailyStats.select().where(
         (DailyStats.day >= first_day.isoformat()) & (DailyStats.day <= last_day.isoformat())
         & (DailyStats.erased == False))  # noqa: E712
@@ -89,7 +90,7 @@ def totals_per_office(first_day: dt.date, last_day: dt.date, live: str | None = 
     """Each office's published figures added up over the days (inclusive); ``live``'s are
     computed from its visits in this store instead (nothing is written)."""
     out: dict[str, Totals] = {}
-    for figures in _published(first_day, last_day):
+    for figures in published(first_day, last_day):
         if figures.office != live:
             out.setdefault(figures.office, Totals()).add(figures)
     if live:
