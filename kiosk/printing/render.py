@@ -91,9 +91,8 @@ def render_ticket(content: TicketContent, width: int = 576, shaping: bool = True
     lines: list[_Line | int] = []
     lines += renderer.wrap(content.heading, heading, "ltr", "de")
     lines += renderer.wrap(content.stamp, small, "ltr", "de")
-    lines.append(round(12 * scale))
-    lines.append(renderer.number_line(content.number))
-    lines.append(round(12 * scale))
+    if content.number:
+        lines += [round(12 * scale), renderer.number_line(content.number), round(12 * scale)]
     for text in content.lines:
         lines += renderer.wrap(text, body, content.direction, content.language)
     if content.footer:
