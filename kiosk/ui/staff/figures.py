@@ -112,7 +112,8 @@ def _draw_daily(widget: PlotextPlot, daily: DailyVisits) -> None:
     plt.clear_figure()
     plt.title("Besuche pro Tag und Büro")
     positions = list(range(1, len(daily.days) + 1))
-    plt.stacked_bar(positions, [list(v) for v in daily.values], labels=list(daily.offices))
+    plt.stacked_bar(positions, [list(v) for v in daily.values], labels=list(daily.offices),
+                    width=0.8)
     step = max(1, len(positions) // 8)
     plt.xticks(positions[::step], list(daily.days[::step]))
     widget.refresh()
