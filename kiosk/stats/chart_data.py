@@ -122,3 +122,22 @@ def _namer(config: NetworkConfig, language_name: Callable[[str], str]
         "waits": wrap(lambda k: k),
         "referrals": wrap(lambda k: referrals.get(k, k)),
     }
+
+
+def count_ticks(largest: int, most: int = 5) -> list[int]:
+    """Whole-number axis marks from 0 to at least ``largest`` (counts of people are never
+    2.8), at most ``most`` + 1 of them, on a step of 1, 2 or 5 times a power of ten."""
+    if largest <= 0:
+        return [0]
+    step = 1
+    while -(-largest // step) > most:
+        step = _next_step(step)
+    top = -(-largest // step) * step
+    return list(range(0, top + 1, step))
+
+
+def _next_step(step: int) -> int:
+    """1, 2, 5, 10, 20, 50, …"""
+    digits = str(step)
+    head, zeros = int(digits[0]), len(digits) - 1
+    return {1: 2, 2: 5, 5: 10}[head] * 10 ** zeros

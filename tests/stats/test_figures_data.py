@@ -73,3 +73,14 @@ def test_report_rows_keep_the_small_cell_rule_and_add_the_network(ctx, clock):
     assert (ALL_OFFICES, "2026-10-26", "2026-11-24", "visits", "total", 197) in rows
     assert not [r for r in rows if r[4] in ("ti", "auslaenderbehoerde", "90+")]
     assert CANARY not in repr(rows)
+
+
+def test_chart_axes_count_whole_people() -> None:
+    from kiosk.stats.chart_data import count_ticks
+
+    assert count_ticks(0) == [0]
+    assert count_ticks(3) == [0, 1, 2, 3]
+    assert count_ticks(7) == [0, 2, 4, 6, 8]
+    assert count_ticks(27) == [0, 10, 20, 30]
+    assert count_ticks(172) == [0, 50, 100, 150, 200]
+    assert count_ticks(4321) == [0, 1000, 2000, 3000, 4000, 5000]

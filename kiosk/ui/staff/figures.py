@@ -20,7 +20,7 @@ from textual_plotext import PlotextPlot
 
 from kiosk.context import KioskContext
 from kiosk.staffing.quality import TOLERANCE_MINUTES, EstimateQuality
-from kiosk.stats.chart_data import CHARTED, Bars, DailyVisits, FiguresView
+from kiosk.stats.chart_data import CHARTED, Bars, DailyVisits, FiguresView, count_ticks
 
 RANGES = (7, 30, 90)
 """The ranges `r` steps through, in days up to today."""
@@ -116,6 +116,9 @@ def _draw_daily(widget: PlotextPlot, daily: DailyVisits) -> None:
                     width=0.8)
     step = max(1, len(positions) // 8)
     plt.xticks(positions[::step], list(daily.days[::step]))
+    ticks = count_ticks(max(map(sum, zip(*daily.values, strict=True)), default=0))
+    plt.yticks(ticks)
+    plt.ylim(0, ticks[-1])
     widget.refresh()
 
 
@@ -129,6 +132,9 @@ def _draw_bars(widget: PlotextPlot, bars: Bars) -> None:
         # horizontal bars draw from the bottom up: reversed, the largest stands on top
         plt.bar(list(reversed(bars.labels)), list(reversed(bars.values)),
                 orientation="horizontal", width=0.6)
+        ticks = count_ticks(max(bars.values))
+        plt.xticks(ticks)
+        plt.xlim(0, ticks[-1])
     widget.refresh()
 
 
