@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import threading
 
 from escpos import printer as escpos_printer
 from escpos.escpos import Escpos
@@ -24,6 +25,11 @@ NETWORK_PORT = 9100
 TIMEOUT_SECONDS = 5.0
 """A network printer that answers slower than this is treated as unreachable: the visitor
 already has the ticket on screen and the terminal must not hang on a printer."""
+
+
+_ONE_AT_A_TIME = threading.Lock()
+"""Two visitors a second apart start two print workers; a receipt printer takes one job at
+a time (a device file would interleave them), so the second waits for the first."""
 
 
 def describe(settings: PrinterSettings) -> str:
@@ -73,6 +79,11 @@ def send_image(image: Image.Image, settings: PrinterSettings) -> None:
     if image.width > settings.width:
         raise PrinterError("config", f"the ticket is {image.width} dots wide, the printer "
                                      f"prints {settings.width}")
+    with _ONE_AT_A_TIME:
+        _send(image, settings)
+
+
+def _send(image: Image.Image, settings: PrinterSettings) -> None:
     device = open_printer(settings)
     try:
         device.open()
