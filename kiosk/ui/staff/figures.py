@@ -49,7 +49,7 @@ class FiguresScreen(Screen[None], inherit_bindings=False):
 
     def compose(self) -> ComposeResult:
         yield Label("Zahlen", id="figures-title", classes="section")
-        yield Static("", id="figures-summary")
+        yield Static("Die Zahlen werden geladen …", id="figures-summary")
         yield Static(EMPTY_TEXT, id="figures-empty")
         with Grid(id="charts"):
             yield PlotextPlot(id="chart-daily")
