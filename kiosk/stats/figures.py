@@ -16,16 +16,9 @@ from dataclasses import dataclass, field
 from kiosk.stats.aggregates import OTHER, WAIT_BUCKETS, DayFigures, Totals
 from kiosk.stats.publish import office_figures, published
 
-DIMENSIONS: tuple[tuple[str, str], ...] = (
-    ("languages", "Sprache der Beratung"),
-    ("interpreter_languages", "Sprachmittlung"),
-    ("concerns", "Anliegen"),
-    ("waits", "Wartezeit (Minuten)"),
-    ("referrals", "Weitervermittlung"),
-    ("outcomes", "Ergebnis"),
-    ("locations", "Standort"),
-)
-"""The published dimensions, each with its German title, in the order they are shown."""
+DIMENSIONS: tuple[str, ...] = ("languages", "interpreter_languages", "concerns", "waits",
+                              "referrals", "outcomes", "locations")
+"""The published dimensions, in the order a report lists them."""
 
 
 @dataclass

@@ -47,7 +47,7 @@ def report_rows(figures: FigureSet, network_total: bool = True) -> list[tuple[ob
         rows.append((office, first, last, "interpreter", "total", totals.interpreter))
         rows += [(office, first, last, "visits_per_day", day, per_day[day])
                  for day in sorted(per_day)]
-        for name, _title in DIMENSIONS:
+        for name in DIMENSIONS:
             rows += [(office, first, last, name, category, count)
                      for category, count in ordered(name, totals.dims.get(name, {}))]
     return rows
