@@ -128,3 +128,16 @@ def test_print_test_png_draws_the_sample(tmp_path, cli_env) -> None:
                          text=True, timeout=60)
     assert bad.returncode == 5 and "xx" in bad.stderr
     assert not (tmp_path / "bad.png").exists()
+
+
+@pytest.mark.parametrize("kind, address", [
+    ("serial", "/dev/ttyKIOSKNONE@19200"),  # no such serial port
+    ("usb", "04b8:0e15"),  # no such USB printer here (or no libusb): either way unreachable
+])
+def test_a_missing_usb_or_serial_printer_is_a_clear_error(kind: str, address: str) -> None:
+    with pytest.raises(PrinterError) as caught:
+        send_image(render_ticket(sample("uk")), PrinterSettings(kind, address))
+    assert caught.value.code == "unreachable"
+    message = str(caught.value)
+    assert message.startswith(f"{kind} printer {address} cannot be reached: ")
+    assert "\n" not in message
