@@ -54,7 +54,27 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         importlib.import_module(f"kiosk.commands.{name}").register(sub)
         if command is not None and command in sub.choices:
             break
+    _accept_global_options_after(parser)
     return parser
+
+
+def _accept_global_options_after(parser: argparse.ArgumentParser) -> None:
+    """Let every subcommand (and sub-subcommand) take `--config` and `--db` too.
+
+    People type `kiosk init --site LUED --db site.db`. The copies default to SUPPRESS, so a
+    subcommand that is not given them leaves the value parsed before it alone; their help is
+    hidden because README and `kiosk --help` document them once, before the subcommand.
+    """
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for subparser in action.choices.values():
+            taken = {o for a in subparser._actions for o in a.option_strings}
+            for option in _VALUE_OPTIONS:
+                if option not in taken:
+                    subparser.add_argument(option, metavar="FILE", default=argparse.SUPPRESS,
+                                           help=argparse.SUPPRESS)
+            _accept_global_options_after(subparser)
 
 
 def command_named(argv: Sequence[str]) -> str | None:
