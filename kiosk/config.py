@@ -139,18 +139,18 @@ class NetworkConfig:
     visitor: VisitorSettings
 
     def office(self, code: str) -> Office:
-        """The office with this code; KeyError names the known codes."""
+        """The office with this code, typed in any case; KeyError names the known codes."""
         for office in self.offices:
-            if office.code == code:
+            if office.code == code.upper():
                 return office
         known = ", ".join(o.code for o in self.offices)
         raise KeyError(f"unknown office {code!r} (known: {known})")
 
     def location(self, code: str) -> Location:
-        """The location with this code, in any office."""
+        """The location with this code (typed in any case), in any office."""
         for office in self.offices:
             for loc in office.locations:
-                if loc.code == code:
+                if loc.code == code.upper():
                     return loc
         known = ", ".join(loc.code for o in self.offices for loc in o.locations)
         raise KeyError(f"unknown location {code!r} (known: {known})")

@@ -29,6 +29,20 @@ EXIT_SECURITY = 7
 EXIT_INTERRUPTED = 130
 
 
+def code_arg(text: str) -> str:
+    """An office, location or machine code as typed (`evsc`, ` EVSC-ev`): stored upper-case.
+
+    Used as argparse's `type=` wherever a person types a code, so that `--site evsc` names the
+    same office as `--site EVSC`; validation stays with whatever looks the code up.
+    """
+    return text.strip().upper()
+
+
+def scope_arg(text: str) -> str:
+    """A scope as typed: `network` (any case) or an office code (see `code_arg`)."""
+    return "network" if text.strip().lower() == "network" else code_arg(text)
+
+
 def fail(message: str, code: int) -> int:
     """Print `message` for a person and return the exit code."""
     print(f"kiosk: {printable(message, multiline=True)}", file=sys.stderr)
