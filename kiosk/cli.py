@@ -3,9 +3,8 @@
 Each area of the kiosk adds its subcommands from a module in `kiosk.commands` (listed in
 `COMMAND_MODULES`) with a `register(sub)` function, so this file stays small.
 
-Exit codes (also in README): 0 done; 1 failed; 2 bad usage; 3 configuration error;
-4 store error; 5 invalid input; 6 network or server error; 7 security check failed;
-130 interrupted.
+Exit codes are one table, `kiosk.errors.EXIT_CODES` (the epilog is generated from it, README
+is checked against it); `main` maps every named error to its line and code in one place.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
-from kiosk.commands.common import EXIT_INTERRUPTED
+from kiosk.errors import EXIT_INTERRUPTED, EXIT_USAGE, epilog
 
 #: Modules under kiosk.commands that add subcommands; each has `register(sub)`.
 COMMAND_MODULES = ["store", "demo", "visitor", "staff", "keys", "sync", "demo_network",
@@ -39,8 +38,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         prog="kiosk",
         description="lokal willkommen: check-in kiosk, staff console, board and sync "
                     "for one office.",
-        epilog="Exit codes: 0 ok, 1 failed, 2 usage, 3 config, 4 store, 5 invalid input, "
-               "6 network/server, 7 security check, 130 interrupted.",
+        epilog=epilog(),
     )
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
     parser.add_argument("--config", metavar="FILE",
@@ -103,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
-        return 2
+        return EXIT_USAGE
     try:
         return int(args.func(args) or 0)
     except BrokenPipeError:  # output piped into `head` and the like
@@ -112,6 +110,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:
+        from kiosk.commands.common import describe_error, fail
+
+        known = describe_error(exc, args)
+        if known is None:
+            raise
+        return fail(*known)
 
 
 if __name__ == "__main__":

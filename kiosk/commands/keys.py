@@ -10,13 +10,11 @@ import argparse
 import getpass
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.commands.backup import register_backup_keys
 from kiosk.commands.common import (
     EXIT_CONFIG,
-    EXIT_INVALID,
     EXIT_SECURITY,
     context_from_args,
     fail,
@@ -24,11 +22,9 @@ from kiosk.commands.common import (
     scope_arg,
 )
 from kiosk.crypto.files import KeyFileError, read_json, write_json
-from kiosk.crypto.public_line import PublicLineError, enrolment_target, format_public_line
+from kiosk.crypto.public_line import enrolment_target, format_public_line
 from kiosk.paths import key_dir_for, resolve_db
-from kiosk.sync.errors import SyncError
 from kiosk.sync.state import SERVER
-from sync_server.protocol_base import ProtocolError
 
 # cryptography, requests and the protocol module load inside the handlers that use them:
 # `register()` runs for every `kiosk` command (the visitor terminal too), which should not
@@ -132,26 +128,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_enroll)
 
 
-def handles_key_errors(func: Callable[[argparse.Namespace], int]
-                       ) -> Callable[[argparse.Namespace], int]:
-    """Key-file and sync errors become a message and an exit code, like the store's."""
-
-    @handles_errors
-    def wrapper(args: argparse.Namespace) -> int:
-        try:
-            return func(args)
-        except KeyFileError as exc:
-            code = EXIT_SECURITY if exc.code == "bad_passphrase" else EXIT_CONFIG
-            return fail(str(exc), code)
-        except SyncError as exc:
-            return fail(str(exc), exc.exit_code)
-        except (ProtocolError, PublicLineError) as exc:
-            return fail(exc.message, EXIT_INVALID)
-        except OSError as exc:
-            return fail(f"{exc.filename or ''}: {exc.strerror}", EXIT_CONFIG)
-
-    wrapper.__name__ = func.__name__
-    return wrapper
+#: Key, sync and protocol errors are mapped like every other (`describe_error`).
+handles_key_errors = handles_errors
 
 
 def _key_dir(args: argparse.Namespace) -> Path:

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.errors import EXIT_INVALID, KioskError
+
 PREFIX = "lwsite1"
 
 
-class PublicLineError(ValueError):
+class PublicLineError(KioskError):
     """The public-key line is malformed or does not belong to the machine or office named."""
 
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message, self.code = message, code
+    exit_code = EXIT_INVALID
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from pathlib import Path
 from peewee import DatabaseError, OperationalError, SqliteDatabase
 
 from kiosk.clock.hlc import HybridClock, Timestamp
+from kiosk.errors import EXIT_STORE, KioskError
 from kiosk.store import migrations
 from kiosk.store.models import Setting, SyncedModel, database
 
@@ -34,14 +35,18 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 _SUFFIXES = ("", "-wal", "-shm")
 
 
-class StoreError(Exception):
+class StoreError(KioskError):
     """The store cannot be used; `code` is machine-readable, the message is for people."""
 
     code = "store_error"
+    exit_code = EXIT_STORE
 
     def __init__(self, path: Path | str, message: str) -> None:
         self.path = str(path)
         super().__init__(f"{path}: {message}")
+
+    def describe(self) -> str:
+        return f"store error: {self}"
 
 
 class StoreMissing(StoreError):
