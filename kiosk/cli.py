@@ -15,7 +15,13 @@ import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
-from kiosk.errors import EXIT_INTERRUPTED, EXIT_USAGE, epilog
+from kiosk.errors import (
+    EXIT_CONFIG,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    epilog,
+    missing_office_extra,
+)
 
 #: Modules under kiosk.commands that add subcommands; each has `register(sub)`.
 COMMAND_MODULES = ["store", "demo", "visitor", "staff", "keys", "sync", "demo_network",
@@ -95,7 +101,22 @@ def command_named(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code.
+
+    An installation without the `office` extra (the server's) gets one line saying what to
+    install instead of an import traceback.
+    """
+    try:
+        return _run(argv)
+    except ModuleNotFoundError as exc:
+        message = missing_office_extra(exc)
+        if message is None:
+            raise
+        print(f"kiosk: {message}", file=sys.stderr)
+        return EXIT_CONFIG
+
+
+def _run(argv: Sequence[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(command_named(argv))
     args = parser.parse_args(argv)

@@ -65,6 +65,21 @@ SHARED_ERROR_EXITS: dict[str, int] = {
 }
 
 
+#: Top-level modules that only the `office` extra installs (pyproject.toml).
+OFFICE_MODULES = frozenset({"textual", "rich", "babel", "bidi", "arabic_reshaper", "requests",
+                            "orjson"})
+
+
+def missing_office_extra(exc: BaseException) -> str | None:
+    """The line for a `kiosk` installed without the `office` extra (e.g. on the server, which
+    installs `[server]` only), or None when `exc` is about something else."""
+    name = (getattr(exc, "name", None) or "").split(".")[0]
+    if not isinstance(exc, ModuleNotFoundError) or name not in OFFICE_MODULES:
+        return None
+    return (f"the office programs are not installed here (no module {name!r}): install them "
+            "with pip install 'lokal-willkommen-kiosk[office]'")
+
+
 def epilog() -> str:
     """The exit-code line of `kiosk --help`."""
     return "Exit codes: " + ", ".join(f"{e.number} {e.short}" for e in EXIT_CODES) + "."
