@@ -258,6 +258,30 @@ class Writer:
         self._queue(record.id, model.KIND, stamp)
         return record
 
+    def put_stamped(self, model: type[SyncedModel], rows: list[dict]) -> None:
+        """Create records that carry their own clocks (demo history made for past days).
+
+        They go through the same outbox as every write, and the transaction's clock observes
+        their newest stamp, so later writes of this site order after them; nothing but the
+        writer touches the outbox or the stored clock.
+
+        Raises:
+            ValueError: a row whose clocks do not cover every synced field of ``model``.
+        """
+        if not rows:
+            return
+        for row in rows:
+            if set(row.get("clocks") or ()) != set(model.SYNCED_FIELDS):
+                raise ValueError(f"a {model.KIND} record with its own clocks needs one per "
+                                 "synced field")
+        model.insert_many(rows).execute()
+        newest = [max(row["clocks"].values()) for row in rows]
+        self.store.db.cursor().executemany(  # one statement, prepared once by sqlite3
+            'INSERT OR REPLACE INTO "outbox" ("record", "kind", "changed_at") VALUES (?, ?, ?)',
+            [(row["id"], model.KIND, stamp) for row, stamp in zip(rows, newest, strict=True)])
+        self.clock.observe(Timestamp.parse(max(newest)))
+        self._dirty = True
+
     def _stamp_for(self, model: type[SyncedModel], fields: dict) -> str:
         unknown = set(fields) - set(model.SYNCED_FIELDS)
         if unknown:
