@@ -168,9 +168,9 @@ class DemoNetwork:
         self._add_staff(site.db)
         public = kiosk_cli("--db", db, "keys", "public").splitlines()
         line = next(p for p in public if p.startswith("lwsite1."))
-        site.code = next(p for p in public if "CODE" in p).rsplit(" ", 1)[-1]
+        site.code = line.rsplit(".", 1)[-1]  # the line names the machine
         bundle = site.db.with_suffix(".bundle")
-        kiosk_cli("keys", "enroll-site", site.code, "--public-key", line, "--admin-key",
+        kiosk_cli("keys", "enroll-site", site.office, "--public-key", line, "--admin-key",
                   str(self.admin_key), "--out", str(bundle), "--passphrase-file",
                   str(self.passphrase))
         kiosk_cli("--db", db, "keys", "import", str(bundle))
