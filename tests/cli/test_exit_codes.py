@@ -87,3 +87,16 @@ def test_missing_site_keys_exit_3_in_every_command(cli_env, tmp_path: Path) -> N
         done = _kiosk(cli_env, "--db", db, *args)
         assert done.returncode == 3 and done.stderr.startswith("kiosk: "), (args, done.stderr)
         assert done.stderr.count("\n") == 1
+
+
+def test_the_sync_pages_name_only_codes_of_the_table() -> None:
+    """`kiosk sync --help` and the runbook explain sync's codes in their own words; the
+    numbers they name must be the table's."""
+    from kiosk.commands.sync import EPILOG
+
+    runbook = (ROOT / "deploy" / "README.md").read_text(encoding="utf-8")
+    paragraph = re.search(r"^Exit codes of `kiosk sync`.*?\n\n", runbook, re.M | re.S).group(0)
+    documented = {e.number for e in EXIT_CODES}
+    for text in (EPILOG.split("\n\n")[0], paragraph):
+        named = {int(n) for n in re.findall(r"(?:^|[;:,(]\s*|codes: )(\d+) ", text, re.M)}
+        assert len(named) >= 4 and named <= documented, (named, text)
