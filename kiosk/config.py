@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.errors import EXIT_CONFIG, KioskError
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CODE = re.compile(r"^[A-Z][A-Z0-9]{1,9}(-[A-Z0-9]{1,6})?$")
 _SPAN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
@@ -21,12 +23,18 @@ _LANG = re.compile(r"^[a-z]{2,3}$")
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
-class ConfigError(Exception):
+class ConfigError(KioskError):
     """A configuration file that cannot be used; the message names file and key."""
+
+    code = "config"
+    exit_code = EXIT_CONFIG
 
     def __init__(self, path: Path | str, key: str, problem: str) -> None:
         self.path, self.key, self.problem = str(path), key, problem
         super().__init__(f"{path}: {key}: {problem}")
+
+    def describe(self) -> str:
+        return f"configuration error: {self}"
 
 
 @dataclass(frozen=True)
@@ -165,18 +173,18 @@ class NetworkConfig:
     printer: PrinterSettings = field(default_factory=PrinterSettings)
 
     def office(self, code: str) -> Office:
-        """The office with this code; KeyError names the known codes."""
+        """The office with this code, typed in any case; KeyError names the known codes."""
         for office in self.offices:
-            if office.code == code:
+            if office.code == code.upper():
                 return office
         known = ", ".join(o.code for o in self.offices)
         raise KeyError(f"unknown office {code!r} (known: {known})")
 
     def location(self, code: str) -> Location:
-        """The location with this code, in any office."""
+        """The location with this code (typed in any case), in any office."""
         for office in self.offices:
             for loc in office.locations:
-                if loc.code == code:
+                if loc.code == code.upper():
                     return loc
         known = ", ".join(loc.code for o in self.offices for loc in o.locations)
         raise KeyError(f"unknown location {code!r} (known: {known})")
