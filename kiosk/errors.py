@@ -67,7 +67,8 @@ SHARED_ERROR_EXITS: dict[str, int] = {
 
 #: Top-level modules that only the `office` extra installs (pyproject.toml).
 OFFICE_MODULES = frozenset({"textual", "rich", "babel", "bidi", "arabic_reshaper", "requests",
-                            "orjson"})
+                            "orjson", "PIL", "escpos", "textual_plotext", "plotext",
+                            "openpyxl"})
 
 
 def missing_office_extra(exc: BaseException) -> str | None:
