@@ -15,6 +15,7 @@ from kiosk.commands.common import (
     EXIT_INVALID,
     EXIT_OK,
     EXIT_USAGE,
+    code_arg,
     context_from_args,
     fail,
     handles_errors,
@@ -37,7 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        ("reject", "keep the records; later erasures of that writer and day "
                                   "are ignored too")):
         q = es.add_parser(name, help=what)
-        q.add_argument("writer", metavar="WRITER", help="the machine's writer id")
+        q.add_argument("writer", metavar="WRITER", type=code_arg,
+                       help="the machine's writer id")
         q.add_argument("day", metavar="DAY", help="the UTC day, YYYY-MM-DD")
         q.add_argument("--yes", action="store_true", help="do not ask for confirmation")
         q.set_defaults(func=cmd_decide, decision=name)

@@ -15,7 +15,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.commands.common import EXIT_CONFIG, EXIT_SECURITY, EXIT_USAGE, fail
+from kiosk.commands.common import (
+    EXIT_CONFIG,
+    EXIT_SECURITY,
+    EXIT_USAGE,
+    code_arg,
+    fail,
+    scope_arg,
+)
 
 REASONS = ("stolen", "lost", "compromised", "decommissioned", "other")
 
@@ -40,7 +47,7 @@ def register_ceremony(ks: argparse._SubParsersAction, pass_opt: Any, wrap: Any) 
                                   "(at an enrolled site), or with --from/--out write it for "
                                   "`kiosk keys publish`.")
     p.add_argument("--admin-key", required=True, metavar="ADMIN_FILE")
-    p.add_argument("--scope", action="append", metavar="SCOPE",
+    p.add_argument("--scope", action="append", metavar="SCOPE", type=scope_arg,
                    help="only this scope (an office code, or 'network'); repeatable")
     _offline_opts(p)
     _server_opts(p)
@@ -54,7 +61,8 @@ def register_ceremony(ks: argparse._SubParsersAction, pass_opt: Any, wrap: Any) 
                                   "roster, so no later rotation wraps a key to it. N is the "
                                   "counter the server acknowledged from it, unless "
                                   "--upto-ctr says otherwise. Rotate afterwards.")
-    p.add_argument("code", metavar="CODE", help="the machine's writer id, e.g. EVSC-3F2A")
+    p.add_argument("code", metavar="CODE", type=code_arg,
+                   help="the machine's writer id, e.g. EVSC-3F2A")
     p.add_argument("--admin-key", required=True, metavar="ADMIN_FILE")
     p.add_argument("--upto-ctr", type=int, metavar="N",
                    help="the last counter of the machine that stays valid")
