@@ -44,8 +44,9 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_server_push_pull import BIN, free_port, signed
-from sync_server import protocol as p
-from sync_server import pull_page
+from wire import envelope, pull_page
+from wire import fields as wire_fields
+from wire import trust as wire_trust
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -84,10 +85,11 @@ def body(i: int) -> bytes:
 
 def seal(net: str, office: Office, data_key: bytes, n: int, start_ctr: int = 1) -> list[str]:
     exp = (dt.date.today() + dt.timedelta(days=90)).isoformat()
-    items = [(p.Header(v=p.FORMAT_VERSION, net=net, scope=office.code.split("-")[0], gen=1,
+    items = [(envelope.Header(v=wire_fields.FORMAT_VERSION, net=net,
+                              scope=office.code.split("-")[0], gen=1,
                        rid=uuid.uuid4().hex, site=office.code, ctr=start_ctr + i, op="put",
                        exp=exp), body(i)) for i in range(n)]
-    return [e.to_b64() for e in p.seal_batch(items, data_key, office.sign)]
+    return [e.to_b64() for e in envelope.seal_batch(items, data_key, office.sign)]
 
 
 def process_tree(root: int) -> list[int]:
@@ -216,7 +218,7 @@ def main() -> int:
     net, root, data_key = "load-" + uuid.uuid4().hex[:6], Ed25519PrivateKey.generate(), \
         os.urandom(32)
     env = {**os.environ, "SYNC_SERVER_STATE_DIR": str(tmp / "state")}
-    subprocess.run([str(BIN), "trust", p.format_root_public(net, root), "--database", url],
+    subprocess.run([str(BIN), "trust", wire_trust.format_root_public(net, root), "--database", url],
                    env=env, check=True, capture_output=True)
     port = free_port()
     server = subprocess.Popen([str(BIN), "serve", "--database", url, "--port", str(port),
@@ -234,7 +236,7 @@ def main() -> int:
         for i in range(args.offices):
             sign = Ed25519PrivateKey.generate()
             office = Office(f"L{i:03d}X", sign)
-            cert = p.issue_certificate(root, net, office.code, sign.public_key(),
+            cert = wire_trust.issue_certificate(root, net, office.code, sign.public_key(),
                                        X25519PrivateKey.generate().public_key())
             signed(office.http, base, sign, office.code, "POST", "/v1/enroll",
                    body={"certificate": cert.to_dict()}).raise_for_status()

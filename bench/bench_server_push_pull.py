@@ -26,7 +26,9 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from sync_server import protocol as p
+from wire import envelope as wire_envelope
+from wire import fields, signing
+from wire import trust as wire_trust
 
 BIN = Path(sys.executable).parent / "sync-server"
 
@@ -42,7 +44,7 @@ def signed(session: requests.Session, base: str, key: Ed25519PrivateKey, site: s
            ) -> requests.Response:
     data = b"" if body is None else json.dumps(body).encode()
     query = "&".join(f"{k}={v}" for k, v in (params or {}).items())
-    headers = p.sign_request(key, site, method, path, query, data)
+    headers = signing.sign_request(key, site, method, path, query, data)
     headers["Content-Type"] = "application/json"
     url = base + path + ("?" + query if query else "")
     return session.request(method, url, data=data, headers=headers, timeout=120)
@@ -77,7 +79,7 @@ def main() -> int:
     net, root, data_key = "bench-" + uuid.uuid4().hex[:6], Ed25519PrivateKey.generate(), \
         os.urandom(32)
     env = {**os.environ, "SYNC_SERVER_STATE_DIR": str(tmp / "state")}
-    subprocess.run([str(BIN), "trust", p.format_root_public(net, root), "--database", url],
+    subprocess.run([str(BIN), "trust", wire_trust.format_root_public(net, root), "--database", url],
                    env=env, check=True, capture_output=True)
     port = free_port()
     server = subprocess.Popen([str(BIN), "serve", "--database", url, "--port", str(port),
@@ -93,7 +95,7 @@ def main() -> int:
         limits = requests.get(base + "/v1/config", timeout=5).json()["limits"]
         batch = limits["max_batch"]
         sign, kex = Ed25519PrivateKey.generate(), X25519PrivateKey.generate()
-        cert = p.issue_certificate(root, net, "BENCH", sign.public_key(), kex.public_key())
+        cert = wire_trust.issue_certificate(root, net, "BENCH", sign.public_key(), kex.public_key())
         http = requests.Session()
         resp = signed(http, base, sign, "BENCH", "POST", "/v1/enroll",
                       body={"certificate": cert.to_dict()})
@@ -101,7 +103,8 @@ def main() -> int:
         t0 = time.perf_counter()
         # within the server's latest expiry (retention + margin)
         exp = (dt.date.today() + dt.timedelta(days=365)).isoformat()
-        envs = p.seal_batch([(p.Header(v=p.FORMAT_VERSION, net=net, scope="BENCH", gen=1,
+        envs = wire_envelope.seal_batch([(wire_envelope.Header(
+            v=fields.FORMAT_VERSION, net=net, scope="BENCH", gen=1,
                                        rid=uuid.uuid4().hex, site="BENCH",
                                        ctr=i + 1, op="put", exp=exp),
                               os.urandom(args.body // 2).hex().encode()[:args.body])

@@ -51,16 +51,11 @@ from kiosk.store.models import Visit
 from kiosk.sync import records
 from kiosk.sync.http import ServerAPI
 from kiosk.sync.merge import Entry, State
-from sync_server.protocol import (
-    FORMAT_VERSION,
-    NETWORK_SCOPE,
-    Envelope,
-    Header,
-    issue_certificate,
-    seal_batch,
-)
-from sync_server.protocol_base import office_of
 from tests.e2e_sync.harness import NAMES, Server, Site
+from wire.envelope import Envelope, Header, seal_batch
+from wire.fields import FORMAT_VERSION
+from wire.ids import NETWORK_SCOPE, office_of
+from wire.trust import issue_certificate
 
 OFFICES = ["EVSC", "MEHU", "BRAP", "HOHO", "LUED", "INWO", "INNO"]
 CHUNK = 20_000
@@ -151,7 +146,6 @@ def generate(cache: Path, total: int, sites: int, retention: int) -> dict:
 
 def load_server(url: str, meta: dict) -> None:
     """Enrol the writers and bulk-insert every envelope (and its ledger row) with plain SQL."""
-    from sync_server.protocol import SiteCertificate
     from sync_server.store import envelopes, registry
     from sync_server.store.db import (
         Counter,
@@ -161,6 +155,7 @@ def load_server(url: str, meta: dict) -> None:
         database,
         open_database,
     )
+    from wire.trust import SiteCertificate
 
     db = open_database(url)
     for w in meta["writers"]:

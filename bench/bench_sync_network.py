@@ -33,8 +33,9 @@ from kiosk.sync import records
 from kiosk.sync.apply import load_rows
 from kiosk.sync.http import ServerAPI
 from kiosk.sync.pipeline import Opener
-from sync_server.protocol import b64d, pad
 from tests.e2e_sync.harness import Network, Server, Site
+from wire.envelope import pad
+from wire.fields import b64d
 
 OFFICES = ["EVSC", "MEHU", "BRAP", "HOHO", "LUED", "INWO", "INNO"]
 

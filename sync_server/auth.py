@@ -1,4 +1,4 @@
-"""Signed-request authentication (see ``sync_server.protocol_trust`` for why signatures).
+"""Signed-request authentication (see ``wire.signing`` for why signatures).
 
 Order matters: the signature is checked before the nonce is recorded, so an unauthenticated
 client cannot fill the nonce table; the site row is read on every request, so a revocation
@@ -16,12 +16,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fastapi import Depends, Request
 
 from sync_server.errors import Forbidden
-from sync_server.protocol import (
-    SiteCertificate,
-    parse_request_headers,
-    verify_request,
-)
 from sync_server.store import registry
+from wire.signing import parse_request_headers, verify_request
+from wire.trust import SiteCertificate
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,10 +18,11 @@ from sync_server import __version__
 from sync_server.config import ENV_CONFIG, ServerConfig
 from sync_server.errors import SyncServerError
 from sync_server.highwater import HighWater
-from sync_server.protocol import ProtocolError, check_site
 from sync_server.store import envelopes, registry
 from sync_server.store.db import database, open_database
 from sync_server.store.upgrade import progress as upgrade_progress
+from wire.errors import ProtocolError
+from wire.ids import check_site
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:

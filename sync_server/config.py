@@ -46,7 +46,7 @@ class ServerConfig:
         clock_window_s: how far a signed request's timestamp may be from server time.
         pg_pool_size: connections per worker when on PostgreSQL.
         verify_processes: processes per server worker that verify a large push's signatures
-            (``sync_server.verify``); 0 or 1 verifies in the request thread.
+            (``wire.batch_verify``); 0 or 1 verifies in the request thread.
         log_level: uvicorn log level.
         backup_recipients: the age public keys (``age1…``, separated by spaces or commas)
             that ``sync-server backup`` seals to; public, so an environment variable is

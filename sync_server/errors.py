@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from sync_server.protocol import ProtocolError, RequestAuthError, SignatureError
 from sync_server.store.errors import CounterReused, SiteNotWritable, StorageError
+from wire.errors import ProtocolError, RequestAuthError, SignatureError
 
 if TYPE_CHECKING:  # the web framework is needed only to serve, not for admin commands
     from fastapi import FastAPI

@@ -8,21 +8,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from sync_server import pull_page
 from sync_server.auth import Authenticated, RawBody, check_signed
 from sync_server.errors import Forbidden, PayloadTooLarge, Unprocessable
-from sync_server.protocol import (
-    MAX_CTR,
-    NETWORK_SCOPE,
-    Envelope,
-    KeyringEntry,
-    ProtocolError,
-    SiteCertificate,
-    b64d,
-    b64e,
-    verify_certificate,
-)
-from sync_server.protocol_revocation import RevocationList
 from sync_server.quota import Quota, latest_expiry
 from sync_server.schemas import (
     ConfigResponse,
@@ -44,7 +31,14 @@ from sync_server.schemas import (
 )
 from sync_server.store import envelopes, registry
 from sync_server.store.upgrade import legacy_state
-from sync_server.verify import first_bad_signature
+from wire import pull_page
+from wire.batch_verify import first_bad_signature
+from wire.envelope import Envelope
+from wire.errors import ProtocolError
+from wire.fields import MAX_CTR, b64d, b64e
+from wire.ids import NETWORK_SCOPE
+from wire.revocation import RevocationList
+from wire.trust import KeyringEntry, SiteCertificate, verify_certificate
 
 router = APIRouter(prefix="/v1")
 
@@ -131,7 +125,7 @@ def push(payload: PushRequest, request: Request,
 PULL_RESPONSES = {**ERRORS, 200: {"content": {pull_page.MEDIA_TYPE: {
     "schema": {"type": "string", "format": "binary"}}},
     "description": "A page: JSON (PullResponse), or with format=binary the layout of "
-                   "sync_server/pull_page.py"}}
+                   "wire/pull_page.py"}}
 
 
 @router.get("/pull", response_model=PullResponse, responses=PULL_RESPONSES)

@@ -136,7 +136,7 @@ class SitesResponse(BaseModel):
 
 
 class RevocationModel(Strict):
-    """One revoked certificate (see ``protocol_revocation.Revocation``)."""
+    """One revoked certificate (see ``wire.revocation.Revocation``)."""
 
     writer: Annotated[str, StringConstraints(max_length=32)]
     sign_pub: Annotated[str, StringConstraints(max_length=64)]
@@ -145,7 +145,7 @@ class RevocationModel(Strict):
 
 
 class RevocationListModel(Strict):
-    """The root-signed revocation list (see ``protocol_revocation.RevocationList``)."""
+    """The root-signed revocation list (see ``wire.revocation.RevocationList``)."""
 
     v: int = 2
     net: Annotated[str, StringConstraints(max_length=64)]

@@ -103,7 +103,7 @@ def describe_error(exc: BaseException, args: argparse.Namespace | None = None
 def _shared_error(exc: BaseException) -> tuple[str, int] | None:
     """Errors of the modules shared with the server, looked up without importing them (a
     command that never loaded them cannot have raised them)."""
-    protocol = sys.modules.get("sync_server.protocol_base")
+    protocol = sys.modules.get("wire.errors")
     if protocol is not None and isinstance(exc, protocol.ProtocolError):
         return exc.message, EXIT_INVALID
     sealed = sys.modules.get("sync_server.sealed_backup")

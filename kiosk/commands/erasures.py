@@ -72,7 +72,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 @handles_errors
 def cmd_decide(args: argparse.Namespace) -> int:
     from kiosk.sync import erasure_hold
-    from sync_server.protocol_base import ProtocolError, check_day, check_site
+    from wire.errors import ProtocolError
+    from wire.fields import check_day
+    from wire.ids import check_site
 
     try:
         check_site(args.writer, "WRITER")

@@ -205,7 +205,7 @@ def cmd_rotate(args: argparse.Namespace) -> int:
     from kiosk.crypto import revocation
     from kiosk.crypto.site_keys import merge_keyring
     from kiosk.sync import ceremony
-    from sync_server.protocol import KeyringEntry
+    from wire.trust import KeyringEntry
 
     if bool(args.from_state) != bool(args.out):
         return fail("offline rotation takes both --from STATE_FILE and --out FILE", EXIT_USAGE)
@@ -256,7 +256,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     from kiosk.crypto import revocation
     from kiosk.sync import ceremony
     from kiosk.sync import revocations as site_revocations
-    from sync_server.protocol_base import check_site
+    from wire.ids import check_site
 
     check_site(args.code, "CODE")
     if args.out and args.server:
@@ -320,7 +320,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from kiosk.crypto.site_keys import merge_keyring
     from kiosk.sync import ceremony
     from kiosk.sync import revocations as site_revocations
-    from sync_server.protocol_trust import verify_keyring_entry
+    from wire.trust import verify_keyring_entry
 
     kind, content = ceremony.read_signed_file(Path(args.file))
     site = _Site(args)

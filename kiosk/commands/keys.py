@@ -188,7 +188,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         merge_keyring,
         save_trust,
     )
-    from sync_server.protocol import parse_root_public, verify_certificate, verify_keyring_entry
+    from wire.trust import parse_root_public, verify_certificate, verify_keyring_entry
 
     root_line, cert, entries = adminkeys.parse_bundle(read_json(Path(args.bundle),
                                                                 "site bundle"))

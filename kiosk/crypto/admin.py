@@ -32,26 +32,17 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from kiosk.crypto.files import KeyFileError, read_json, write_json
-from sync_server.protocol import (
+from wire.errors import ProtocolError
+from wire.fields import b64d, b64e, canonical_json
+from wire.ids import NETWORK_SCOPE, check_net, check_office, check_scope, check_site, office_of
+from wire.trust import (
     KeyringEntry,
     SiteCertificate,
-    b64d,
-    b64e,
-    canonical_json,
     format_root_public,
     issue_certificate,
     make_keyring_entry,
     parse_site_public,
     verify_certificate,
-)
-from sync_server.protocol_base import (
-    NETWORK_SCOPE,
-    ProtocolError,
-    check_net,
-    check_office,
-    check_scope,
-    check_site,
-    office_of,
 )
 
 ADMIN_FORMAT = "lokal-willkommen admin key v2"

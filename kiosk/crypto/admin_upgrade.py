@@ -25,9 +25,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk.crypto import admin as adminkeys
 from kiosk.crypto.files import KeyFileError, read_json, write_json
-from sync_server.protocol import b64d, canonical_json
-from sync_server.protocol_base import NETWORK_SCOPE, ProtocolError, check_net, check_site
-from sync_server.protocol_trust import _CERT_TAG
+from wire.errors import ProtocolError
+from wire.fields import b64d, canonical_json
+from wire.ids import NETWORK_SCOPE, check_net, check_site
+from wire.trust import _CERT_TAG
 
 OLD_ADMIN_FORMAT = "lokal-willkommen admin key v1"
 _OLD_CERT_FIELDS = {"net", "site", "sign_pub", "kex_pub", "serial", "issued", "sig", "v"}

@@ -13,13 +13,9 @@ from typing import Any
 
 from kiosk.crypto.admin import AdminKeys
 from kiosk.crypto.files import KeyFileError
-from sync_server.protocol_base import ProtocolError, check_site
-from sync_server.protocol_revocation import (
-    Revocation,
-    RevocationList,
-    parse_verified,
-    sign_revocation_list,
-)
+from wire.errors import ProtocolError
+from wire.ids import check_site
+from wire.revocation import Revocation, RevocationList, parse_verified, sign_revocation_list
 
 
 def verified_list(admin: AdminKeys, data: Any) -> RevocationList | None:

@@ -32,10 +32,10 @@ from kiosk.crypto.files import (
     write_json,
     write_private,
 )
-from sync_server.protocol import (
-    NETWORK_SCOPE,
+from wire.errors import ProtocolError
+from wire.ids import NETWORK_SCOPE
+from wire.trust import (
     KeyringEntry,
-    ProtocolError,
     SiteCertificate,
     format_site_public,
     parse_root_public,

@@ -16,9 +16,10 @@ from typing import Any
 
 from kiosk.crypto.files import KeyFileError, read_json, write_json
 from kiosk.sync.http import ServerAPI
-from sync_server.protocol_base import ProtocolError, utc_now_iso
-from sync_server.protocol_revocation import RevocationList
-from sync_server.protocol_trust import KeyringEntry
+from wire.errors import ProtocolError
+from wire.fields import utc_now_iso
+from wire.revocation import RevocationList
+from wire.trust import KeyringEntry
 
 STATE_FORMAT = "lokal-willkommen network state v1"
 ROTATION_FORMAT = "lokal-willkommen rotation v1"

@@ -61,11 +61,9 @@ from kiosk.sync.state import (
     requeue_everything,
     set_int,
 )
-from sync_server import pull_page
-from sync_server.protocol import (
-    KeyringEntry,
-    ProtocolError,
-)
+from wire import pull_page
+from wire.errors import ProtocolError
+from wire.trust import KeyringEntry
 
 Started = tuple[Callable[[], list[Opened]], str, int]
 """A page being opened: (wait for it, site skipped, the time its clocks were checked)."""
@@ -388,7 +386,7 @@ class SyncClient:
     def _get_page(self, cursor: int) -> tuple[dict, list[Item]]:
         """One pull request (runs on the fetch thread: network only, no store access).
 
-        Binary pages (``sync_server/pull_page.py``): no base64 to encode, parse and decode
+        Binary pages (``wire/pull_page.py``): no base64 to encode, parse and decode
         for each of a first sync's million envelopes."""
         raw = self.api.call_bytes("GET", "/v1/pull", params={
             "after": cursor, "limit": self.page_limit, "format": "binary"})

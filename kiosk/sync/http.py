@@ -1,6 +1,6 @@
 """Signed HTTP requests to the sync server, with errors mapped to :mod:`kiosk.sync.errors`.
 
-Every request is signed with the site's Ed25519 key (see ``sync_server.protocol_trust``
+Every request is signed with the site's Ed25519 key (see ``wire.signing``
 for why signatures rather than tokens). If the site's clock is off by more than the
 server's window, the first answer says so; the client then learns the offset from
 ``/v1/config`` once and signs this run's requests with corrected time. That answer is not
@@ -25,7 +25,7 @@ import requests
 
 from kiosk.crypto.site_keys import SiteKeys
 from kiosk.sync.errors import NetworkError, NotSetUp, SecurityError, SiteRestored, SyncError
-from sync_server.protocol import sign_request
+from wire.signing import sign_request
 
 TIMEOUT = (10, 120)
 MAX_OFFSET_MS = 10 * 60 * 1000

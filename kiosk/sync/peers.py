@@ -21,7 +21,9 @@ from kiosk.crypto.site_keys import SiteKeys, Trust
 from kiosk.store.db import Store
 from kiosk.sync import revocations
 from kiosk.sync.pipeline import RETIRED, REVOKED
-from sync_server.protocol import ProtocolError, SiteCertificate, b64d, verify_certificate
+from wire.errors import ProtocolError
+from wire.fields import b64d
+from wire.trust import SiteCertificate, verify_certificate
 
 RETIRED_PEERS = "sync.retired_peers"
 """Setting: [site, signing key, seq] of revoked or replaced certificates (root-checked)."""

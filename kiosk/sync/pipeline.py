@@ -21,16 +21,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from kiosk.clock.hlc import Timestamp
 from kiosk.sync import records
 from kiosk.sync.apply import Opened
-from sync_server.protocol import (
-    ERASE_BODY,
-    NETWORK_SCOPE,
-    Envelope,
-    ProtocolError,
-    open_envelope,
-    verify,
-)
-from sync_server.protocol_base import office_of
-from sync_server.verify import watch_parent
+from wire.batch_verify import watch_parent
+from wire.envelope import ERASE_BODY, Envelope, open_envelope, verify
+from wire.errors import ProtocolError
+from wire.ids import NETWORK_SCOPE, office_of
 
 POOL_THRESHOLD = 200
 """Pages smaller than this are opened in the calling process."""

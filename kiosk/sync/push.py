@@ -28,7 +28,8 @@ from kiosk.sync.state import (
     get_int,
     set_int,
 )
-from sync_server.protocol import FORMAT_VERSION, Envelope, Header, seal_batch
+from wire.envelope import Envelope, Header, seal_batch
+from wire.fields import FORMAT_VERSION
 
 
 @dataclass

@@ -20,7 +20,7 @@ from peewee import BooleanField, Field, IntegerField, TextField
 from kiosk.store import clock_column
 from kiosk.store.models import SYNCED_MODELS, JSONField, SyncedModel
 from kiosk.sync.merge import Entry, State
-from sync_server.protocol_base import NETWORK_SCOPE
+from wire.ids import NETWORK_SCOPE
 
 
 def _encode(obj: Any) -> str:

@@ -15,8 +15,9 @@ from typing import Any
 
 from kiosk.crypto.site_keys import Trust
 from kiosk.store.db import Store
-from sync_server.protocol_base import ProtocolError, b64d
-from sync_server.protocol_revocation import RevocationList, parse_verified
+from wire.errors import ProtocolError
+from wire.fields import b64d
+from wire.revocation import RevocationList, parse_verified
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from kiosk.store.db import Store
 from kiosk.store.models import SYNCED_MODELS
 from kiosk.sync.records import NETWORK_KINDS, OFFICE_KINDS
-from sync_server.protocol_base import NETWORK_SCOPE
+from wire.ids import NETWORK_SCOPE
 
 PHASE = "scopes_upgrade"
 """Setting: ``resealed`` (other offices' copies still here) → ``done``; ``none`` for a store

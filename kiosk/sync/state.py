@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from kiosk.store.db import Store
 from kiosk.store.models import SYNCED_MODELS, Outbox
-from sync_server.protocol_base import NETWORK_SCOPE
+from wire.ids import NETWORK_SCOPE
 
 CURSOR = "sync.cursor"
 EPOCH = "sync.epoch"

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from peewee import SqliteDatabase
 
-from sync_server.protocol import Envelope
 from sync_server.quota import Quota
 from sync_server.store.db import (
     Counter,
@@ -29,6 +28,7 @@ from sync_server.store.db import (
 from sync_server.store.errors import SiteNotWritable
 from sync_server.store.merge_rule import Incoming, plan_push
 from sync_server.store.usage import record_push, recount
+from wire.envelope import Envelope
 
 
 def write_transaction():

@@ -12,16 +12,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from peewee import IntegrityError, fn
 
 from sync_server.errors import Conflict, Forbidden, NotConfigured, NotFound, Unauthenticated
-from sync_server.protocol import (
-    FORMAT_VERSION,
-    KeyringEntry,
-    SiteCertificate,
-    format_root_public,
-    parse_root_public,
-    verify_certificate,
-    verify_keyring_entry,
-)
-from sync_server.protocol_revocation import RevocationList, verify_revocation_list
 from sync_server.store.db import (
     Counter,
     KeyringRow,
@@ -35,6 +25,16 @@ from sync_server.store.db import (
     database,
 )
 from sync_server.store.envelopes import lock_counter, write_transaction
+from wire.fields import FORMAT_VERSION
+from wire.revocation import RevocationList, verify_revocation_list
+from wire.trust import (
+    KeyringEntry,
+    SiteCertificate,
+    format_root_public,
+    parse_root_public,
+    verify_certificate,
+    verify_keyring_entry,
+)
 
 
 def _meta(key: str) -> str | None:

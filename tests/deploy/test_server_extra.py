@@ -25,7 +25,7 @@ OFFICE_ONLY = {"textual", "rich", "babel", "python-bidi", "arabic-reshaper", "re
                "orjson"}
 
 SERVER_MODULES = ("sync_server", "sync_server.app", "sync_server.cli", "sync_server.routes",
-                  "sync_server.protocol", "sync_server.sealed_backup", "sync_server.store")
+                  "wire.envelope", "sync_server.sealed_backup", "sync_server.store")
 
 
 def _run(args: list[str], **kwargs) -> subprocess.CompletedProcess:

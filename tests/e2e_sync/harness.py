@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk.clock.hlc import wall_clock_ms
 from kiosk.config import NetworkConfig
@@ -36,16 +37,10 @@ from kiosk.sync.apply import erase_record
 from kiosk.sync.client import run_sync
 from kiosk.sync.http import ServerAPI
 from kiosk.sync.report import SyncReport
-from sync_server.protocol import (
-    FORMAT_VERSION,
-    NETWORK_SCOPE,
-    Ed25519PrivateKey,
-    Envelope,
-    Header,
-    canonical_json,
-    seal,
-)
 from tests.processes import spawn
+from wire.envelope import Envelope, Header, seal
+from wire.fields import FORMAT_VERSION, canonical_json
+from wire.ids import NETWORK_SCOPE
 
 BIN = Path(sys.executable).parent
 NAMES = ["Fatima", "Oleksandr", "Ayşe", "Мария", "Zahra", "Jean-Luc", "Amina", "محمد"]

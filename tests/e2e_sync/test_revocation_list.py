@@ -15,11 +15,11 @@ from kiosk.crypto.site_keys import data_keys, load_site_keys, load_trust
 from kiosk.sync import revocations
 from kiosk.sync.errors import SyncError
 from kiosk.sync.http import ServerAPI
-from sync_server import pull_page
-from sync_server.protocol_revocation import RevocationList
 from tests.e2e_sync.harness import Network, Server, Site, forged_envelope
 from tests.e2e_sync.test_restores import _backup, _restore, server  # noqa: F401
 from tests.sync_client.doctored import DoctoredServer, Exchange
+from wire import pull_page
+from wire.revocation import RevocationList
 
 
 def high_ctr(srv: Server, code: str) -> int:

@@ -7,8 +7,8 @@ import uuid
 
 from kiosk.store.models import Visit
 from kiosk.sync.errors import SecurityError
-from sync_server.protocol import Envelope, Header
 from tests.e2e_sync.harness import forged_envelope
+from wire.envelope import Envelope, Header
 
 
 def _rows(server) -> list[tuple[int, bytes]]:

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
 
-from sync_server import pull_page
+from wire import pull_page
 
 
 @dataclass

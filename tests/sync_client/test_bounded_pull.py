@@ -20,8 +20,9 @@ from kiosk.sync.client import SyncClient
 from kiosk.sync.http import ServerAPI
 from kiosk.sync.merge import Entry, State
 from kiosk.sync.records import encode_body, rid_for
-from sync_server.protocol import FORMAT_VERSION, Header, seal_batch
 from tests.e2e_sync.harness import Site
+from wire.envelope import Header, seal_batch
+from wire.fields import FORMAT_VERSION
 
 NAME = "Zahra-Kanarienvogel"
 

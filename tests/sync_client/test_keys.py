@@ -19,7 +19,9 @@ from kiosk.crypto.site_keys import (
     merge_keyring,
     save_trust,
 )
-from sync_server.protocol import NETWORK_SCOPE, ProtocolError, make_keyring_entry
+from wire.errors import ProtocolError
+from wire.ids import NETWORK_SCOPE
+from wire.trust import make_keyring_entry
 
 PASS = "correct horse battery staple"
 N = 2**14  # the cheapest scrypt cost the loader accepts: tests stay fast

@@ -14,14 +14,10 @@ from kiosk.sync.errors import NotSetUp, SecurityError
 from kiosk.sync.http import check_url
 from kiosk.sync.merge import Entry, State
 from kiosk.sync.pipeline import Opener, open_one
-from sync_server.protocol import (
-    FORMAT_VERSION,
-    NETWORK_SCOPE,
-    Header,
-    b64d,
-    public_key_b64,
-    seal,
-)
+from wire.envelope import Header, seal
+from wire.fields import FORMAT_VERSION, b64d
+from wire.ids import NETWORK_SCOPE
+from wire.trust import public_key_b64
 
 NET, SITE, OFFICE = "dortmund", "EVSC-AB12", "EVSC"
 KEY = os.urandom(32)

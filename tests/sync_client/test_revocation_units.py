@@ -19,8 +19,9 @@ from kiosk.crypto.site_keys import (
     merge_keyring,
     save_trust,
 )
-from sync_server.protocol import ProtocolError, make_keyring_entry
-from sync_server.protocol_revocation import RevocationList, parse_verified
+from wire.errors import ProtocolError
+from wire.revocation import RevocationList, parse_verified
+from wire.trust import make_keyring_entry
 
 PASS = "correct horse battery staple"
 N = 2**14

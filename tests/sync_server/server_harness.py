@@ -23,8 +23,10 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from sync_server import protocol as p
 from tests.processes import spawn
+from wire import envelope as wire_envelope
+from wire import fields, trust
+from wire import signing as wire_signing
 
 BIN = Path(sys.executable).parent / "sync-server"
 PG_DSN = dict(host="127.0.0.1", port=5432, user="postgres", dbname="test")
@@ -46,7 +48,7 @@ class SiteKeys:
     code: str
     sign: Ed25519PrivateKey
     kex: X25519PrivateKey
-    cert: p.SiteCertificate
+    cert: trust.SiteCertificate
     ctr: int = 0
 
 
@@ -60,7 +62,7 @@ class Network:
 
     @property
     def root_line(self) -> str:
-        return p.format_root_public(self.net, self.root)
+        return trust.format_root_public(self.net, self.root)
 
     def site(self, code: str | None = None, office: str | None = None,
              **cert_kw: Any) -> SiteKeys:
@@ -69,27 +71,28 @@ class Network:
         sign, kex = Ed25519PrivateKey.generate(), X25519PrivateKey.generate()
         if code is None:
             code = f"{office}-{secrets.token_hex(3).upper()}" if office else site_code()
-        cert = p.issue_certificate(self.root, self.net, code, sign.public_key(),
+        cert = trust.issue_certificate(self.root, self.net, code, sign.public_key(),
                                    kex.public_key(), **cert_kw)
         return SiteKeys(code, sign, kex, cert)
 
     def keyring_entry(self, scope: str, gen: int, recipients: dict[str, Any], **kw: Any
-                      ) -> p.KeyringEntry:
+                      ) -> trust.KeyringEntry:
         """This network's data key as generation ``gen`` of ``scope``, root-signed."""
-        return p.make_keyring_entry(self.root, self.net, scope, gen, self.data_key,
+        return trust.make_keyring_entry(self.root, self.net, scope, gen, self.data_key,
                                     recipients, **kw)
 
     def envelope(self, site: SiteKeys, *, rid: str | None = None, op: str = "put",
                  body: bytes = b"state", exp: str | None = None, ctr: int | None = None,
-                 scope: str | None = None) -> p.Envelope:
+                 scope: str | None = None) -> wire_envelope.Envelope:
         if ctr is None:
             site.ctr += 1
             ctr = site.ctr
         exp = exp or (dt.date.today() + dt.timedelta(days=365)).isoformat()
-        header = p.Header(v=p.FORMAT_VERSION, net=self.net, scope=scope or site.cert.office,
+        header = wire_envelope.Header(v=fields.FORMAT_VERSION, net=self.net,
+                                      scope=scope or site.cert.office,
                           gen=1, rid=rid or uuid.uuid4().hex, site=site.code, ctr=ctr, op=op,
                           exp=exp)
-        return p.seal(header, b"" if op == "erase" else body, self.data_key, site.sign)
+        return wire_envelope.seal(header, b"" if op == "erase" else body, self.data_key, site.sign)
 
 
 class Client:
@@ -105,29 +108,31 @@ class Client:
                 headers: dict | None = None) -> requests.Response:
         data = raw if raw is not None else (b"" if body is None else json.dumps(body).encode())
         query = requests.models.RequestEncodingMixin._encode_params(params or {})
-        signed = p.sign_request(sign_key or self.site.sign, self.site.code, method, path,
+        signed = wire_signing.sign_request(sign_key or self.site.sign, self.site.code, method, path,
                                 query, data, timestamp=timestamp, nonce=nonce)
         all_headers = {**signed, "Content-Type": "application/json", **(headers or {})}
         url = self.base + path + (("?" + query) if query else "")
         return self.http.request(method, url, data=data, headers=all_headers, timeout=30)
 
-    def enroll(self, cert: p.SiteCertificate | None = None) -> requests.Response:
+    def enroll(self, cert: trust.SiteCertificate | None = None) -> requests.Response:
         cert = cert or self.site.cert
         return self.request("POST", "/v1/enroll", body={"certificate": cert.to_dict()})
 
-    def push(self, envs: list[p.Envelope]) -> requests.Response:
+    def push(self, envs: list[wire_envelope.Envelope]) -> requests.Response:
         return self.request("POST", "/v1/push", body={"envelopes": [e.to_b64() for e in envs]})
 
     def pull(self, after: int = 0, limit: int = 500) -> requests.Response:
         return self.request("GET", "/v1/pull", params={"after": after, "limit": limit})
 
-    def pull_all(self, after: int = 0, limit: int = 500) -> list[tuple[int, p.Envelope]]:
-        out: list[tuple[int, p.Envelope]] = []
+    def pull_all(self, after: int = 0,
+                 limit: int = 500) -> list[tuple[int, wire_envelope.Envelope]]:
+        out: list[tuple[int, wire_envelope.Envelope]] = []
         while True:
             page = self.pull(after, limit)
             assert page.status_code == 200, page.text
             data = page.json()
-            out += [(e["seq"], p.Envelope.from_b64(e["env"])) for e in data["envelopes"]]
+            out += [(e["seq"], wire_envelope.Envelope.from_b64(e["env"]))
+                    for e in data["envelopes"]]
             after = data["next"]
             if data["done"]:
                 return out

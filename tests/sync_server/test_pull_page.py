@@ -8,8 +8,8 @@ import struct
 
 import pytest
 
-from sync_server import pull_page
-from sync_server.protocol_base import ProtocolError
+from wire import pull_page
+from wire.errors import ProtocolError
 
 META = {"next": 9, "done": True, "site_high": 3, "server_time": 1, "epoch": "e"}
 PAGE = [(4, b"\x00envelope-a"), (9, os.urandom(300)), (12, b"")]

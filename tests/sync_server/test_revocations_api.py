@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 
 import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from server_harness import Client, Network, ServerProcess
 
-from sync_server import protocol as p
-from sync_server.protocol_revocation import Revocation, sign_revocation_list
+from wire import trust
+from wire.revocation import Revocation, sign_revocation_list
 
 
 def held_version(server: ServerProcess) -> int:
@@ -71,7 +72,7 @@ def test_a_list_the_root_did_not_sign_is_refused(server: ServerProcess, network:
                                                 enrolled) -> None:
     a = enrolled()
     version = held_version(server) + 1
-    forged = sign_revocation_list(p.Ed25519PrivateKey.generate(), network.net, version,
+    forged = sign_revocation_list(Ed25519PrivateKey.generate(), network.net, version,
                                   [entry(a)])
     answer = post(server, forged.to_dict())
     assert answer.status_code == 403 and answer.json()["error"]["code"] == "bad_signature"
@@ -86,11 +87,11 @@ def test_a_generation_reissued_with_another_key_is_refused(
         server: ServerProcess, network: Network, enrolled) -> None:
     a = enrolled()
     office = a.site.cert.office
-    first = p.make_keyring_entry(network.root, network.net, office, 7, os.urandom(32),
+    first = trust.make_keyring_entry(network.root, network.net, office, 7, os.urandom(32),
                                  {a.site.code: a.site.kex.public_key()},
                                  issued="2026-01-01T00:00:00Z")
     assert a.request("POST", "/v1/keyring", body=first.to_dict()).json()["result"] == "stored"
-    other_key = p.make_keyring_entry(network.root, network.net, office, 7, os.urandom(32),
+    other_key = trust.make_keyring_entry(network.root, network.net, office, 7, os.urandom(32),
                                      {a.site.code: a.site.kex.public_key()},
                                      issued="2026-02-01T00:00:00Z")
     answer = a.request("POST", "/v1/keyring", body=other_key.to_dict())

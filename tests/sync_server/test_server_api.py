@@ -9,8 +9,9 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from server_harness import Client, Network, ServerProcess
 
-from sync_server import protocol as p
-from sync_server import pull_page
+from wire import envelope as wire_envelope
+from wire import fields, ids, pull_page, trust
+from wire import signing as wire_signing
 
 
 def stored_total(server: ServerProcess) -> int:
@@ -19,8 +20,8 @@ def stored_total(server: ServerProcess) -> int:
     return json.loads(done.stdout)["envelopes"]
 
 
-def pulled_of(client: Client, after: int = 0) -> dict[str, list[p.Envelope]]:
-    by_rid: dict[str, list[p.Envelope]] = {}
+def pulled_of(client: Client, after: int = 0) -> dict[str, list[wire_envelope.Envelope]]:
+    by_rid: dict[str, list[wire_envelope.Envelope]] = {}
     for _, env in client.pull_all(after):
         by_rid.setdefault(env.header.rid, []).append(env)
     return by_rid
@@ -52,8 +53,8 @@ def test_push_pull_round_trip(server, network, enrolled):
     for env, body in zip(envs, bodies, strict=True):
         back = got[env.header.rid]
         assert back.to_bytes() == env.to_bytes()
-        p.verify(back, a.site.sign.public_key())
-        assert p.open_envelope(back, network.data_key) == body
+        wire_envelope.verify(back, a.site.sign.public_key())
+        assert wire_envelope.open_envelope(back, network.data_key) == body
 
 
 def test_pull_pages_in_sequence_order(server, network, enrolled):
@@ -132,7 +133,7 @@ def test_erasure_is_sticky(server, network, enrolled):
     assert later.json()["results"][0]["status"] == "erased"
     kept = pulled_of(b)[rid]
     assert [e.header.op for e in kept] == ["erase"]
-    p.verify(kept[0], a.site.sign.public_key())
+    wire_envelope.verify(kept[0], a.site.sign.public_key())
     again = a.push([network.envelope(a.site, rid=rid, op="erase")])
     assert again.json()["results"][0]["status"] == "erased"
 
@@ -177,14 +178,15 @@ def test_authentication_refusals(server, network, enrolled):
     assert resp.status_code == 401 and error_code(resp) == "bad_signature"
     resp = a.request("GET", "/v1/pull", timestamp=1_000_000)
     assert resp.status_code == 401 and error_code(resp) == "stale_request"
-    nonce = p.b64e(b"0123456789abcdef")
+    nonce = fields.b64e(b"0123456789abcdef")
     assert a.request("GET", "/v1/pull", nonce=nonce).status_code == 200
     resp = a.request("GET", "/v1/pull", nonce=nonce)
     assert resp.status_code == 401 and error_code(resp) == "replayed_nonce"
     resp = requests.get(server.base + "/v1/pull", timeout=10)
     assert resp.status_code == 401 and error_code(resp) == "unauthenticated"
     # Body swapped after signing: the signature covers sha256(body).
-    headers = p.sign_request(a.site.sign, a.site.code, "POST", "/v1/push", "", b'{"a":1}')
+    headers = wire_signing.sign_request(a.site.sign, a.site.code, "POST", "/v1/push", "",
+                                        b'{"a":1}')
     resp = requests.post(server.base + "/v1/push", data=b'{"envelopes":["AAAA"]}',
                          headers=headers, timeout=10)
     assert resp.status_code == 401
@@ -195,7 +197,7 @@ def test_foreign_or_forged_envelopes_are_refused(server, network, enrolled):
     total = stored_total(server)
     resp = a.push([network.envelope(a.site), network.envelope(b.site)])
     assert resp.status_code == 403 and error_code(resp) == "foreign_envelope"
-    forged = p.seal(network.envelope(a.site).header, b"x", network.data_key,
+    forged = wire_envelope.seal(network.envelope(a.site).header, b"x", network.data_key,
                     Ed25519PrivateKey.generate())
     resp = a.push([forged])
     assert resp.status_code == 403 and error_code(resp) == "bad_signature"
@@ -204,7 +206,8 @@ def test_foreign_or_forged_envelopes_are_refused(server, network, enrolled):
     assert resp.status_code == 403 and error_code(resp) == "wrong_network"
     # a batch large enough for the verify pool: one forgery deep inside refuses all of it
     batch = [network.envelope(a.site) for _ in range(150)]
-    batch[117] = p.seal(batch[117].header, b"x", network.data_key, Ed25519PrivateKey.generate())
+    batch[117] = wire_envelope.seal(batch[117].header, b"x", network.data_key,
+                                    Ed25519PrivateKey.generate())
     resp = a.push(batch)
     assert resp.status_code == 403 and error_code(resp) == "bad_signature"
     assert "envelope 117" in resp.json()["error"]["message"]
@@ -234,17 +237,17 @@ def test_keyring_accepts_only_root_signed_generations(server, network, enrolled)
     entry = network.keyring_entry(office, 7, recipients, issued="2030-01-01T00:00:00Z")
     resp = a.request("POST", "/v1/keyring", body=entry.to_dict())
     assert resp.status_code == 200 and resp.json()["result"] in {"stored", "unchanged"}
-    forged = p.make_keyring_entry(Ed25519PrivateKey.generate(), network.net, office, 8,
+    forged = trust.make_keyring_entry(Ed25519PrivateKey.generate(), network.net, office, 8,
                                   network.data_key, recipients)
     resp = a.request("POST", "/v1/keyring", body=forged.to_dict())
     assert resp.status_code == 403
     older = network.keyring_entry(office, 7, recipients, issued="2029-01-01T00:00:00Z")
     assert a.request("POST", "/v1/keyring", body=older.to_dict()).status_code == 409
     entries = a.request("GET", "/v1/keyring").json()["entries"]
-    back = p.KeyringEntry.from_dict(next(e for e in entries
+    back = trust.KeyringEntry.from_dict(next(e for e in entries
                                          if (e["scope"], e["gen"]) == (office, 7)))
-    p.verify_keyring_entry(back, network.root.public_key())
-    assert p.unwrap_data_key(back, a.site.code, a.site.kex) == network.data_key
+    trust.verify_keyring_entry(back, network.root.public_key())
+    assert trust.unwrap_data_key(back, a.site.code, a.site.kex) == network.data_key
     assert (office, 8) not in {(e["scope"], e["gen"]) for e in entries}
 
 
@@ -269,7 +272,7 @@ def test_binary_pull_pages_hold_what_json_pages_hold(server, network, enrolled):
         assert resp.status_code == 200
         assert resp.headers["content-type"] == pull_page.MEDIA_TYPE
         meta, items = pull_page.decode(resp.content)
-        assert [(e["seq"], p.b64d(e["env"])) for e in as_json["envelopes"]] == items
+        assert [(e["seq"], fields.b64d(e["env"])) for e in as_json["envelopes"]] == items
         for key in ("next", "done", "site_high", "epoch"):
             assert meta[key] == as_json[key]
     bad = a.request("GET", "/v1/pull", params={"after": 0, "format": "xml"})
@@ -281,7 +284,7 @@ def test_a_machine_writes_and_reads_only_its_office_scope_and_the_network(server
     a, a2 = enrolled(), enrolled()  # two machines of one office
     other_office = enrolled(of=network.site().cert.office)
     own = network.envelope(a.site)
-    shared = network.envelope(a.site, scope=p.NETWORK_SCOPE)
+    shared = network.envelope(a.site, scope=ids.NETWORK_SCOPE)
     theirs = network.envelope(other_office.site)
     assert a.push([own, shared]).status_code == 200
     assert other_office.push([theirs]).status_code == 200
@@ -323,7 +326,7 @@ def test_the_keyring_serves_a_machine_its_office_scope_and_the_network_only(
     a = enrolled()
     other = enrolled(of=network.site().cert.office)
     mine = network.keyring_entry(a.site.cert.office, 1, {a.site.code: a.site.kex.public_key()})
-    shared = network.keyring_entry(p.NETWORK_SCOPE, 5, {
+    shared = network.keyring_entry(ids.NETWORK_SCOPE, 5, {
         a.site.code: a.site.kex.public_key(), other.site.code: other.site.kex.public_key()})
     theirs = network.keyring_entry(other.site.cert.office, 1,
                                    {other.site.code: other.site.kex.public_key()})
@@ -332,5 +335,5 @@ def test_the_keyring_serves_a_machine_its_office_scope_and_the_network_only(
         assert resp.status_code == 200, resp.text
     served = {(e["scope"], e["gen"]) for e in
               a.request("GET", "/v1/keyring").json()["entries"]}
-    assert {(a.site.cert.office, 1), (p.NETWORK_SCOPE, 5)} <= served
-    assert all(scope in (a.site.cert.office, p.NETWORK_SCOPE) for scope, _ in served)
+    assert {(a.site.cert.office, 1), (ids.NETWORK_SCOPE, 5)} <= served
+    assert all(scope in (a.site.cert.office, ids.NETWORK_SCOPE) for scope, _ in served)

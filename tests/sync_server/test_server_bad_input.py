@@ -11,7 +11,7 @@ import pytest
 import requests
 from server_harness import Client, ServerProcess
 
-from sync_server import protocol as p
+from wire import fields
 
 
 def stored_total(server: ServerProcess) -> int:
@@ -48,12 +48,12 @@ def test_unknown_version_and_truncated_envelope(server, network, enrolled):
     client = enrolled()
     raw = network.envelope(client.site).to_bytes()
     resp = client.request("POST", "/v1/push",
-                          body={"envelopes": [p.b64e(raw.replace(b'"v":2', b'"v":3'))]})
+                          body={"envelopes": [fields.b64e(raw.replace(b'"v":2', b'"v":3'))]})
     assert_error(resp, 422, "unsupported_version")
     resp = client.request("POST", "/v1/push",  # a release-1 envelope: no scope
-                          body={"envelopes": [p.b64e(raw.replace(b'"v":2', b'"v":1'))]})
+                          body={"envelopes": [fields.b64e(raw.replace(b'"v":2', b'"v":1'))]})
     assert_error(resp, 422, "unsupported_version")
-    resp = client.request("POST", "/v1/push", body={"envelopes": [p.b64e(raw[:-5])]})
+    resp = client.request("POST", "/v1/push", body={"envelopes": [fields.b64e(raw[:-5])]})
     assert_error(resp, 422, "malformed")
 
 

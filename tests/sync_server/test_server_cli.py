@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from server_harness import BIN, Network
 
-from sync_server.protocol import FORMAT_VERSION, Header, seal
 from sync_server.store import envelopes, registry
 from sync_server.store.db import open_database
+from wire.envelope import Header, seal
+from wire.fields import FORMAT_VERSION
 
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

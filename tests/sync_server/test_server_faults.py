@@ -14,7 +14,7 @@ import pytest
 import requests
 from server_harness import Client, Network, PgDatabase, ServerProcess, copy_sqlite
 
-from sync_server import protocol as p
+from wire import envelope as wire_envelope
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -159,7 +159,7 @@ def test_concurrent_pushers_and_pullers_never_skip_on_postgres(tmp_path):
                         errors.append(resp.text)
                         return
                     data = resp.json()
-                    seen[index] += [(e["seq"], p.Envelope.from_b64(e["env"]).header.rid)
+                    seen[index] += [(e["seq"], wire_envelope.Envelope.from_b64(e["env"]).header.rid)
                                     for e in data["envelopes"]]
                     after = data["next"]
                     if data["done"]:

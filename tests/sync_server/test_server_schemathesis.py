@@ -17,8 +17,11 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from server_harness import Client, Network, ServerProcess, SiteKeys
 
-from sync_server import protocol as p
-from sync_server.protocol_base import SITE_RE
+from wire import envelope as wire_envelope
+from wire import fields as wire_fields
+from wire import ids, signing
+from wire import trust as wire_trust
+from wire.ids import SITE_RE
 
 
 class SignAuth(requests.auth.AuthBase):
@@ -31,7 +34,7 @@ class SignAuth(requests.auth.AuthBase):
         parts = urlsplit(req.url)
         body = req.body or b""
         body = body.encode() if isinstance(body, str) else body
-        req.headers.update(p.sign_request(self.site.sign, self.site.code, req.method,
+        req.headers.update(signing.sign_request(self.site.sign, self.site.code, req.method,
                                           parts.path, parts.query, body))
         return req
 
@@ -91,7 +94,7 @@ def error_or_ok(resp: requests.Response) -> None:
         assert set(resp.json()["error"]) == {"code", "message"}
 
 
-@given(which=st.sampled_from(p.REQUEST_HEADERS),
+@given(which=st.sampled_from(signing.REQUEST_HEADERS),
        value=HEADER_TEXT | st.text("0123456789²³¹", min_size=1, max_size=12),
        path=st.sampled_from(["/v1/status", "/v1/pull", "/v1/sites"]))
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
@@ -102,17 +105,17 @@ def test_fuzzed_auth_headers_are_4xx(fuzz_server, which, value, path) -> None:
 
 
 @st.composite
-def envelopes(draw, network: Network, site: SiteKeys) -> p.Envelope:
+def envelopes(draw, network: Network, site: SiteKeys) -> wire_envelope.Envelope:
     """A sealed, signed envelope with drawn header fields, sometimes with one bit flipped."""
     op = draw(st.sampled_from(["put", "erase"]))
-    header = p.Header(
-        v=p.FORMAT_VERSION, net=draw(st.sampled_from([network.net, "other-net"])),
-        scope=draw(st.sampled_from([site.cert.office, p.NETWORK_SCOPE, "EVSC"])),
+    header = wire_envelope.Header(
+        v=wire_fields.FORMAT_VERSION, net=draw(st.sampled_from([network.net, "other-net"])),
+        scope=draw(st.sampled_from([site.cert.office, ids.NETWORK_SCOPE, "EVSC"])),
         gen=draw(st.integers(1, 2**31 - 1)), rid=draw(st.uuids(version=4)).hex,
         site=draw(st.sampled_from([site.code, "EVSC-0001"])),
-        ctr=draw(st.integers(1, p.MAX_CTR)), op=op, exp=draw(DAYS))
+        ctr=draw(st.integers(1, wire_fields.MAX_CTR)), op=op, exp=draw(DAYS))
     body = b"" if op == "erase" else draw(st.binary(max_size=2000))
-    env = p.seal(header, body, network.data_key, site.sign)
+    env = wire_envelope.seal(header, body, network.data_key, site.sign)
     return env
 
 
@@ -128,7 +131,7 @@ def test_generated_envelopes_reach_the_push_handler(fuzz_server, fuzz_network, d
         raw[flip % len(raw)] ^= 1 << (flip % 8)
         raws[0] = bytes(raw)
     resp = Client(srv.base, site).request(
-        "POST", "/v1/push", body={"envelopes": [p.b64e(r) for r in raws]})
+        "POST", "/v1/push", body={"envelopes": [wire_fields.b64e(r) for r in raws]})
     error_or_ok(resp)
 
 
@@ -144,12 +147,12 @@ def test_generated_certificates_reach_enrol(fuzz_server, fuzz_network, code, iss
 
 
 @given(gen=st.integers(1, 2**31 - 1), recipients=st.lists(SITES, min_size=1, max_size=5),
-       foreign_root=st.booleans(), scope=st.sampled_from([p.NETWORK_SCOPE, "EVSC", "MEHU"]))
+       foreign_root=st.booleans(), scope=st.sampled_from([ids.NETWORK_SCOPE, "EVSC", "MEHU"]))
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 def test_generated_keyring_entries_reach_the_keyring(fuzz_server, fuzz_network, gen,
                                                      recipients, foreign_root, scope) -> None:
     srv, site = fuzz_server
     root = Network().root if foreign_root else fuzz_network.root
-    entry = p.make_keyring_entry(root, fuzz_network.net, scope, gen, os.urandom(32),
+    entry = wire_trust.make_keyring_entry(root, fuzz_network.net, scope, gen, os.urandom(32),
                                  {r: site.kex.public_key() for r in recipients})
     error_or_ok(Client(srv.base, site).request("POST", "/v1/keyring", body=entry.to_dict()))

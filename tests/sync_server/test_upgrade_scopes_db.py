@@ -14,8 +14,8 @@ import psycopg2
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from sync_server.protocol import format_root_public
 from tests import old_release
+from wire.trust import format_root_public
 
 sys.path.insert(0, str(Path(__file__).parent))
 

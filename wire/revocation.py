@@ -24,22 +24,18 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from sync_server.protocol_base import (
+from wire.errors import InvalidFieldError, MalformedError, SignatureError, UnsupportedVersionError
+from wire.fields import (
     FORMAT_VERSION,
     MAX_CTR,
-    InvalidFieldError,
-    MalformedError,
-    SignatureError,
-    UnsupportedVersionError,
     b64d,
     b64e,
     canonical_json,
     check_int,
-    check_net,
-    check_site,
     check_timestamp,
     utc_now_iso,
 )
+from wire.ids import check_net, check_site
 
 _REVOCATION_TAG = b"lokal-willkommen sync v1 revocation list\x00"
 REASONS = ("stolen", "lost", "compromised", "decommissioned", "other")

@@ -1,7 +1,7 @@
 """Push signatures verified once per signed tree, on a small process pool when there are many.
 
 An Ed25519 verify (``cryptography``) costs about 0.1 ms on the reference machine. Writers sign
-trees of envelopes (:mod:`sync_server.protocol`), so a push of 500 envelopes from the kiosk
+trees of envelopes (:mod:`wire.envelope`), so a push of 500 envelopes from the kiosk
 carries about 16 distinct signed roots; those are verified inline. A client that signs every
 envelope alone still works, and its many distinct roots are split across
 ``verify_processes`` workers, where handing them to another process costs less than it
@@ -21,7 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from sync_server.protocol import Envelope
+from wire.envelope import Envelope
 
 POOL_MIN = 64
 """Batches smaller than this are verified in the request's own thread."""
@@ -70,7 +70,7 @@ def _get_pool(processes: int) -> ProcessPoolExecutor:
             if _pool is not None:
                 _pool.shutdown(wait=False, cancel_futures=True)
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["sync_server.verify"])
+            ctx.set_forkserver_preload(["wire.batch_verify"])
             _pool = ProcessPoolExecutor(processes, mp_context=ctx, initializer=watch_parent,
                                         initargs=(os.getpid(),))
             _pool_size = processes

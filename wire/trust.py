@@ -1,28 +1,18 @@
-"""Trust objects of the wire format: site certificates, keyring entries, signed requests.
+"""Trust objects of the wire format: site certificates and keyring entries.
 
 Trust flows from the network root key (Ed25519, kept offline by the admin), never from the
 server: the root certifies each site's keys and signs each data-key generation, so a server
-can neither introduce a site nor slip in a key it knows.
-
-Request authentication is by **signed requests**: the client signs
-``method ‖ path ‖ canonical query ‖ sha256(body) ‖ timestamp ‖ nonce ‖ site`` with its site
-key, and the server checks the signature against the enrolled (root-certified, unrevoked)
-certificate, the timestamp against a window, and that the nonce is unused. Chosen over a
-challenge + bearer token because nothing secret ever travels or is stored on the server (a
-leaked server database or log holds no credential), there is no login round trip (an empty
-sync stays at one or two requests), and revocation takes effect on the very next request.
+can neither introduce a site nor slip in a key it knows. How requests are authenticated with
+the certified keys: :mod:`wire.signing`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
@@ -34,26 +24,23 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from sync_server.protocol_base import (
-    FORMAT_VERSION,
+from wire.errors import (
     DecryptionError,
     InvalidFieldError,
     MalformedError,
-    RequestAuthError,
     SignatureError,
     UnsupportedVersionError,
+)
+from wire.fields import (
+    FORMAT_VERSION,
     b64d,
     b64e,
     canonical_json,
     check_int,
-    check_net,
-    check_office,
-    check_scope,
-    check_site,
     check_timestamp,
-    office_of,
     utc_now_iso,
 )
+from wire.ids import check_net, check_office, check_scope, check_site, office_of
 
 try:  # HPKE (RFC 9180) is in cryptography >= 46; the fallback below is the same idea by hand.
     from cryptography.hazmat.primitives import hpke as _hpke
@@ -65,12 +52,8 @@ FALLBACK_ALG = "x25519-hkdf-sha256-aes256gcm"
 KEYRING_ALG = HPKE_ALG if _hpke is not None else FALLBACK_ALG
 """Wrapping used for new keyring entries; unwrapping accepts both."""
 
-REQUEST_HEADERS = ("X-LW-Site", "X-LW-Timestamp", "X-LW-Nonce", "X-LW-Signature")
-"""HTTP headers of a signed request."""
-
 _CERT_TAG = b"lokal-willkommen sync v1 certificate\x00"
 _KEYRING_TAG = b"lokal-willkommen sync v1 keyring\x00"
-_REQUEST_TAG = b"lokal-willkommen sync v1 request\x00"
 _WRAP_INFO = b"lokal-willkommen sync v1 data key\x00"
 _KEY_ID_TAG = b"lokal-willkommen sync v1 key id\x00"
 
@@ -375,74 +358,3 @@ def unwrap_data_key(entry: KeyringEntry, site: str, kex_private: X25519PrivateKe
         raise DecryptionError("the wrapped data key does not match the entry's key id",
                               code="key_id_mismatch")
     return key
-
-
-@dataclass(frozen=True, slots=True)
-class SignedRequest:
-    """The authentication headers of one request, parsed."""
-
-    site: str
-    timestamp: int
-    nonce: str
-    signature: bytes
-
-
-def canonical_query(query: str) -> str:
-    """Sorted, re-encoded query string, so signer and verifier agree on its bytes."""
-    return urlencode(sorted(parse_qsl(query or "", keep_blank_values=True)))
-
-
-def _request_bytes(method: str, path: str, query: str, body: bytes, ts: int, nonce: str,
-                   site: str) -> bytes:
-    parts = [method.upper(), path, canonical_query(query), hashlib.sha256(body).hexdigest(),
-             str(ts), nonce, site]
-    return _REQUEST_TAG + "\n".join(parts).encode()
-
-
-def sign_request(sign_key: Ed25519PrivateKey, site: str, method: str, path: str, query: str,
-                 body: bytes, *, timestamp: int | None = None, nonce: str | None = None
-                 ) -> dict[str, str]:
-    """Headers that authenticate one request as ``site`` (add them to the HTTP request)."""
-    ts = int(time.time()) if timestamp is None else timestamp
-    nonce = nonce or b64e(os.urandom(16))
-    sig = sign_key.sign(_request_bytes(method, path, query, body, ts, nonce, check_site(site)))
-    return dict(zip(REQUEST_HEADERS, (site, str(ts), nonce, b64e(sig)), strict=True))
-
-
-def parse_request_headers(headers: Mapping[str, str]) -> SignedRequest:
-    """Read the four authentication headers (any case); raise if missing or malformed."""
-    lower = {k.lower(): v for k, v in headers.items()}
-    values = [lower.get(name.lower()) for name in REQUEST_HEADERS]
-    if any(v is None for v in values):
-        raise RequestAuthError("request is not signed (missing X-LW-* headers)",
-                               code="unauthenticated")
-    site, ts, nonce, sig = values
-    try:
-        check_site(site)
-        # ASCII digits only: str.isdigit() also accepts "²" or "٣", which int() refuses
-        if not (ts.isascii() and ts.isdigit()) or len(ts) > 12:
-            raise InvalidFieldError("timestamp")
-        if not 16 <= len(nonce) <= 64:
-            raise InvalidFieldError("nonce")
-        b64d(nonce, field="nonce")
-        raw_sig = b64d(sig, field="signature", length=64)
-    except InvalidFieldError as exc:
-        raise RequestAuthError("request authentication headers are malformed",
-                               code="unauthenticated") from exc
-    return SignedRequest(site, int(ts), nonce, raw_sig)
-
-
-def verify_request(req: SignedRequest, method: str, path: str, query: str, body: bytes,
-                   sign_pub: Ed25519PublicKey, *, now: float | None = None,
-                   window: int = 300) -> None:
-    """Check freshness and signature; the caller checks the nonce is unused."""
-    now = time.time() if now is None else now
-    if abs(now - req.timestamp) > window:
-        raise RequestAuthError("request timestamp is outside the allowed window "
-                               "(check the site's clock)", code="stale_request")
-    try:
-        sign_pub.verify(req.signature,
-                        _request_bytes(method, path, query, body, req.timestamp, req.nonce,
-                                       req.site))
-    except InvalidSignature as exc:
-        raise RequestAuthError("request signature does not verify", code="bad_signature") from exc

@@ -18,7 +18,7 @@ import json
 import struct
 from typing import Any
 
-from sync_server.protocol_base import MalformedError
+from wire.errors import MalformedError
 
 MAGIC = b"LWP1"
 MEDIA_TYPE = "application/octet-stream"

@@ -3,7 +3,7 @@
 The shape is RFC 9162's (Certificate Transparency): leaf hashes ``SHA-256(0x00 ‖ data)``,
 node hashes ``SHA-256(0x01 ‖ left ‖ right)`` (the prefixes keep a leaf from passing for a
 node), a tree of n leaves split at the largest power of two below n, and inclusion paths
-listed from the leaf's sibling upwards. Why trees at all: see :mod:`sync_server.protocol`.
+listed from the leaf's sibling upwards. Why trees at all: see :mod:`wire.envelope`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from sync_server.protocol_base import InvalidFieldError
+from wire.errors import InvalidFieldError
 
 
 def leaf_hash(data: bytes) -> bytes:

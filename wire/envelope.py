@@ -1,4 +1,4 @@
-"""The sync wire format, written once: envelope header, sealing, signatures, trust objects.
+"""Envelopes of the wire format: the clear header, sealing, batch signatures, opening.
 
 The kiosk's sync client and the server both import this module, so they cannot drift apart.
 It depends only on ``cryptography`` and the standard library.
@@ -32,8 +32,8 @@ Binary layout of :meth:`Envelope.to_bytes` (big endian; the HTTP API carries it 
            ‖ u16 index ‖ u16 count ‖ path (32 bytes × path_length(index, count))
            ‖ signature[64] (Ed25519 over ``batch tag ‖ u16 count ‖ root``)
 
-Certificates, keyring entries and request signatures live in
-:mod:`sync_server.protocol_trust` and are re-exported here.
+Certificates and keyring entries live in :mod:`wire.trust`, request signatures in
+:mod:`wire.signing`, field encodings in :mod:`wire.fields`, identifiers in :mod:`wire.ids`.
 """
 
 from __future__ import annotations
@@ -58,98 +58,25 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from sync_server.protocol_base import (
-    FORMAT_VERSION,
-    MAX_CTR,
-    NETWORK_SCOPE,
+from wire.errors import (
     DecryptionError,
     InvalidFieldError,
     MalformedError,
-    ProtocolError,
-    RequestAuthError,
     SignatureError,
     UnsupportedVersionError,
+)
+from wire.fields import (
+    FORMAT_VERSION,
+    MAX_CTR,
     b64d,
     b64e,
     canonical_json,
     check_day,
     check_int,
-    check_net,
     check_rid,
-    check_scope,
-    check_site,
 )
-from sync_server.protocol_tree import leaf_hash, path_length, root_from_path, tree
-from sync_server.protocol_trust import (
-    KEYRING_ALG,
-    REQUEST_HEADERS,
-    KeyringEntry,
-    SignedRequest,
-    SiteCertificate,
-    canonical_query,
-    format_root_public,
-    format_site_public,
-    issue_certificate,
-    make_keyring_entry,
-    parse_request_headers,
-    parse_root_public,
-    parse_site_public,
-    public_key_b64,
-    sign_request,
-    unwrap_data_key,
-    verify_certificate,
-    verify_keyring_entry,
-    verify_request,
-    x25519_public_b64,
-)
-
-__all__ = [
-    "FORMAT_VERSION",
-    "KEYRING_ALG",
-    "MAX_CTR",
-    "NETWORK_SCOPE",
-    "REQUEST_HEADERS",
-    "DecryptionError",
-    "Envelope",
-    "Header",
-    "InvalidFieldError",
-    "KeyringEntry",
-    "MalformedError",
-    "ProtocolError",
-    "RequestAuthError",
-    "SignatureError",
-    "SignedRequest",
-    "SiteCertificate",
-    "UnsupportedVersionError",
-    "b64d",
-    "b64e",
-    "canonical_json",
-    "canonical_query",
-    "encrypt",
-    "format_root_public",
-    "format_site_public",
-    "issue_certificate",
-    "make_keyring_entry",
-    "open_envelope",
-    "pad",
-    "parse_request_headers",
-    "parse_root_public",
-    "parse_site_public",
-    "path_length",
-    "public_key_b64",
-    "root_from_path",
-    "seal",
-    "seal_batch",
-    "sign",
-    "sign_request",
-    "unpad",
-    "unwrap_data_key",
-    "verify",
-    "verify_certificate",
-    "verify_keyring_entry",
-    "verify_request",
-    "x25519_public_b64",
-]
+from wire.ids import check_net, check_scope, check_site
+from wire.tree import leaf_hash, path_length, root_from_path, tree
 
 MAGIC = b"LWE1"
 SALT_LEN = 32

@@ -1,8 +1,8 @@
-"""Shared pieces of the wire format: named protocol errors, canonical JSON, base64url, patterns.
+"""Field encodings of the wire format: canonical JSON, base64url, checked ints, days, times.
 
-Kept apart from `sync_server.protocol` so that the envelope module and the trust module
-(certificates, keyring, request signatures) can both use them without importing each other.
-Depends on nothing but the standard library.
+Kept apart from :mod:`wire.envelope` so that the envelope, trust, signing and revocation
+modules can all use them without importing each other. Depends on nothing but the standard
+library.
 """
 
 from __future__ import annotations
@@ -14,76 +14,13 @@ import json
 import re
 from typing import Any
 
+from wire.errors import InvalidFieldError
+
 FORMAT_VERSION = 2
 """The only envelope/certificate/keyring format this code writes and accepts (2: scopes)."""
 
-NET_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-"""Network id: lowercase, no dots (it is embedded in the dotted root-public line)."""
-
-SITE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,15}(-[A-Z0-9]{1,8})?$")
-"""Site (office or terminal) code such as ``EVSC`` or ``EVSC-2``: ASCII, stable, short."""
-
-OFFICE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
-"""Office code such as ``EVSC``: the part of a writer id before its ``-``."""
-
-NETWORK_SCOPE = "network"
-"""The scope every office needs (mediator register, anonymous statistics). Every other scope
-is an office code: that office's visitors' records, held by its machines alone."""
-
 MAX_CTR = 2**63 - 1
 """Counters and generations must fit a signed 64-bit database column."""
-
-
-class ProtocolError(ValueError):
-    """Base of every wire-format failure; ``code`` is machine-readable and stable."""
-
-    code = "protocol_error"
-
-    def __init__(self, message: str, code: str | None = None) -> None:
-        super().__init__(message)
-        if code is not None:
-            self.code = code
-
-    @property
-    def message(self) -> str:
-        """The human-readable explanation (never contains key material or plaintext)."""
-        return str(self.args[0]) if self.args else self.code
-
-
-class MalformedError(ProtocolError):
-    """Bytes or JSON that do not parse as the documented layout."""
-
-    code = "malformed"
-
-
-class InvalidFieldError(ProtocolError):
-    """A field has the wrong type, length or pattern."""
-
-    code = "invalid_field"
-
-
-class UnsupportedVersionError(ProtocolError):
-    """A format version this code does not speak (never silently downgraded)."""
-
-    code = "unsupported_version"
-
-
-class SignatureError(ProtocolError):
-    """An Ed25519 signature does not verify (tampering, wrong signer, wrong root)."""
-
-    code = "bad_signature"
-
-
-class DecryptionError(ProtocolError):
-    """AES-GCM tag failure, wrong data key, or padding that does not parse."""
-
-    code = "decryption_failed"
-
-
-class RequestAuthError(ProtocolError):
-    """A signed HTTP request that is stale, malformed or does not verify."""
-
-    code = "unauthenticated"
 
 
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
@@ -128,33 +65,6 @@ def check_str(value: Any, field: str, pattern: re.Pattern[str]) -> str:
     if not isinstance(value, str) or not pattern.fullmatch(value):
         raise InvalidFieldError(f"{field} has an invalid format")
     return value
-
-
-def check_net(value: Any) -> str:
-    """A network id (see NET_RE)."""
-    return check_str(value, "net", NET_RE)
-
-
-def check_site(value: Any, field: str = "site") -> str:
-    """A site code (see SITE_RE)."""
-    return check_str(value, field, SITE_RE)
-
-
-def check_office(value: Any, field: str = "office") -> str:
-    """An office code (see OFFICE_RE)."""
-    return check_str(value, field, OFFICE_RE)
-
-
-def check_scope(value: Any) -> str:
-    """A scope: ``network`` or an office code."""
-    if value == NETWORK_SCOPE:
-        return value
-    return check_str(value, "scope", OFFICE_RE)
-
-
-def office_of(writer: str) -> str:
-    """The office a writer id belongs to (``EVSC-3F2A`` → ``EVSC``)."""
-    return writer.split("-", 1)[0]
 
 
 def check_rid(value: Any) -> str:
