@@ -20,6 +20,7 @@ from sync_server.errors import SyncServerError
 from sync_server.highwater import HighWater
 from sync_server.store import envelopes, registry
 from sync_server.store.db import database, open_database
+from sync_server.store.errors import StorageError
 from sync_server.store.upgrade import progress as upgrade_progress
 from wire.errors import ProtocolError
 from wire.ids import check_site
@@ -276,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ProtocolError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
-    except SyncServerError as exc:
+    except (SyncServerError, StorageError) as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1
     return 0

@@ -9,7 +9,19 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from sync_server.store.errors import CounterReused, SiteNotWritable, StorageError
+from sync_server.quota import RateLimited
+from sync_server.store.errors import (
+    CertificateRefused,
+    CounterReused,
+    NonceReplayed,
+    NoSuchSite,
+    NotTrusted,
+    OverQuota,
+    SiteNotWritable,
+    StaleState,
+    StorageError,
+    UnknownSite,
+)
 from wire.errors import ProtocolError, RequestAuthError, SignatureError
 
 if TYPE_CHECKING:  # the web framework is needed only to serve, not for admin commands
@@ -120,7 +132,14 @@ def _from_protocol(exc: ProtocolError) -> SyncServerError:
 #: The HTTP answer to each of the store's own errors (sync_server.store.errors).
 _STORAGE_HTTP: dict[type[StorageError], type[SyncServerError]] = {
     SiteNotWritable: Forbidden,
+    CertificateRefused: Forbidden,
     CounterReused: Conflict,
+    StaleState: Conflict,
+    NotTrusted: NotConfigured,
+    UnknownSite: Unauthenticated,
+    NonceReplayed: Unauthenticated,
+    NoSuchSite: NotFound,
+    OverQuota: QuotaExceeded,
 }
 
 
@@ -130,6 +149,11 @@ def from_storage(exc: StorageError) -> SyncServerError:
         if isinstance(exc, kind):
             return http(exc.message, exc.code)
     return Conflict(exc.message, exc.code)
+
+
+def from_rate_limit(exc: RateLimited) -> SyncServerError:
+    """The 429 answer for a site over its request rate, with its ``Retry-After``."""
+    return TooManyRequests(exc.message, exc.retry_after_s)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -148,6 +172,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _storage(_: Request, exc: StorageError) -> JSONResponse:
         err = from_storage(exc)
         return JSONResponse(error_body(err.code, err.message), status_code=err.status)
+
+    @app.exception_handler(RateLimited)
+    async def _rate(_: Request, exc: RateLimited) -> JSONResponse:
+        err = from_rate_limit(exc)
+        return JSONResponse(error_body(err.code, err.message), status_code=err.status,
+                            headers=err.headers)
 
     @app.exception_handler(ProtocolError)
     async def _protocol(_: Request, exc: ProtocolError) -> JSONResponse:

@@ -16,7 +16,22 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sync_server.errors import QuotaExceeded, TooManyRequests
+from sync_server.store.errors import OverQuota
+
+
+class RateLimited(Exception):
+    """A site asks faster than its rate limit; ``retry_after_s`` says when to ask again.
+
+    Not a storage error (nothing is stored) and not an HTTP answer: ``sync_server.errors``
+    turns it into one, with its ``Retry-After`` header.
+    """
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after_s = retry_after_s
 
 
 class RateLimiter:
@@ -41,7 +56,7 @@ class RateLimiter:
         self._buckets: dict[str, tuple[float, float]] = {}
 
     def take(self, site: str) -> None:
-        """Spend one token of ``site``'s bucket, or raise :class:`TooManyRequests`."""
+        """Spend one token of ``site``'s bucket, or raise :class:`RateLimited`."""
         if self.rate <= 0:
             return
         with self._lock:
@@ -51,8 +66,8 @@ class RateLimiter:
             if tokens < 1.0:
                 self._buckets[site] = (tokens, now)
                 wait = math.ceil((1.0 - tokens) / self.rate)
-                raise TooManyRequests(f"site {site} sends requests faster than "
-                                      f"{self.rate:g} per second; retry in {wait} s", wait)
+                raise RateLimited(f"site {site} sends requests faster than "
+                                  f"{self.rate:g} per second; retry in {wait} s", wait)
             self._buckets[site] = (tokens - 1.0, now)
 
 
@@ -64,13 +79,13 @@ class Quota:
     max_bytes: int
 
     def check(self, site: str, envelopes: int, size: int) -> None:
-        """Raise :class:`QuotaExceeded` if usage after a push would pass a limit."""
+        """Raise :class:`OverQuota` if usage after a push would pass a limit."""
         if envelopes > self.max_envelopes:
-            raise QuotaExceeded(f"site {site} would hold {envelopes} accepted envelopes, more "
-                                f"than its quota of {self.max_envelopes}")
+            raise OverQuota(f"site {site} would hold {envelopes} accepted envelopes, more "
+                            f"than its quota of {self.max_envelopes}")
         if size > self.max_bytes:
-            raise QuotaExceeded(f"site {site} would store {size} bytes of envelopes, more "
-                                f"than its quota of {self.max_bytes}")
+            raise OverQuota(f"site {site} would store {size} bytes of envelopes, more "
+                            f"than its quota of {self.max_bytes}")
 
 
 def latest_expiry(retention_days: int, margin_days: int, today: dt.date | None = None) -> str:

@@ -104,7 +104,7 @@ def push(site_code: str, batch: list[tuple[Envelope, bytes]],
     stored) or ``expired`` (already past its ``exp``). A counter that was accepted before
     with other content raises :class:`~sync_server.store.errors.CounterReused`; a revoked site
     :class:`~sync_server.store.errors.SiteNotWritable`; a push that would take the site past
-    ``quota`` raises ``QuotaExceeded``.
+    ``quota`` raises ``OverQuota``.
     """
     pending = sorted((_Pending(env, env.digest(), raw) for env, raw in batch),
                      key=lambda p: p.env.header.ctr)

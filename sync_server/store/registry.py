@@ -11,7 +11,6 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from peewee import IntegrityError, fn
 
-from sync_server.errors import Conflict, Forbidden, NotConfigured, NotFound, Unauthenticated
 from sync_server.store.db import (
     Counter,
     KeyringRow,
@@ -25,6 +24,15 @@ from sync_server.store.db import (
     database,
 )
 from sync_server.store.envelopes import lock_counter, write_transaction
+from sync_server.store.errors import (
+    CertificateRefused,
+    NonceReplayed,
+    NoSuchSite,
+    NotTrusted,
+    SiteNotWritable,
+    StaleState,
+    UnknownSite,
+)
 from wire.fields import FORMAT_VERSION
 from wire.revocation import RevocationList, verify_revocation_list
 from wire.trust import (
@@ -48,12 +56,12 @@ def _set_meta(key: str, value: str) -> None:
 
 
 def trusted_root() -> tuple[str, Ed25519PublicKey]:
-    """The pinned (network id, root public key); :class:`NotConfigured` before ``trust``."""
+    """The pinned (network id, root public key); :class:`NotTrusted` before ``trust``."""
     with database.connection_context():
         line = _meta("root_public")
     if line is None:
-        raise NotConfigured("this server trusts no network root yet: run "
-                            "'sync-server trust ROOT_PUBLIC_KEY'")
+        raise NotTrusted("this server trusts no network root yet: run "
+                         "'sync-server trust ROOT_PUBLIC_KEY'")
     return parse_root_public(line)
 
 
@@ -64,8 +72,8 @@ def trust(line: str) -> tuple[str, bool]:
     with database.connection_context(), write_transaction():
         current = _meta("root_public")
         if current is not None and current != canonical:
-            raise Conflict("this server already trusts another network root; a server serves "
-                           "one network (start a new database for another)", "root_mismatch")
+            raise StaleState("this server already trusts another network root; a server serves "
+                             "one network (start a new database for another)", "root_mismatch")
         _set_meta("root_public", canonical)
         _set_meta("net", net)
     return net, current is None
@@ -98,9 +106,9 @@ def get_site(code: str) -> Site:
     with database.connection_context():
         site = Site.get_or_none(Site.code == code)
     if site is None:
-        raise Unauthenticated("unknown site: enrol it first ('kiosk enroll')", "unknown_site")
+        raise UnknownSite("unknown site: enrol it first ('kiosk enroll')")
     if site.revoked_at is not None:
-        raise Forbidden(f"site {code} is revoked", "site_revoked")
+        raise SiteNotWritable(f"site {code} is revoked")
     return site
 
 
@@ -112,8 +120,7 @@ def use_nonce(site: str, nonce: str, ts: int, window: int) -> None:
             with database.atomic():
                 RequestNonce.insert(site=site, nonce=nonce, ts=ts).execute()
         except IntegrityError as exc:
-            raise Unauthenticated("request nonce was already used (replay)",
-                                  "replayed_nonce") from exc
+            raise NonceReplayed("request nonce was already used (replay)") from exc
         RequestNonce.delete().where(RequestNonce.ts < now - 2 * window).execute()
 
 
@@ -124,11 +131,10 @@ def enroll(cert: SiteCertificate) -> str:
     now = int(time.time())
     with database.connection_context(), write_transaction():
         if RevokedSerial.get_or_none(RevokedSerial.serial == cert.serial) is not None:
-            raise Forbidden("this certificate was revoked; the admin must issue a new one",
-                            "certificate_revoked")
+            raise CertificateRefused("this certificate was revoked; the admin must issue a new one")
         if _listed(cert):
-            raise Forbidden(f"{cert.site} is on the network's revocation list; enrol the "
-                            "replacement machine under a new code", "certificate_revoked")
+            raise CertificateRefused(f"{cert.site} is on the network's revocation list; enrol the "
+                                     "replacement machine under a new code")
         site = Site.get_or_none(Site.code == cert.site)
         fields = {"serial": cert.serial, "issued": cert.issued,
                   "certificate": json.dumps(cert.to_dict(), sort_keys=True)}
@@ -138,11 +144,11 @@ def enroll(cert: SiteCertificate) -> str:
         if site.serial == cert.serial and site.revoked_at is None:
             return "unchanged"
         if site.revoked_at is not None and cert.issued <= _iso(site.revoked_at):
-            raise Forbidden(f"site {cert.site} is revoked; only a certificate issued after "
-                            "the revocation can re-enrol it", "site_revoked")
+            raise SiteNotWritable(f"site {cert.site} is revoked; only a certificate issued after "
+                                  "the revocation can re-enrol it")
         if site.revoked_at is None and cert.issued < site.issued:
-            raise Conflict("a newer certificate is already enrolled for this site",
-                           "stale_certificate")
+            raise StaleState("a newer certificate is already enrolled for this site",
+                             "stale_certificate")
         if site.revoked_at is None:
             RevokedSerial.insert(serial=site.serial, code=site.code,
                                  revoked_at=now).on_conflict_ignore().execute()
@@ -161,7 +167,7 @@ def revoke(code: str) -> None:
     with database.connection_context(), write_transaction():
         site = Site.get_or_none(Site.code == code)
         if site is None:
-            raise NotFound(f"no enrolled site {code}", "unknown_site")
+            raise NoSuchSite(f"no enrolled site {code}")
         now = int(time.time())
         Site.update(revoked_at=now).where(Site.code == code).execute()
         RevokedSerial.insert(serial=site.serial, code=code,
@@ -212,8 +218,8 @@ def put_revocations(rl: RevocationList) -> tuple[str, list[str]]:
             return "unchanged", locked
         held = int(_meta(REVOCATIONS_VERSION) or 0)
         if rl.version <= held:
-            raise Conflict(f"this server holds revocation list version {held}; version "
-                           f"{rl.version} is not newer", "stale_revocations")
+            raise StaleState(f"this server holds revocation list version {held}; version "
+                             f"{rl.version} is not newer", "stale_revocations")
         _set_meta(REVOCATIONS, text)
         _set_meta(REVOCATIONS_VERSION, str(rl.version))
         now = int(time.time())
@@ -276,13 +282,13 @@ def put_keyring(entry: KeyringEntry) -> str:
             return "unchanged"
         held = json.loads(row.entry).get("key_id", "")
         if held and entry.key_id and held != entry.key_id:
-            raise Conflict(f"generation {entry.gen} of scope {entry.scope} is already "
-                           "published with another data key; a new generation must take the "
-                           "next number (is this a stale copy of the admin file?)",
-                           "generation_rekeyed")
+            raise StaleState(f"generation {entry.gen} of scope {entry.scope} is already "
+                             "published with another data key; a new generation must take the "
+                             "next number (is this a stale copy of the admin file?)",
+                             "generation_rekeyed")
         if entry.issued <= row.issued:
-            raise Conflict("a newer issue of this key generation is already stored",
-                           "stale_keyring_entry")
+            raise StaleState("a newer issue of this key generation is already stored",
+                             "stale_keyring_entry")
         KeyringRow.update(issued=entry.issued, entry=text).where(where).execute()
         return "replaced"
 

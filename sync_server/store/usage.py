@@ -29,7 +29,7 @@ def _select_sizes(seqs: list[int]) -> dict[str, int]:
 def record_push(site: str, quota: Quota | None, accepted: int, stored_bytes: int,
                 deleted_seqs: Iterable[int]) -> None:
     """Add a push to the totals (call in the push transaction, before deleting
-    ``deleted_seqs``); raises ``QuotaExceeded`` and so rolls the push back if it would
+    ``deleted_seqs``); raises ``OverQuota`` and so rolls the push back if it would
     take ``site`` past ``quota``.
 
     Args:
