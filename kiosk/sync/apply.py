@@ -1,4 +1,4 @@
-"""Applying pulled envelopes: merge per field, log concurrent losses, quarantine the rest.
+"""Applying opened envelopes: merge per field, log concurrent losses, quarantine the rest.
 
 One page is applied in one ``BEGIN IMMEDIATE`` transaction together with the cursor that
 follows it, so a crash anywhere leaves either the page and its cursor or neither.
@@ -14,59 +14,15 @@ from typing import Any
 
 from kiosk.clock.hlc import HybridClock, Timestamp
 from kiosk.store import clock_column
-from kiosk.store.db import Store, Writer
+from kiosk.store.db import Store
 from kiosk.store.models import SYNCED_MODELS, Outbox, SyncedModel
-from kiosk.sync import records
+from kiosk.sync import quarantine, records
 from kiosk.sync.errors import SiteRestored
 from kiosk.sync.merge import canonical_value, concurrent_losses, join
+from kiosk.sync.pipeline import Opened
 from kiosk.sync.state import CURSOR, set_int
 
 log = logging.getLogger(__name__)
-
-MAX_QUARANTINE_ROWS = 10_000
-MAX_QUARANTINE_BYTES = 64 * 1024 * 1024
-"""Bounds of the quarantine: a server (or a writer) that sends nothing but bad envelopes
-must not fill the site's disk. Beyond either, the oldest rows are dropped first (they
-are still on the server; a re-pull after a new epoch would bring them back)."""
-
-
-@dataclass
-class Opened:
-    """One pulled envelope after verification: either a state to merge or a reason."""
-
-    seq: int
-    raw: bytes
-    site: str = ""
-    rid: str = ""
-    gen: int = 0
-    op: str = "put"
-    scope: str = ""
-    kind: str = ""
-    record_id: str = ""
-    fields: dict[str, tuple[str, Any, str]] | None = None
-    newest: str = ""
-    own_newest: str = ""
-    """The newest clock of a field this machine wrote, in another machine's envelope."""
-    db_row: tuple[tuple[Any, ...], str, str] | None = None
-    reason: str | None = None
-    detail: str = ""
-    body: bytes = b""
-    erased_clock: str = ""
-    """An erasure's clock (when it happened), if its envelope carries one."""
-
-    def field_map(self) -> dict[str, tuple[str, Any, str]] | None:
-        """The decoded fields; a pool worker ships only the body (a dict of 30 clocked
-        fields costs more to pickle and unpickle than to decode where it is needed)."""
-        if self.fields is None and self.body:
-            self.fields = records.decode_body(self.body)[2]
-        return self.fields
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        if state["body"]:
-            state["fields"] = None
-        return state
-
 
 GROUP_RECORDS = 20_000
 GROUP_SECONDS = 1.0
@@ -91,7 +47,9 @@ class ApplyResult:
 
 
 @dataclass
-class _Work:
+class MergeWork:
+    """One record's state while a page (or an erasure) is merged into the store."""
+
     rid: str
     kind: str | None
     record_id: str | None
@@ -122,14 +80,14 @@ def _chunks(items: list, size: int = 500):
         yield items[i:i + size]
 
 
-def _load_sync_records(store: Store, rids: list[str]) -> dict[str, _Work]:
+def _load_sync_records(store: Store, rids: list[str]) -> dict[str, MergeWork]:
     out = {}
     for chunk in _chunks(rids):
         marks = ",".join("?" * len(chunk))
         for rid, rec, kind, scope, erased, bases, synced in store.db.execute_sql(
                 "SELECT rid, record, kind, scope, erased, bases, synced FROM sync_record "
                 f"WHERE rid IN ({marks})", chunk):
-            out[rid] = _Work(rid, kind, rec, scope, erased=bool(erased),
+            out[rid] = MergeWork(rid, kind, rec, scope, erased=bool(erased),
                              bases=json.loads(bases), synced=clock_column.unpack(synced))
     return out
 
@@ -162,7 +120,7 @@ def load_rows(store: Store, model: type[SyncedModel], ids: list[str]
     return out
 
 
-def write_rows(store: Store, model: type[SyncedModel], works: list[_Work]) -> None:
+def write_rows(store: Store, model: type[SyncedModel], works: list[MergeWork]) -> None:
     """Upsert merged rows; erased records' rows are deleted (the tombstone stays in
     ``sync_record``), so a site that only ever saw the erasure holds the same as one that
     knew the record, and no personal value survives."""
@@ -195,7 +153,7 @@ def repr_col(name: str) -> str:
     return f'"{name}"'
 
 
-def write_sync_records(store: Store, works: list[_Work]) -> None:
+def write_sync_records(store: Store, works: list[MergeWork]) -> None:
     """Upsert the sync bookkeeping; a tombstone keeps the clock of the first erasure known
     (record id and clock only: pushed again after a restore, it still says when)."""
     store.db.cursor().executemany(
@@ -215,7 +173,7 @@ def _dumps(obj: dict[str, str]) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"))
 
 
-def forget_erased(store: Store, works: list[_Work]) -> None:
+def forget_erased(store: Store, works: list[MergeWork]) -> None:
     """An erased record leaves no conflict-log values and no pending outbox entry behind."""
     ids = [(w.record_id,) for w in works if w.erased and w.record_id]
     if ids:
@@ -224,46 +182,8 @@ def forget_erased(store: Store, works: list[_Work]) -> None:
             f'DELETE FROM "{Outbox._meta.table_name}" WHERE record = ?', ids)
 
 
-def quarantine(store: Store, items: list[Opened], now_s: int) -> int:
-    """Keep envelopes that failed a check, with the reason; bounded (see
-    ``MAX_QUARANTINE_ROWS``/``MAX_QUARANTINE_BYTES``). Call inside the page's transaction."""
-    rows = [(o.seq, o.site or None, o.rid or None, o.gen or None, o.reason,
-             (o.detail or "")[:250], o.raw, now_s) for o in items]
-    cur = store.db.cursor()
-    cur.executemany("INSERT OR IGNORE INTO sync_quarantine (seq, site, rid, gen, reason, detail,"
-                    " envelope, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    trim_quarantine(store)
-    return len(rows)
-
-
-def trim_quarantine(store: Store) -> int:
-    """Drop the oldest quarantined envelopes beyond the bounds; returns how many went.
-
-    The log line names counts, bytes and reason codes only: an envelope is ciphertext, and
-    its clear header's ids say nothing a log should keep.
-    """
-    count, size = store.db.execute_sql(
-        "SELECT COUNT(*), COALESCE(SUM(LENGTH(envelope)), 0) FROM sync_quarantine").fetchone()
-    if count <= MAX_QUARANTINE_ROWS and size <= MAX_QUARANTINE_BYTES:
-        return 0
-    drop: list[tuple[int]] = []
-    reasons: dict[str, int] = {}
-    freed = 0
-    for row_id, length, reason in store.db.execute_sql(
-            "SELECT id, LENGTH(envelope), reason FROM sync_quarantine ORDER BY id"):
-        if count - len(drop) <= MAX_QUARANTINE_ROWS and size - freed <= MAX_QUARANTINE_BYTES:
-            break
-        drop.append((row_id,))
-        freed += length
-        reasons[reason] = reasons.get(reason, 0) + 1
-    store.db.cursor().executemany("DELETE FROM sync_quarantine WHERE id = ?", drop)
-    log.warning("sync quarantine full: dropped the %d oldest envelopes (%d bytes; %s)",
-                len(drop), freed, ", ".join(f"{r} {n}" for r, n in sorted(reasons.items())))
-    return len(drop)
-
-
 def _merge_items(store: Store, good: list[Opened], result: ApplyResult
-                 ) -> tuple[dict[str, _Work], list[tuple]]:
+                 ) -> tuple[dict[str, MergeWork], list[tuple]]:
     """Merge every opened (verified) envelope into the page's working set of records.
 
     A stored row is looked up only for a record this site holds in ``sync_record`` or has
@@ -289,7 +209,7 @@ def _merge_items(store: Store, good: list[Opened], result: ApplyResult
     for o in good:
         w = works.get(o.rid)
         if w is None:
-            w = works[o.rid] = _Work(o.rid, o.kind or None, o.record_id or None, o.scope)
+            w = works[o.rid] = MergeWork(o.rid, o.kind or None, o.record_id or None, o.scope)
         if w.scope and o.scope != w.scope:
             # An erasure acts only within its scope: a network-scope erasure cannot touch an
             # office's record (nor the reverse), and a tombstone of another scope does not
@@ -462,7 +382,7 @@ def apply_page(store: Store, items: list[Opened], *, cursor: int | None,
                 result.conflicts = len(conflicts)
             observe_clocks(store, good)
         if bad:
-            result.quarantined = quarantine(store, bad, int(time.time()))
+            result.quarantined = quarantine.keep(store, bad, int(time.time()))
         if cursor is not None:
             set_int(store, CURSOR, cursor)
     return result
@@ -471,7 +391,7 @@ def apply_page(store: Store, items: list[Opened], *, cursor: int | None,
 _VISIT_DAY = SYNCED_MODELS["visit"].SYNCED_FIELDS.index("day")
 
 
-def _visit_days(works: list[_Work]) -> set[str]:
+def _visit_days(works: list[MergeWork]) -> set[str]:
     days = set()
     for w in works:
         if w.kind != "visit" or w.erased:
@@ -486,23 +406,3 @@ def erasure_seen_clock(store: Store) -> str:
     """For an erasure whose envelope names no clock (written before they did): the moment
     this site learnt of it, as a clock of this site."""
     return str(Timestamp(int(time.time() * 1000), 0, store.writer))
-
-
-def erase_record(writer: Writer, model: type[SyncedModel], record_id: str) -> None:
-    """Erase a record network-wide (GDPR Art. 17), inside a ``store.writing()`` transaction.
-
-    The row, its conflict-log entries and its clocks go at once (``secure_delete`` is on);
-    a tombstone of its wire id stays so no older state can bring it back, and the outbox
-    carries the erasure to the other sites.
-    """
-    store = writer.store
-    stamp = str(writer.stamp())
-    rid = records.rid_for(model.KIND, record_id)
-    w = _Work(rid, model.KIND, record_id, records.scope_of(model.KIND, store.site),
-              erased=True, dirty=True, erased_clock=stamp)
-    write_rows(store, model, [w])
-    write_sync_records(store, [w])
-    forget_erased(store, [w])
-    Outbox.insert(record=record_id, kind=model.KIND, changed_at=stamp
-                  ).on_conflict_replace().execute()
-    writer.erased = True

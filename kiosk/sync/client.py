@@ -6,6 +6,11 @@ of this machine, checked before anything is pushed) and ``/v1/keyring`` (the new
 generation to write with); a pull that brings envelopes adds one ``/v1/sites`` per run.
 Every pull page names the version of the server's revocation list: only when it differs from
 this site's does the run fetch the list (``GET``) or teach the server its own (``POST``).
+
+This module only sequences the steps; each owns its types in its own module: ``push``
+(pending batches), ``pull`` (pages), ``pipeline`` (opening: ``Opened``), ``apply`` (merging
+a page with its cursor), ``erase`` (erasing a record network-wide), ``quarantine`` (what
+failed a check, bounded, retried when trust material arrives).
 """
 
 from __future__ import annotations
@@ -32,13 +37,13 @@ from kiosk.crypto.site_keys import (
 from kiosk.stats.publish import days_changed_here, publish
 from kiosk.store.db import Store
 from kiosk.store.models import Outbox, database
-from kiosk.sync import peers, revocations, scopes_upgrade
+from kiosk.sync import peers, quarantine, revocations, scopes_upgrade
 from kiosk.sync import push as pushing
+from kiosk.sync.answers import MAX_SITE_HIGH, answer_int, answer_str
 from kiosk.sync.apply import (
     FIRST_SYNC_RECORDS,
     FIRST_SYNC_SECONDS,
     ApplyResult,
-    Opened,
     PageGroup,
     apply_page,
 )
@@ -46,7 +51,9 @@ from kiosk.sync.backoff import PoliteAPI
 from kiosk.sync.erasure_hold import HoldPolicy
 from kiosk.sync.errors import EpochChanged, NetworkError, NotSetUp, SiteRestored, SyncError
 from kiosk.sync.http import CA_BUNDLE
-from kiosk.sync.pipeline import Item, Opener
+from kiosk.sync.pipeline import Item, Opened, Opener
+from kiosk.sync.pull import arrived, fetch_page
+from kiosk.sync.quarantine import RETRYABLE
 from kiosk.sync.report import Progress, SyncReport
 from kiosk.sync.state import (
     ACKED_HIGH,
@@ -67,42 +74,16 @@ from wire.trust import KeyringEntry
 
 Started = tuple[Callable[[], list[Opened]], str, int]
 """A page being opened: (wait for it, site skipped, the time its clocks were checked)."""
-FAST_FETCH_S = 0.25
-"""How long a group of pages keeps its transaction open while waiting for the next page:
-the store's write lock is never held across a slow wait for the network."""
 PAGES_OPENING = 2
 """Pages handed to the pool ahead of the one being applied."""
 CACHE_KIB = 128 * 1024
 """SQLite page cache of the sync's own connection."""
-RETRYABLE = ("unknown_writer", "unknown_generation", "clock_ahead", "unknown_kind")
-"""Quarantine reasons that new trust material (a certificate, a key generation), time passing
-or a newer kiosk can lift; the others (malformed, bad_signature, too_large, …) stay as they
-are, and retrying them every run would only cost time."""
-MAX_SITE_HIGH = 2**53
-"""The highest writer counter a server may claim to have seen from this site. More is
-nonsense (a million envelopes a day for 24 billion years) and would leave no room to move
-the counter past it (``--reincarnate``) within the wire format's limit."""
+
 
 
 def local_ms() -> int:
     """This machine's clock, the only one pulled records are checked against."""
     return int(time.time() * 1000)
-
-
-def _answer_int(data: dict, key: str, low: int, high: int) -> int:
-    """An integer field of a server answer, in range, or a named error (never a traceback)."""
-    value = data.get(key)
-    if type(value) is not int or not low <= value <= high:
-        raise NetworkError(f"the server answered an impossible {key} ({str(value)[:40]}); "
-                           "it is misconfigured or not trustworthy", "bad_answer")
-    return value
-
-
-def _answer_str(data: dict, key: str) -> str:
-    value = data.get(key)
-    if not isinstance(value, str) or not value:
-        raise NetworkError(f"the server's answer has no {key}", "bad_answer")
-    return value
 
 
 @contextmanager
@@ -267,8 +248,8 @@ class SyncClient:
         except ProtocolError as exc:
             raise NetworkError(f"the server's pull page does not parse ({exc.message})",
                                "bad_answer") from None
-        high = _answer_int(meta, "site_high", 0, MAX_SITE_HIGH)
-        self.check_epoch(_answer_str(meta, "epoch"), high)
+        high = answer_int(meta, "site_high", 0, MAX_SITE_HIGH)
+        self.check_epoch(answer_str(meta, "epoch"), high)
         self.check_counter(high, False)
         self.check_revocations(meta)
 
@@ -279,14 +260,14 @@ class SyncClient:
                 and self.store.setting(REPUSH_TOMBSTONES) is None:
             return
         cfg = self.api.call("GET", "/v1/config", signed=False)
-        self.check_epoch(_answer_str(cfg, "epoch"))
+        self.check_epoch(answer_str(cfg, "epoch"))
         self.check_before_push()
         limits = cfg.get("limits", {})
         if not isinstance(limits, dict):
             limits = {}
-        self.max_batch = _answer_int({"max_batch": self.max_batch, **limits}, "max_batch",
+        self.max_batch = answer_int({"max_batch": self.max_batch, **limits}, "max_batch",
                                      1, 100_000)
-        self.max_request = _answer_int({"max_request_bytes": self.max_request, **limits},
+        self.max_request = answer_int({"max_request_bytes": self.max_request, **limits},
                                        "max_request_bytes", 64 * 1024, 1 << 30)
         if not self.keyring_fresh:
             self.refresh_keyring()
@@ -340,8 +321,8 @@ class SyncClient:
     def _acknowledged(self, answer: Future, batch: list[pushing.Pending]) -> None:
         """Wait for a push's answer, then mark its batch synced."""
         result = answer.result()
-        epoch = _answer_str(result, "epoch")
-        _answer_int(result, "site_high", 0, MAX_SITE_HIGH)
+        epoch = answer_str(result, "epoch")
+        answer_int(result, "site_high", 0, MAX_SITE_HIGH)
         pushing.acknowledge(self.store, batch)
         self.report.pushed += len(batch)
         self._advance(len(batch))
@@ -383,26 +364,12 @@ class SyncClient:
     def open_items(self, items: list[Item], include_own: bool) -> list[Opened]:
         return self._collect(self._submit(items, include_own))
 
-    def _get_page(self, cursor: int) -> tuple[dict, list[Item]]:
-        """One pull request (runs on the fetch thread: network only, no store access).
-
-        Binary pages (``wire/pull_page.py``): no base64 to encode, parse and decode
-        for each of a first sync's million envelopes."""
-        raw = self.api.call_bytes("GET", "/v1/pull", params={
-            "after": cursor, "limit": self.page_limit, "format": "binary"})
-        try:
-            meta, items = pull_page.decode(raw)
-        except ProtocolError as exc:
-            raise NetworkError(f"the server's pull page does not parse ({exc.message})",
-                               "bad_answer") from None
-        return meta, items
-
     def _accept(self, fetched: tuple[dict, list[Item]], include_own: bool
                 ) -> tuple[dict, list[Item]]:
         """Check a fetched page against this store (epoch, counter)."""
         page, _ = fetched
-        high = _answer_int(page, "site_high", 0, MAX_SITE_HIGH)
-        self.check_epoch(_answer_str(page, "epoch"), high)
+        high = answer_int(page, "site_high", 0, MAX_SITE_HIGH)
+        self.check_epoch(answer_str(page, "epoch"), high)
         self.check_counter(high, include_own)
         self.check_revocations(page)
         return fetched
@@ -419,22 +386,24 @@ class SyncClient:
         self._phase("pull", None)
         with ThreadPoolExecutor(1, thread_name_prefix="sync-pull") as fetcher:
             start = get_int(self.store, CURSOR)
-            page, items = self._accept(self._get_page(start), include_own)
+            page, items = self._accept(fetch_page(self.api, start, self.page_limit),
+                                       include_own)
             queue = deque([(page, items, self._submit(items, include_own,
                                                       more=not page["done"]))])
             high = int(page.get("site_high", 0))
-            ahead = None if page["done"] else fetcher.submit(self._get_page, int(page["next"]))
+            ahead = None if page["done"] else fetcher.submit(
+                fetch_page, self.api, int(page["next"]), self.page_limit)
             first = start == 0 and self.store.setting(LAST_SYNC) is None
             group = PageGroup(self.store, FIRST_SYNC_RECORDS, FIRST_SYNC_SECONDS) if first \
                 else PageGroup(self.store)
             with group:
                 while queue:
                     while ahead is not None and len(queue) < PAGES_OPENING:
-                        page, items = self._accept(self._arrived(ahead, group), include_own)
+                        page, items = self._accept(arrived(ahead, group), include_own)
                         high = max(high, int(page.get("site_high", 0)))
                         queue.append((page, items, self._submit(items, include_own)))
                         ahead = None if page["done"] else fetcher.submit(
-                            self._get_page, int(page["next"]))
+                            fetch_page, self.api, int(page["next"]), self.page_limit)
                     page, items, started = queue.popleft()
                     opened = self._collect(started)
                     if items or int(page["next"]) != get_int(self.store, CURSOR):
@@ -446,26 +415,14 @@ class SyncClient:
                     self._advance(len(items))
         return high
 
-    @staticmethod
-    def _arrived(ahead: Future, group: PageGroup) -> dict:
-        """The prefetched page; the write lock is not held while a slow network is awaited."""
-        try:
-            return ahead.result(timeout=FAST_FETCH_S)
-        except TimeoutError:
-            group.commit()
-            return ahead.result()
-
     def retry_quarantine(self) -> None:
         """Open again what new trust material may now accept (``revoked`` only after a new
         revocation list arrived: a list can move a writer's cut-off)."""
         reasons = RETRYABLE + (("revoked",) if self.revocations_new else ())
-        marks = ", ".join("?" * len(reasons))
-        rows = list(self.store.db.execute_sql(
-            f"SELECT id, seq, envelope FROM sync_quarantine WHERE reason IN ({marks}) "
-            "ORDER BY id", reasons))
-        if not rows:
+        held = quarantine.held_for_retry(self.store, reasons)
+        if not held:
             return
-        opened = self.open_items([(seq, bytes(raw)) for _, seq, raw in rows], True)
+        opened = self.open_items(held, True)
         ok = [o for o in opened if o.reason is None]
         if ok:
             result = apply_page(self.store, ok, cursor=None, hold=self.hold)
@@ -473,9 +430,7 @@ class SyncClient:
             self.visit_days |= result.visit_days
             self.report.merged += result.merged
             self.report.conflicts += result.conflicts
-            with self.store.db.atomic("IMMEDIATE"):
-                self.store.db.cursor().executemany(
-                    "DELETE FROM sync_quarantine WHERE envelope = ?", [(o.raw,) for o in ok])
+            quarantine.release(self.store, ok)
             self.report.released += len(ok)
 
     def _count(self, pulled: int, result: ApplyResult) -> None:
@@ -554,8 +509,7 @@ class SyncClient:
         self.report.requests = self.api.requests
         self.report.bytes_sent = self.api.bytes_sent
         self.report.bytes_received = self.api.bytes_received
-        self.report.quarantined = int(self.store.db.execute_sql(
-            "SELECT COUNT(*) FROM sync_quarantine").fetchone()[0])
+        self.report.quarantined = quarantine.count(self.store)
         self.report.seconds = time.monotonic() - started
         return self.report
 

@@ -22,7 +22,7 @@ from kiosk.clock.hlc import Timestamp
 from kiosk.store import clock_column
 from kiosk.store.db import Store
 from kiosk.store.models import SYNCED_MODELS
-from kiosk.sync.apply import Opened
+from kiosk.sync.pipeline import Opened
 
 DEFAULT_THRESHOLD = 50
 DAY_MS = 86_400_000

@@ -14,17 +14,57 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
 
 import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from kiosk.clock.hlc import Timestamp
 from kiosk.sync import records
-from kiosk.sync.apply import Opened
 from wire.batch_verify import watch_parent
 from wire.envelope import ERASE_BODY, Envelope, open_envelope, verify
 from wire.errors import ProtocolError
 from wire.ids import NETWORK_SCOPE, office_of
+
+
+@dataclass
+class Opened:
+    """One pulled envelope after verification: either a state to merge or a reason."""
+
+    seq: int
+    raw: bytes
+    site: str = ""
+    rid: str = ""
+    gen: int = 0
+    op: str = "put"
+    scope: str = ""
+    kind: str = ""
+    record_id: str = ""
+    fields: dict[str, tuple[str, Any, str]] | None = None
+    newest: str = ""
+    own_newest: str = ""
+    """The newest clock of a field this machine wrote, in another machine's envelope."""
+    db_row: tuple[tuple[Any, ...], str, str] | None = None
+    reason: str | None = None
+    detail: str = ""
+    body: bytes = b""
+    erased_clock: str = ""
+    """An erasure's clock (when it happened), if its envelope carries one."""
+
+    def field_map(self) -> dict[str, tuple[str, Any, str]] | None:
+        """The decoded fields; a pool worker ships only the body (a dict of 30 clocked
+        fields costs more to pickle and unpickle than to decode where it is needed)."""
+        if self.fields is None and self.body:
+            self.fields = records.decode_body(self.body)[2]
+        return self.fields
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        if state["body"]:
+            state["fields"] = None
+        return state
+
 
 POOL_THRESHOLD = 200
 """Pages smaller than this are opened in the calling process."""

@@ -33,8 +33,8 @@ from kiosk.crypto.site_keys import load_trust as _load_trust
 from kiosk.paths import key_dir_for
 from kiosk.store.db import Store, Writer, init_store, open_store
 from kiosk.store.models import Appointment, Visit, database
-from kiosk.sync.apply import erase_record
 from kiosk.sync.client import run_sync
+from kiosk.sync.erase import erase_record
 from kiosk.sync.http import ServerAPI
 from kiosk.sync.report import SyncReport
 from tests.processes import spawn

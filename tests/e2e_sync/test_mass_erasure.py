@@ -7,7 +7,7 @@ import json
 import subprocess
 
 from kiosk.store.models import Visit
-from kiosk.sync.apply import erase_record
+from kiosk.sync.erase import erase_record
 from kiosk.sync.erasure_hold import holds
 from kiosk.sync.state import CURSOR, set_int
 from tests.e2e_sync.harness import BIN, Site

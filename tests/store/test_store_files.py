@@ -13,7 +13,7 @@ import pytest
 
 from kiosk.store.db import open_store
 from kiosk.store.models import Visit
-from kiosk.sync.apply import erase_record
+from kiosk.sync.erase import erase_record
 
 KIOSK = str(Path(sys.executable).with_name("kiosk"))
 CANARY = "Kanarienvogel-Zahraa"

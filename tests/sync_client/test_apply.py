@@ -7,9 +7,11 @@ import pytest
 from kiosk.store.db import open_store
 from kiosk.store.models import Appointment
 from kiosk.sync import records
-from kiosk.sync.apply import Opened, apply_page, erase_record
+from kiosk.sync.apply import apply_page
 from kiosk.sync.client import sync_lock
+from kiosk.sync.erase import erase_record
 from kiosk.sync.errors import SyncError
+from kiosk.sync.pipeline import Opened
 from kiosk.sync.state import CURSOR, get_int, last_sync_status
 
 OTHER = "MEHU-0001"

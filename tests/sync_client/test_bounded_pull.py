@@ -15,7 +15,7 @@ from pathlib import Path
 from kiosk.clock.hlc import Timestamp
 from kiosk.crypto.site_keys import data_keys, load_site_keys, load_trust
 from kiosk.store.models import Visit
-from kiosk.sync import apply
+from kiosk.sync import quarantine
 from kiosk.sync.client import SyncClient
 from kiosk.sync.http import ServerAPI
 from kiosk.sync.merge import Entry, State
@@ -86,8 +86,8 @@ def test_quarantine_is_bounded_and_retries_only_what_keys_can_change(
     mallory, reader = make_site("EVSC"), make_site("EVSC")
     hostile_push(mallory, [{"first_name": f"{NAME}{i}" * 300} for i in range(4)])
     hostile_push(mallory, [{"first_name": NAME}], gen=2)  # a generation nobody has
-    monkeypatch.setattr(apply, "MAX_QUARANTINE_ROWS", 3)
-    with caplog.at_level(logging.WARNING, logger="kiosk.sync.apply"):
+    monkeypatch.setattr(quarantine, "MAX_QUARANTINE_ROWS", 3)
+    with caplog.at_level(logging.WARNING, logger="kiosk.sync.quarantine"):
         reader.sync()
     kept = reader.activate().db.execute_sql(
         "SELECT reason FROM sync_quarantine ORDER BY seq").fetchall()

@@ -23,7 +23,8 @@ from textual.widgets import DataTable, Input
 from kiosk.i18n.bidi import display
 from kiosk.store.models import Appointment, Mediator, Staff, Visit
 from kiosk.sync import records
-from kiosk.sync.apply import Opened, apply_page
+from kiosk.sync.apply import apply_page
+from kiosk.sync.pipeline import Opened
 from kiosk.text_rules import JOINERS
 from kiosk.ui.board.app import make_board_app
 from kiosk.ui.staff.app import make_staff_app
