@@ -123,18 +123,15 @@ class _Site:
 
     def api(self, url: str | None = None) -> Any:
         """A client for ``url`` (or this site's server); signed only at an enrolled site."""
-        from kiosk.sync.errors import NotSetUp
         from kiosk.sync.http import CA_BUNDLE, ServerAPI
-        from kiosk.sync.state import SERVER
+        from kiosk.sync.state import resolve_server_url
 
-        ca = None
+        store = configured = ca = None
         if self.enrolled and resolve_exists(self.args):
             store = self.store()
-            url = url or store.setting(SERVER) or self._ctx.config.sync_server
-            ca = store.setting(CA_BUNDLE)
-        if not url:
-            raise NotSetUp("no sync server known: pass --server URL")
-        return ServerAPI(url, self.keys, insecure=self.args.insecure, ca_bundle=ca)
+            configured, ca = self._ctx.config.sync_server, store.setting(CA_BUNDLE)
+        return ServerAPI(resolve_server_url(url, store, configured), self.keys,
+                         insecure=self.args.insecure, ca_bundle=ca)
 
     def close(self) -> None:
         if self._ctx is not None:

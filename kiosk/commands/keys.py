@@ -13,16 +13,13 @@ from pathlib import Path
 
 from kiosk.commands.backup import register_backup_keys
 from kiosk.commands.common import (
-    EXIT_SECURITY,
     context_from_args,
-    fail,
     handles_errors,
 )
 from kiosk.commands.key_ceremony import register_ceremony
-from kiosk.crypto.files import KeyFileError, read_json, write_json
-from kiosk.crypto.public_line import enrolment_target, format_public_line
+from kiosk.crypto.files import KeyFileError
+from kiosk.crypto.public_line import enrolment_target
 from kiosk.paths import key_dir_for, resolve_db
-from kiosk.sync.state import SERVER
 
 # cryptography, requests and the protocol module load inside the handlers that use them:
 # `register()` runs for every `kiosk` command (the visitor terminal too), which should not
@@ -139,25 +136,23 @@ def cmd_root_public(args: argparse.Namespace) -> int:
 
 @handles_key_errors
 def cmd_public(args: argparse.Namespace) -> int:
-    from kiosk.crypto.site_keys import load_site_keys
+    from kiosk.sync.enrolment import public_line
 
-    keys = load_site_keys(_key_dir(args))
-    print(format_public_line(keys.public_line(), keys.writer))
-    print(f"site id (CODE for enroll-site): {keys.writer}", file=sys.stderr)
+    mine = public_line(_key_dir(args))
+    print(mine.line)
+    print(f"site id (CODE for enroll-site): {mine.writer}", file=sys.stderr)
     return 0
 
 
 @handles_key_errors
 def cmd_enroll_site(args: argparse.Namespace) -> int:
-    from kiosk.crypto import admin as adminkeys
-    writer, key_line = enrolment_target(args.code, args.public_key)
-    passphrase = _passphrase(args)
-    admin = adminkeys.load_admin(Path(args.admin_key), passphrase)
-    bundle = adminkeys.enroll_site(admin, writer, key_line)
-    write_json(Path(args.out), bundle)
-    adminkeys.save_admin(Path(args.admin_key), admin, passphrase)
-    scopes = ", ".join(f"{e['scope']}:{e['gen']}" for e in bundle["keyring"])
-    print(f"bundle for {writer} written to {args.out} (scope:generation {scopes}); carry "
+    from kiosk.sync.enrolment import certify_machine
+
+    enrolment_target(args.code, args.public_key)  # a line that does not fit: before the prompt
+    done = certify_machine(Path(args.admin_key), _passphrase(args), args.code,
+                           args.public_key, Path(args.out))
+    scopes = ", ".join(f"{scope}:{gen}" for scope, gen in done.generations)
+    print(f"bundle for {done.writer} written to {args.out} (scope:generation {scopes}); carry "
           "it to the site and run `kiosk keys import`", file=sys.stderr)
     return 0
 
@@ -179,57 +174,24 @@ def cmd_upgrade_admin(args: argparse.Namespace) -> int:
 
 @handles_key_errors
 def cmd_import(args: argparse.Namespace) -> int:
-    from kiosk.crypto import admin as adminkeys
-    from kiosk.crypto.site_keys import (
-        certificate_matches,
-        drop_former_keyring,
-        load_site_keys,
-        load_trust,
-        merge_keyring,
-        save_trust,
-    )
-    from wire.trust import parse_root_public, verify_certificate, verify_keyring_entry
+    from kiosk.sync.enrolment import import_bundle
 
-    root_line, cert, entries = adminkeys.parse_bundle(read_json(Path(args.bundle),
-                                                                "site bundle"))
-    net, root = parse_root_public(root_line)
-    verify_certificate(cert, root, net)
-    key_dir = _key_dir(args)
-    keys = load_site_keys(key_dir)
-    if not certificate_matches(cert, keys):
-        return fail(f"this bundle is for {cert.site} with other keys; this site is "
-                    f"{keys.writer} (run `kiosk keys public` and ask for its own bundle)",
-                    EXIT_SECURITY)
-    for entry in entries:
-        verify_keyring_entry(entry, root, net)
-    drop_former_keyring(key_dir)
-    save_trust(key_dir, root_line, cert)
-    trust = load_trust(key_dir)
-    added = merge_keyring(key_dir, entries, trust, keys)
-    shown = ", ".join(f"{scope}:{gen}" for scope, gen in added) or "already present"
-    print(f"imported certificate for {cert.site} (office {cert.office}) in network {net}; "
+    done = import_bundle(_key_dir(args), Path(args.bundle))
+    shown = ", ".join(f"{scope}:{gen}" for scope, gen in done.added) or "already present"
+    print(f"imported certificate for {done.site} (office {done.office}) in network {done.net}; "
           f"data-key generations {shown}")
     return 0
 
 
 @handles_key_errors
 def cmd_enroll(args: argparse.Namespace) -> int:
-    from kiosk.crypto.site_keys import load_site_keys, load_trust
-    from kiosk.sync.http import CA_BUNDLE, ServerAPI
+    from kiosk.sync.enrolment import enroll
 
     ctx = context_from_args(args)
     try:
-        key_dir = _key_dir(args)
-        trust = load_trust(key_dir)
-        api = ServerAPI(args.server, load_site_keys(key_dir), insecure=args.insecure,
-                        ca_bundle=args.ca_bundle)
-        answer = api.call("POST", "/v1/enroll",
-                          body={"certificate": trust.certificate.to_dict()})
-        with ctx.store.db.atomic("IMMEDIATE"):
-            ctx.store.set_setting(SERVER, api.base)
-            if api.ca_bundle:
-                ctx.store.set_setting(CA_BUNDLE, api.ca_bundle)
-        print(f"site {answer['site']}: {answer['result']} at {api.base}")
+        done = enroll(ctx.store, _key_dir(args), args.server, insecure=args.insecure,
+                      ca_bundle=args.ca_bundle)
+        print(f"site {done.site}: {done.result} at {done.server}")
     finally:
         ctx.close()
     return 0

@@ -3,8 +3,10 @@ them with a second machine.
 
 Why: an admin or a reviewer should see the product as the seven offices will, without a
 server, a USB stick or a key ceremony. Every step is the real admin contract
-(kiosk/sync/README.md) — the same `kiosk` subcommands an admin types, run in this process —
-and a real `sync-server serve` subprocess, so the demo also proves that the contract works.
+(kiosk/sync/README.md) — the key steps through the enrolment service the `kiosk keys`
+commands call (kiosk/sync/enrolment.py), the rest as the `kiosk` subcommands an admin types,
+run in this process — and a real `sync-server serve` subprocess, so the demo also proves
+that the contract works.
 
 The server runs in its own session (process group); :meth:`DemoNetwork.stop` ends that group,
 so nothing is left running after Ctrl+C.
@@ -112,9 +114,10 @@ class DemoNetwork:
         self.say(f"[1/{steps}] network root key (admin.key, passphrase in a 0600 file)")
         self.passphrase.write_text(secrets.token_urlsafe(24) + "\n")
         self.passphrase.chmod(0o600)
-        answer = kiosk_cli("keys", "init-network", "--out", str(self.admin_key),
-                           "--network", "demo", "--passphrase-file", str(self.passphrase))
-        root_line = next(p for p in answer.split() if p.startswith("lwroot1."))
+        from kiosk.crypto.admin import init_network
+
+        root_line = init_network(self.admin_key, "demo",
+                                 self.passphrase.read_text().splitlines()[0]).root_line()
         self.say(f"[2/{steps}] sync server on {self.url} (trusting the root key)")
         trusted = subprocess.run(self._server_cmd("trust", root_line), capture_output=True,
                                  text=True, timeout=60)
@@ -166,15 +169,26 @@ class DemoNetwork:
             kiosk_cli("--db", db, "seed", "--visits", str(self.visits), "--waiting",
                       str(self.waiting), "--seed", str(len(site.office) + ord(site.office[0])))
         self._add_staff(site.db)
-        public = kiosk_cli("--db", db, "keys", "public").splitlines()
-        line = next(p for p in public if p.startswith("lwsite1."))
-        site.code = line.rsplit(".", 1)[-1]  # the line names the machine
+        self._enrol(site)
+
+    def _enrol(self, site: DemoSite) -> None:
+        """keys public → enroll-site → import → enroll, through the enrolment service."""
+        from kiosk.context import open_context
+        from kiosk.paths import key_dir_for, resolve_config
+        from kiosk.sync import enrolment
+
+        key_dir = key_dir_for(site.db)
+        mine = enrolment.public_line(key_dir)
+        site.code = mine.writer
         bundle = site.db.with_suffix(".bundle")
-        kiosk_cli("keys", "enroll-site", site.office, "--public-key", line, "--admin-key",
-                  str(self.admin_key), "--out", str(bundle), "--passphrase-file",
-                  str(self.passphrase))
-        kiosk_cli("--db", db, "keys", "import", str(bundle))
-        kiosk_cli("--db", db, "enroll", "--server", self.url)
+        enrolment.certify_machine(self.admin_key, self.passphrase.read_text().splitlines()[0],
+                                  site.office, mine.line, bundle)
+        enrolment.import_bundle(key_dir, bundle)
+        ctx = open_context(resolve_config(None), site.db)
+        try:
+            enrolment.enroll(ctx.store, key_dir, self.url)
+        finally:
+            ctx.close()
 
     @staticmethod
     def _add_staff(db: Path) -> None:

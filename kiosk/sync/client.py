@@ -66,6 +66,7 @@ from kiosk.sync.state import (
     SERVER,
     get_int,
     requeue_everything,
+    resolve_server_url,
     set_int,
 )
 from wire import pull_page
@@ -514,21 +515,14 @@ class SyncClient:
         return self.report
 
 
-def server_url_for(store: Store, config: NetworkConfig, flag: str | None) -> str:
-    """``--server``, else the URL this site enrolled with, else the network config's."""
-    url = flag or store.setting(SERVER) or config.sync_server
-    if not url:
-        raise NotSetUp("no sync server known: pass --server URL (or enrol first)")
-    return url
-
-
 def run_sync(store: Store, config: NetworkConfig, key_dir: Path, server_url: str | None = None,
              *, insecure: bool = False, reincarnate: bool = False,
              progress: Progress | None = None, page_limit: int = 1000,
              workers: int | None = None, ca_bundle: str | None = None) -> SyncReport:
     """One complete sync of this site (see the module docstring)."""
     with sync_lock(Path(key_dir)):
-        client = SyncClient(store, config, key_dir, server_url_for(store, config, server_url),
+        url = resolve_server_url(server_url, store, config.sync_server)
+        client = SyncClient(store, config, key_dir, url,
                             insecure=insecure, progress=progress, page_limit=page_limit,
                             workers=workers, ca_bundle=ca_bundle)
         return client.run(reincarnate=reincarnate)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from kiosk.store.db import Store
 from kiosk.store.models import SYNCED_MODELS, Outbox
+from kiosk.sync.errors import NotSetUp
 from wire.ids import NETWORK_SCOPE
 
 CURSOR = "sync.cursor"
@@ -19,6 +20,16 @@ SERVER = "sync.server"
 OFFSET = "sync.clock_offset_ms"
 REPUSH_TOMBSTONES = "sync.repush_tombstones"
 """Set with a requeue: erasure markers of records this site never held are still to go out."""
+
+
+def resolve_server_url(flag: str | None, store: Store | None = None,
+                       configured: str | None = None) -> str:
+    """The sync server to talk to, decided in this one place: ``--server``, else the URL
+    this site enrolled with, else the network configuration's ``sync_server``."""
+    url = flag or (store.setting(SERVER) if store is not None else None) or configured
+    if not url:
+        raise NotSetUp("no sync server known: pass --server URL (or enrol first)")
+    return url
 
 
 def get_int(store: Store, key: str, default: int = 0) -> int:
