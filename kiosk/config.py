@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.errors import EXIT_CONFIG, KioskError
+from wire.ids import OFFICE_RE, SITE_RE, OfficeCode
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,9}(-[A-Z0-9]{1,6})?$")
 _SPAN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
@@ -73,7 +73,7 @@ class Location:
 class Office:
     """One of the network's seven offices (fixed), run by the city and a partner."""
 
-    code: str
+    code: OfficeCode
     name: str
     districts: tuple[str, ...]
     partner: str
@@ -288,12 +288,12 @@ def _hours(reader: _Reader) -> dict[str, tuple[tuple[dt.time, dt.time], ...]]:
 def _office(reader: _Reader) -> Office:
     reader.unknown({"code", "name", "districts", "partner", "languages", "desks", "todo",
                     "locations"})
-    code = reader.text("code", pattern=_CODE)
+    code = reader.text("code", pattern=OFFICE_RE)
     locations = []
     for loc in reader.tables("locations"):
         loc.unknown({"code", "name", "address", "hours", "todo"})
         locations.append(Location(
-            code=loc.text("code", pattern=_CODE), name=loc.text("name"),
+            code=loc.text("code", pattern=SITE_RE), name=loc.text("name"),
             address=loc.text("address", ""), office=code, hours=_hours(loc),
             todo=loc.strings("todo", ()),
         ))

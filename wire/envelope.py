@@ -75,7 +75,7 @@ from wire.fields import (
     check_int,
     check_rid,
 )
-from wire.ids import check_net, check_scope, check_site
+from wire.ids import WriterId, check_net, check_scope, check_site
 from wire.tree import leaf_hash, path_length, root_from_path, tree
 
 MAGIC = b"LWE1"
@@ -126,7 +126,7 @@ class Header:
     scope: str
     gen: int
     rid: str
-    site: str
+    site: WriterId
     ctr: int
     op: Op
     exp: str

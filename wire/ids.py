@@ -7,18 +7,31 @@ store validate with these too). Depends on nothing but the standard library.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NewType
 
 from wire.fields import check_str
 
 NET_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 """Network id: lowercase, no dots (it is embedded in the dotted root-public line)."""
 
-SITE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,15}(-[A-Z0-9]{1,8})?$")
-"""Site (office or terminal) code such as ``EVSC`` or ``EVSC-2``: ASCII, stable, short."""
+OfficeCode = NewType("OfficeCode", str)
+"""An office (``EVSC``): a scope of records, the prefix of its machines' writer ids."""
 
-OFFICE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
+WriterId = NewType("WriterId", str)
+"""One machine of an office (``EVSC-3F2A``): signs what it writes, breaks clock ties."""
+
+_OFFICE = r"[A-Z][A-Z0-9]{1,15}"
+"""The one pattern of an office code; every other code pattern is built from it."""
+
+OFFICE_RE = re.compile(rf"^{_OFFICE}$")
 """Office code such as ``EVSC``: the part of a writer id before its ``-``."""
+
+SITE_PATTERN = rf"{_OFFICE}(?:-[A-Z0-9]{{1,8}})?"
+"""A writer id's pattern unanchored, for formats that embed one (the clock's text form)."""
+
+SITE_RE = re.compile(rf"^{SITE_PATTERN}$")
+"""Writer id (``EVSC-3F2A``) or a bare office code: ASCII, stable, short. An office's
+location codes (``EVSC-1``) have the same shape."""
 
 NETWORK_SCOPE = "network"
 """The scope every office needs (mediator register, anonymous statistics). Every other scope
@@ -47,6 +60,17 @@ def check_scope(value: Any) -> str:
     return check_str(value, "scope", OFFICE_RE)
 
 
-def office_of(writer: str) -> str:
+def office_of(writer: str) -> OfficeCode:
     """The office a writer id belongs to (``EVSC-3F2A`` → ``EVSC``)."""
-    return writer.split("-", 1)[0]
+    return OfficeCode(writer.split("-", 1)[0])
+
+
+def office_code(text: str, field: str = "office") -> OfficeCode:
+    """An office code as a person types it (any case, spaces around), checked."""
+    return OfficeCode(check_office(text.strip().upper() if isinstance(text, str) else text,
+                                   field))
+
+
+def writer_id(text: str, field: str = "writer") -> WriterId:
+    """A writer id as a person types it (any case, spaces around), checked."""
+    return WriterId(check_site(text.strip().upper() if isinstance(text, str) else text, field))

@@ -13,9 +13,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from wire.ids import SITE_PATTERN, WriterId
+
 #: Counter values above this roll the wall component forward by a millisecond instead.
 MAX_COUNTER = 99_999
-_TEXT = re.compile(r"^(\d{13})\.(\d{5})\.([A-Z0-9-]{1,40})$")
+_TEXT = re.compile(rf"^(\d{{13}})\.(\d{{5}})\.({SITE_PATTERN})$")
 
 
 class ClockError(ValueError):
@@ -28,7 +30,7 @@ class Timestamp:
 
     wall_ms: int
     counter: int
-    site: str
+    site: WriterId
 
     def __str__(self) -> str:
         """Fixed-width text whose string order equals the timestamp order (stored as is)."""
@@ -40,7 +42,7 @@ class Timestamp:
         match = _TEXT.match(text)
         if not match:
             raise ClockError(f"not a clock value: {text!r}")
-        return cls(int(match.group(1)), int(match.group(2)), match.group(3))
+        return cls(int(match.group(1)), int(match.group(2)), WriterId(match.group(3)))
 
 
 def wall_clock_ms() -> int:
@@ -59,7 +61,7 @@ class HybridClock:
         max_drift_ms: remote clocks further ahead of our wall clock than this are refused.
     """
 
-    def __init__(self, site: str, last: Timestamp | None = None,
+    def __init__(self, site: WriterId | str, last: Timestamp | None = None,
                  physical: Callable[[], int] = wall_clock_ms,
                  max_drift_ms: int = 10 * 60 * 1000) -> None:
         self.site = site

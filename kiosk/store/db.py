@@ -21,6 +21,7 @@ from kiosk.clock.hlc import HybridClock, Timestamp
 from kiosk.errors import EXIT_STORE, KioskError
 from kiosk.store import migrations
 from kiosk.store.models import Setting, SyncedModel, database
+from wire.ids import OfficeCode, WriterId
 
 #: PRAGMA application_id of a kiosk store ("LWK1"), to tell it from other SQLite files.
 APPLICATION_ID = 0x4C574B31
@@ -150,9 +151,9 @@ class Store:
         self.db = db
         self.path = path
         database.initialize(db)
-        self.site = self.setting("site") or ""
+        self.site = OfficeCode(self.setting("site") or "")
         self.location = self.setting("location") or ""
-        self.writer = self.setting("writer") or ""
+        self.writer = WriterId(self.setting("writer") or "")
         self._identity = file_identity(path)
 
     def ensure_present(self) -> None:
@@ -358,5 +359,5 @@ def init_store(path: Path | str, site: str, location: str, *, force: bool = Fals
         store.set_setting("location", location)
         writer = f"{site}-{secrets.token_hex(4).upper()}"
         store.set_setting("writer", writer)
-    store.site, store.location, store.writer = site, location, writer
+    store.site, store.location, store.writer = OfficeCode(site), location, WriterId(writer)
     return store
