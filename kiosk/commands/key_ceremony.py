@@ -198,10 +198,9 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_rotate(args: argparse.Namespace) -> int:
-    from kiosk.crypto import admin as adminkeys
-    from kiosk.crypto import revocation
     from kiosk.crypto.site_keys import merge_keyring
     from kiosk.sync import ceremony
+    from kiosk.sync.rotation import rotate_keys
     from wire.trust import KeyringEntry
 
     if bool(args.from_state) != bool(args.out):
@@ -212,21 +211,10 @@ def cmd_rotate(args: argparse.Namespace) -> int:
             return fail("run this at an enrolled site, or sign offline with --from and --out",
                         EXIT_CONFIG)
         passphrase = _passphrase(args)
-        admin = adminkeys.load_admin(Path(args.admin_key), passphrase)
-        if site.enrolled and not args.from_state and admin.root_line() != site.trust.root_line:
-            return fail("this admin key belongs to another network than this site",
-                        EXIT_SECURITY)
-        state = _state(args, site)
-        if state.get("net") not in (None, admin.net):
-            return fail(f"the state file is of network {state.get('net')!r}, this admin file "
-                        f"of {admin.net!r}", EXIT_SECURITY)
-        revocation.learn(admin, revocation.verified_list(admin, state.get("revocations")))
-        listed = ceremony.listed_sites(state)
-        # the server can leave a machine out (it is locked out there), never add one
-        left_out = set(admin.roster) - listed if state else set()
-        rotated, entries = adminkeys.rotate(admin, args.scope, left_out,
-                                            ceremony.published_generations(state))
-        adminkeys.save_admin(Path(args.admin_key), rotated, passphrase)
+        online = site.enrolled and not args.from_state
+        done = rotate_keys(Path(args.admin_key), passphrase, _state(args, site), args.scope,
+                           site_root_line=site.trust.root_line if online else None)
+        entries = done.entries
         if args.out:
             ceremony.write_rotation(Path(args.out), entries)
         else:
@@ -239,7 +227,7 @@ def cmd_rotate(args: argparse.Namespace) -> int:
                                          for e in entries], site.trust, site.keys)
     finally:
         site.close()
-    for writer in sorted(left_out - admin.revoked_writers()):
+    for writer in done.left_out:
         print(f"warning: the server no longer lists {writer}, so nothing was wrapped to it; "
               f"if it is lost or stolen, run `kiosk keys revoke {writer}`", file=sys.stderr)
     print(json.dumps({"generations": [{"scope": e.scope, "generation": e.gen,

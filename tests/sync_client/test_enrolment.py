@@ -98,3 +98,29 @@ def test_the_server_url_is_the_flag_else_the_enrolled_one_else_the_configured_on
         store.close()
     with pytest.raises(NotSetUp, match="pass --server URL"):
         resolve_server_url(None, None, None)
+
+
+def test_rotation_wraps_to_listed_machines_and_names_the_ones_left_out(
+        tmp_path: Path, config: NetworkConfig, admin_file: Path, network: Network) -> None:
+    from kiosk.crypto.admin import load_admin
+    from kiosk.sync.rotation import WrongNetwork, rotate_keys
+
+    writers = []
+    for i in range(2):
+        db, writer = machine(tmp_path, config)
+        enrolment.certify_machine(admin_file, PASSPHRASE, "EVSC",
+                                  enrolment.public_line(key_dir_for(db)).line,
+                                  tmp_path / f"{i}.bundle")
+        writers.append(writer)
+    kept, gone = writers
+    before = admin_file.read_bytes()
+    with pytest.raises(WrongNetwork) as other:
+        rotate_keys(admin_file, PASSPHRASE, {"net": "another-net"}, None)
+    assert other.value.exit_code == EXIT_SECURITY and admin_file.read_bytes() == before
+    state = {"net": network.admin.net, "certificates": [{"site": kept}],
+             "key_generations": {"EVSC": 3}}
+    done = rotate_keys(admin_file, PASSPHRASE, state, ["EVSC"])
+    assert done.left_out == [gone]
+    assert [(e.scope, e.gen) for e in done.entries] == [("EVSC", 4)]
+    assert set(done.entries[0].wrapped) == {kept}
+    assert 4 in load_admin(admin_file, PASSPHRASE).scopes["EVSC"]
