@@ -10,6 +10,7 @@ import argparse
 import getpass
 import sys
 from pathlib import Path
+from typing import Any
 
 from kiosk.commands.backup import register_backup_keys
 from kiosk.commands.common import (
@@ -189,9 +190,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         save_trust,
     )
     from sync_server.protocol import parse_root_public, verify_certificate, verify_keyring_entry
+    from sync_server.protocol_revocation import parse_verified
 
-    root_line, cert, entries = adminkeys.parse_bundle(read_json(Path(args.bundle),
-                                                                "site bundle"))
+    data = read_json(Path(args.bundle), "site bundle")
+    root_line, cert, entries = adminkeys.parse_bundle(data)
     net, root = parse_root_public(root_line)
     verify_certificate(cert, root, net)
     key_dir = _key_dir(args)
@@ -202,14 +204,32 @@ def cmd_import(args: argparse.Namespace) -> int:
                     EXIT_SECURITY)
     for entry in entries:
         verify_keyring_entry(entry, root, net)
+    revocations = adminkeys.bundle_revocations(data)
+    if revocations is not None:
+        parse_verified(revocations, root, net)  # an altered list refuses the whole bundle
     drop_former_keyring(key_dir)
     save_trust(key_dir, root_line, cert)
     trust = load_trust(key_dir)
+    if revocations is not None:
+        _import_revocations(args, trust, revocations)
     added = merge_keyring(key_dir, entries, trust, keys)
     shown = ", ".join(f"{scope}:{gen}" for scope, gen in added) or "already present"
     print(f"imported certificate for {cert.site} (office {cert.office}) in network {net}; "
           f"data-key generations {shown}")
     return 0
+
+
+def _import_revocations(args: argparse.Namespace, trust: Any, data: dict[str, Any]) -> None:
+    """Store the bundle's (already verified) revocation list unless the store holds a newer
+    one: a machine enrolled after a revocation refuses the revoked machine from its first
+    sync, whatever the server lists."""
+    from kiosk.sync import revocations
+
+    ctx = context_from_args(args)
+    try:
+        revocations.consider(ctx.store, trust, data)
+    finally:
+        ctx.store.close()
 
 
 @handles_key_errors
