@@ -119,3 +119,8 @@ CONCERN_CONTEXT = "concern"
 
 # --- when the terminal itself fails ------------------------------------------------------
 TERMINAL_NOT_WORKING = N_("This terminal is not working right now. Please ask at the desk.")
+
+# --- spoken by the waiting-room board ------------------------------------------------------
+# TRANSLATORS: spoken aloud (never shown) when a number is called. {ticket} is the number as
+# said aloud ("A 17"), {desk} the desk's number or name. Short: the waiting room hears it once.
+ANNOUNCE_CALL = N_("Number {ticket}, please go to desk {desk}.")

@@ -1,0 +1,41 @@
+"""Builds the speaker an office's settings ask for (one place for the CLI, the apps, tests).
+
+The synthesis cache lives in the platform cache directory (``~/.cache/lokal-willkommen/speech``
+on Linux; `KIOSK_SPEECH_CACHE` moves it): it holds only prompts and numbers, never a name.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+
+from kiosk.config import SpeechSettings
+from kiosk.speech.engine import EspeakEngine
+from kiosk.speech.player import Player
+from kiosk.speech.recorded import RecordedPrompts
+from kiosk.speech.speaker import Speaker, Voice
+
+
+def speech_cache_dir() -> Path:
+    """Where synthesised speech is cached."""
+    override = os.environ.get("KIOSK_SPEECH_CACHE")
+    if override:
+        return Path(override)
+    return Path(user_cache_dir("lokal-willkommen", appauthor=False)) / "speech"
+
+
+def make_voice(settings: SpeechSettings, cache_dir: Path | None = None) -> Voice:
+    """Recordings first, then espeak-ng, at the settings' volume."""
+    cache = cache_dir or speech_cache_dir()
+    return Voice(EspeakEngine(cache), RecordedPrompts(settings.recordings or None), cache,
+                 settings.volume)
+
+
+def make_speaker(settings: SpeechSettings, cache_dir: Path | None = None,
+                 on_play: Callable[[subprocess.Popen[bytes]], None] | None = None) -> Speaker:
+    """A speaker playing through the settings' player command."""
+    return Speaker(make_voice(settings, cache_dir), Player(settings.player), on_play)
