@@ -18,7 +18,7 @@ from typing import Literal
 from kiosk.i18n import messages as M
 from kiosk.i18n.languages import UI_LANGUAGE_CODES
 from kiosk.i18n.translator import translator
-from kiosk.speech.prompts import Piece
+from kiosk.speech.piece import Piece
 from kiosk.speech.speaker import Speaker
 
 AnnounceMode = Literal["off", "gong", "de", "de+visitor"]

@@ -9,29 +9,14 @@ by character ("A, 0, 1, 7"), so they can be recorded as ten digits and the prefi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from kiosk.i18n import messages as M
 from kiosk.i18n.concerns import DEFAULT_CONCERNS
 from kiosk.i18n.translator import translator
+from kiosk.speech.piece import Piece
 
-
-@dataclass(frozen=True)
-class Piece:
-    """One stretch of speech.
-
-    Attributes:
-        text: what the synthesiser reads, in the language of the utterance.
-        recording_ids: recordings that say it, in order (all must exist to be used);
-            empty when only synthesis can say it (it carries a number).
-        wav: a fixed sound instead of speech (the board's gong).
-    """
-
-    text: str
-    recording_ids: tuple[str, ...] = ()
-    wav: Path | None = None
+__all__ = ["Piece", "every_prompt", "message_piece", "piece_for", "ticket_code_piece"]
 
 
 def message_ids() -> dict[str, str]:

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.speech.engine import Engine, SpeechError
+from kiosk.speech.piece import Piece
 from kiosk.speech.player import Player
-from kiosk.speech.prompts import Piece
 from kiosk.speech.recorded import RecordedPrompts
 from kiosk.speech.wavfile import with_volume
 

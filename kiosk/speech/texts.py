@@ -11,7 +11,8 @@ import unicodedata
 from collections.abc import Iterable
 
 from kiosk.i18n import formatting as F
-from kiosk.speech.prompts import Piece, message_piece, piece_for, ticket_code_piece
+from kiosk.speech.piece import Piece
+from kiosk.speech.prompts import message_piece, piece_for, ticket_code_piece
 
 _SKIPPED_CATEGORIES = {"So", "Sm", "Sk", "Cf", "Co", "Cs"}
 
