@@ -23,6 +23,12 @@ WORDS_PER_MINUTE = 150
 SYNTH_TIMEOUT_SECONDS = 30.0
 
 
+def for_synthesis(text: str) -> str:
+    """Text as the synthesiser should read it: Leichte Sprache's middle dot (Bild·schirm)
+    marks where to see a compound's parts, it is not spoken."""
+    return text.replace("\u00b7", "")
+
+
 class SpeechError(Exception):
     """Speech could not be produced (engine missing or failing); the message says which."""
 
@@ -86,7 +92,7 @@ class EspeakEngine:
                 done = subprocess.run(
                     [self.command, "-v", voice, "-s", str(WORDS_PER_MINUTE),
                      "-a", str(self.amplitude), "-w", tmp, "--stdin"],
-                    input=text.encode("utf-8"), capture_output=True,
+                    input=for_synthesis(text).encode("utf-8"), capture_output=True,
                     timeout=SYNTH_TIMEOUT_SECONDS, check=False)
             except FileNotFoundError:
                 raise SpeechError(f"{self.command} is not installed") from None
