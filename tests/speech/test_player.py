@@ -22,7 +22,7 @@ def _gone(pid: int) -> bool:
 
 
 def test_the_ticket_plays_through_aplay_on_the_null_device(null_speaker) -> None:
-    speaker, engine, started = null_speaker
+    speaker, _engine, started = null_speaker
     speaker.say("de", ticket_pieces("A-017", 3, 20, "de"))
     assert speaker.wait_idle(60)
     assert len(started.processes) == 5

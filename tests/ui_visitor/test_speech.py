@@ -99,7 +99,7 @@ async def test_the_ticket_is_read_out_and_the_name_never(config, clock, tmp_path
 
 
 async def test_the_ticket_is_read_out_without_the_tile_and_reset_forgets(config, clock, tmp_path):
-    speaker, engine, started = make_test_speaker(tmp_path)
+    speaker, engine, _started = make_test_speaker(tmp_path)
     ctx = _ctx(config, tmp_path, clock, "tile")
     app = make_visitor_app(ctx, speaker=speaker)
     async with app.run_test(size=SIZE) as pilot:
