@@ -1,7 +1,10 @@
 """Builds the speaker an office's settings ask for (one place for the CLI, the apps, tests).
 
-The synthesis cache lives in the platform cache directory (``~/.cache/lokal-willkommen/speech``
-on Linux; `KIOSK_SPEECH_CACHE` moves it): it holds only prompts and numbers, never a name.
+The synthesis cache holds only prompts and numbers, never a name. The terminal and the board
+keep it beside their store (``speech-cache/``: the one directory their service may write,
+the home directory is out of reach under systemd's ProtectHome); commands without a store
+use the platform cache directory (``~/.cache/lokal-willkommen/speech``). `KIOSK_SPEECH_CACHE`
+overrides both.
 """
 
 from __future__ import annotations
@@ -20,11 +23,13 @@ from kiosk.speech.recorded import RecordedPrompts
 from kiosk.speech.speaker import Speaker, Voice
 
 
-def speech_cache_dir() -> Path:
-    """Where synthesised speech is cached."""
+def speech_cache_dir(store_path: str | Path | None = None) -> Path:
+    """Where synthesised speech is cached: beside the store when there is one."""
     override = os.environ.get("KIOSK_SPEECH_CACHE")
     if override:
         return Path(override)
+    if store_path is not None:
+        return Path(store_path).parent / "speech-cache"
     return Path(user_cache_dir("lokal-willkommen", appauthor=False)) / "speech"
 
 

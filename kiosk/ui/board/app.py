@@ -148,7 +148,8 @@ def make_board_app(ctx: KioskContext, *, poll_seconds: float = POLL_SECONDS,
     """
     settings = ctx.config.office(ctx.store.site).speech
     if announcer is None and settings.announce != "off":
-        from kiosk.speech.setup import make_speaker
+        from kiosk.speech.setup import make_speaker, speech_cache_dir
 
-        announcer = Announcer(make_speaker(settings), settings.announce, settings.quiet_hours)
+        speaker = make_speaker(settings, speech_cache_dir(ctx.store.path))
+        announcer = Announcer(speaker, settings.announce, settings.quiet_hours)
     return BoardApp(ctx, poll_seconds=poll_seconds, on_show=on_show, announcer=announcer)

@@ -381,7 +381,7 @@ def make_visitor_app(ctx: KioskContext, *, idle_timeout: float | None = None,
         raise ValueError(f"idle timeout must be positive, not {seconds}")
     settings = ctx.config.office(ctx.store.site).speech
     if speaker is None and settings.read_aloud != "off":
-        from kiosk.speech.setup import make_speaker
+        from kiosk.speech.setup import make_speaker, speech_cache_dir
 
-        speaker = make_speaker(settings)
+        speaker = make_speaker(settings, speech_cache_dir(ctx.store.path))
     return VisitorApp(ctx, float(seconds), clock, ReadAloud(speaker, settings.read_aloud))
