@@ -62,8 +62,9 @@ def cmd_speech_check(args: argparse.Namespace) -> int:
     def progress(lang: str, prompt_id: str) -> None:
         print(f"\r{lang}: {prompt_id:<40}", end="", file=sys.stderr, flush=True)
 
+    prefixes = config.queue.walk_in_prefix + config.queue.appointment_prefix
     reports = check_languages(languages, voice, args.out, player,
-                              progress if sys.stderr.isatty() else None)
+                              progress if sys.stderr.isatty() else None, prefixes)
     if sys.stderr.isatty():
         print("\r" + " " * 50 + "\r", end="", file=sys.stderr)
     failed = False

@@ -64,12 +64,13 @@ def prompts_with_numbers(lang: str) -> dict[str, str]:
 
 
 def check_language(lang: str, voice: Voice, out_dir: Path | None, player: Player | None,
-                   on_prompt: Callable[[str, str], None] | None = None) -> LanguageReport:
+                   on_prompt: Callable[[str, str], None] | None = None,
+                   prefixes: str = "AT") -> LanguageReport:
     """Say every prompt of `lang` to `out_dir` (or through `player`) and measure each file."""
     from kiosk.speech.prompts import every_prompt
 
     report = LanguageReport(lang, voice.engine.can_speak(lang))
-    prompts = [(pid, Piece(text, (pid,))) for pid, text in every_prompt(lang).items()]
+    prompts = [(pid, Piece(text, (pid,))) for pid, text in every_prompt(lang, prefixes).items()]
     prompts += [(pid, Piece(text)) for pid, text in prompts_with_numbers(lang).items()]
     for prompt_id, piece in prompts:
         if on_prompt is not None:
@@ -107,7 +108,8 @@ def check_language(lang: str, voice: Voice, out_dir: Path | None, player: Player
 
 def check_languages(languages: Iterable[str], voice: Voice, out_dir: Path | None,
                     player: Player | None,
-                    on_prompt: Callable[[str, str], None] | None = None
-                    ) -> list[LanguageReport]:
+                    on_prompt: Callable[[str, str], None] | None = None,
+                    prefixes: str = "AT") -> list[LanguageReport]:
     """`check_language` for each language, in order."""
-    return [check_language(lang, voice, out_dir, player, on_prompt) for lang in languages]
+    return [check_language(lang, voice, out_dir, player, on_prompt, prefixes)
+            for lang in languages]

@@ -55,14 +55,15 @@ def ticket_code_piece(ticket: str) -> Piece:
     return Piece(", ".join(chars), tuple(f"char.{ch}" for ch in chars))
 
 
-def every_prompt(lang: str) -> dict[str, str]:
+def every_prompt(lang: str, prefixes: str = "AT") -> dict[str, str]:
     """Every recordable prompt of `lang`: id -> text (for `kiosk speech check` and recording).
 
     Messages with placeholders are left out (they carry numbers and are synthesised), the
-    characters of ticket codes are in (`char.0` … `char.9`, `char.A` … `char.Z`).
+    characters of ticket codes are in (`char.0` … `char.9`, and `char.A` … for the number
+    prefixes the office uses, `queue.walk_in_prefix` and `queue.appointment_prefix`).
     """
     t = translator(lang)
     out = {name: t.gettext(msgid) for name, msgid in message_ids().items() if "{" not in msgid}
     out.update({f"concern.{c.id}": t.pgettext(*c.label) for c in DEFAULT_CONCERNS})
-    out.update({f"char.{d}": d for d in "0123456789"})
+    out.update({f"char.{d}": d for d in "0123456789" + prefixes.upper()})
     return out
