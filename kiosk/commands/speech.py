@@ -19,7 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Synthesise every prompt of every screen language (recordings where the "
                     "office installed them, else espeak-ng), play them or write them as WAV "
                     "files, list languages without a voice or recording, and exit 1 when a "
-                    "language that has a voice produced silence.")
+                    "language that has a voice produced silence. The synthesised speech is "
+                    "kept in the cache beside the store (--db), so the terminal speaks its "
+                    "first words without delay.")
     check.add_argument("--out", metavar="DIR", type=Path,
                        help="write DIR/<language>/<prompt id>.wav instead of playing")
     check.add_argument("--language", metavar="L", action="append",
@@ -33,10 +35,10 @@ def cmd_speech_check(args: argparse.Namespace) -> int:
     """Check every prompt of the chosen languages; exit 1 on silence from a voiced language."""
     from kiosk.config import load_config
     from kiosk.i18n.languages import UI_LANGUAGE_CODES
-    from kiosk.paths import resolve_config
+    from kiosk.paths import resolve_config, resolve_db
     from kiosk.speech.check import check_languages
     from kiosk.speech.player import Player
-    from kiosk.speech.setup import make_voice
+    from kiosk.speech.setup import make_voice, speech_cache_dir
 
     config = load_config(resolve_config(args.config))
     configured = [c for c in config.ui_languages if c in UI_LANGUAGE_CODES]
@@ -45,7 +47,11 @@ def cmd_speech_check(args: argparse.Namespace) -> int:
     if unknown:
         return fail(f"--language {unknown[0]!r} is not a screen language "
                     f"(known: {', '.join(UI_LANGUAGE_CODES)})", EXIT_USAGE)
-    voice = make_voice(config.speech)
+    store = resolve_db(args.db)
+    # Beside the store the check fills the terminal's own cache: its first visitor then
+    # hears the first word without waiting for synthesis.
+    cache = speech_cache_dir(store if store.parent.is_dir() else None)
+    voice = make_voice(config.speech, cache)
     if not voice.engine.available():  # type: ignore[attr-defined]
         return fail("espeak-ng is not installed (Debian: apt-get install espeak-ng)",
                     EXIT_FAILED)

@@ -57,7 +57,8 @@ class EspeakEngine:
     Args:
         cache_dir: where synthesised WAV files are kept (created when needed).
         command: the espeak-ng executable.
-        amplitude: espeak-ng's amplitude, 0-200 (100 is its default).
+        amplitude: espeak-ng's amplitude, 0-200 (100 is its default); the kiosk passes its
+            volume in percent, so 100 % is espeak-ng's normal loudness.
     """
 
     def __init__(self, cache_dir: Path, command: str = "espeak-ng", amplitude: int = 100) -> None:

@@ -36,8 +36,8 @@ def speech_cache_dir(store_path: str | Path | None = None) -> Path:
 def make_voice(settings: SpeechSettings, cache_dir: Path | None = None) -> Voice:
     """Recordings first, then espeak-ng, at the settings' volume."""
     cache = cache_dir or speech_cache_dir()
-    return Voice(EspeakEngine(cache), RecordedPrompts(settings.recordings or None), cache,
-                 settings.volume)
+    return Voice(EspeakEngine(cache, amplitude=settings.volume),
+                 RecordedPrompts(settings.recordings or None), cache, settings.volume)
 
 
 def make_speaker(settings: SpeechSettings, cache_dir: Path | None = None,

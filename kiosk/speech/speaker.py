@@ -48,13 +48,17 @@ class Voice:
         return self.engine.can_speak(lang) or lang in self.recordings.languages()
 
     def files(self, piece: Piece, lang: str) -> list[Path]:
-        """The WAV files that say `piece` (empty when `lang` cannot say it)."""
+        """The WAV files that say `piece` (empty when `lang` cannot say it).
+
+        Synthesised speech comes at the right loudness from the engine (espeak-ng's
+        amplitude); recordings and the gong are scaled into a cached copy.
+        """
         found = [piece.wav] if piece.wav is not None else \
             self.recordings.find_all(piece.recording_ids, lang)
         if found is None:
             if not piece.text or not self.engine.can_speak(lang):
                 return []
-            found = [self.engine.synthesize(piece.text, lang)]
+            return [self.engine.synthesize(piece.text, lang)]
         return [with_volume(p, self.volume, self.cache_dir) for p in found]
 
 

@@ -84,15 +84,25 @@ def test_a_missing_player_is_logged_not_raised(tmp_path: Path, caplog) -> None:
 
 
 @pytest.mark.parametrize("volume", [100, 50])
-def test_volume_scales_the_played_file(tmp_path: Path, volume: int) -> None:
+def test_volume_scales_the_gong_and_recordings(tmp_path: Path, volume: int) -> None:
+    from kiosk.speech.announce import GONG_WAV
     from kiosk.speech.wavfile import wav_info
 
     speaker, _engine, started = make_test_speaker(tmp_path, volume=volume)
     try:
-        speaker.say("de", [Piece("Nummer A 17")])
+        speaker.say("de", [Piece("", wav=GONG_WAV)])
         assert speaker.wait_idle(60)
     finally:
         speaker.close()
     played = Path(started.argvs[0][-1])
-    full = wav_info(speaker.voice.engine.synthesize("Nummer A 17", "de")).rms
-    assert wav_info(played).rms == pytest.approx(full * volume / 100, rel=0.02)
+    assert wav_info(played).rms == pytest.approx(wav_info(GONG_WAV).rms * volume / 100, rel=0.02)
+
+
+def test_volume_of_synthesised_speech_is_the_engines_amplitude(tmp_path: Path) -> None:
+    from kiosk.config import SpeechSettings
+    from kiosk.speech.setup import make_voice
+    from kiosk.speech.wavfile import wav_info
+
+    loud = make_voice(SpeechSettings(volume=100), tmp_path / "a").files(Piece("Nummer"), "de")
+    soft = make_voice(SpeechSettings(volume=40), tmp_path / "b").files(Piece("Nummer"), "de")
+    assert wav_info(soft[0]).rms < 0.6 * wav_info(loud[0]).rms

@@ -72,3 +72,14 @@ def test_out_must_be_a_directory(cli_env, tmp_path: Path) -> None:
                 _env(cli_env, tmp_path))
     assert done.returncode == 2 and "is not a directory" in done.stderr
     assert target.read_text() == "x"
+
+
+def test_check_fills_the_speech_cache_beside_the_store(cli_env, tmp_path: Path) -> None:
+    env = {k: v for k, v in cli_env.items() if k != "KIOSK_SPEECH_CACHE"}
+    data = tmp_path / "data"
+    data.mkdir()
+    done = _run(["--db", str(data / "kiosk.db"), "speech", "check", "--out",
+                 str(tmp_path / "out"), "--language", "ro"], env)
+    assert done.returncode == 0, done.stderr
+    cached = list((data / "speech-cache").glob("*.wav"))
+    assert len(cached) >= len(every_prompt("ro"))
