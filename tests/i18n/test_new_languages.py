@@ -80,3 +80,16 @@ def test_pashto_letters_cannot_be_shaped_by_the_app_so_pashto_is_not_a_screen_la
     arabic = arabic_reshaper.reshape("سلام")
     assert arabic != "سلام"  # Arabic letters do have them
     assert "ps" not in UI_LANGUAGE_CODES
+
+
+def test_name_keyboards_of_the_new_languages_have_their_letters() -> None:
+    from kiosk.ui.visitor.keyboards import LATIN, name_layout
+
+    def keys(lang: str) -> set[str]:
+        return {k for row in name_layout(lang).rows for k in row}
+
+    assert set("çêîşû") <= keys("kmr")
+    assert set("ăâîșț") <= keys("ro") and not set("şţ") & keys("ro")
+    assert keys("bg") == set("абвгдежзийклмнопрстуфхцчшщъьюя")
+    assert name_layout("ls") == name_layout("de")
+    assert name_layout("ti") == LATIN  # no Ge'ez keyboard: Latin, or no name at all
