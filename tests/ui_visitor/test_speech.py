@@ -147,3 +147,20 @@ async def test_off_means_no_tile_and_no_sound(config, clock, tmp_path):
         await pilot.pause(0.2)
     ctx.close()
     assert engine.texts == [] and started.processes == []
+
+
+async def test_are_you_still_there_is_heard_when_reading_aloud(config, clock, tmp_path):
+    from tests.ui_visitor.helpers import FakeMonotonic
+
+    speaker, engine, _started = make_test_speaker(tmp_path)
+    ctx = _ctx(config, tmp_path, clock, "auto")
+    monotonic = FakeMonotonic()
+    app = make_visitor_app(ctx, idle_timeout=60, clock=monotonic, speaker=speaker)
+    async with app.run_test(size=SIZE) as pilot:
+        await tap(pilot, "#lang-uk")
+        monotonic.advance(45)
+        await app.check_idle_time()
+        await pilot.pause()
+        await _until(pilot, lambda: _said(engine, "uk", M.IDLE_TITLE), "the notice read out")
+        assert _said(engine, "uk", M.IDLE_TAP)
+    ctx.close()
