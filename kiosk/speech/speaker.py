@@ -84,6 +84,7 @@ class Speaker:
         self._thread: threading.Thread | None = None
         self._busy = threading.Event()
         self._active = False
+        self._warned: set[str] = set()
         self._closed = False
 
     def say(self, lang: str, pieces: Sequence[Piece], *, interrupt: bool = True) -> None:
@@ -153,7 +154,8 @@ class Speaker:
             try:
                 self._speak(generation, lang, pieces)
             except Exception as exc:  # a speech fault must never take the terminal down
-                log.warning("speech failed (%s, language %s)", type(exc).__name__, lang)
+                self._warn(type(exc).__name__, "speech failed (%s, language %s)",
+                           type(exc).__name__, lang)
             finally:
                 with self._lock:
                     self._active = False
@@ -167,7 +169,7 @@ class Speaker:
             try:
                 files = self.voice.files(piece, lang)
             except SpeechError as exc:
-                log.warning("speech: %s", exc)
+                self._warn(f"engine {lang}", "speech: %s", exc)
                 return
             for wav in files:
                 with self._lock:
@@ -182,6 +184,13 @@ class Speaker:
                     self._process = None
                 if proc.returncode not in (0, -9) and self._current(generation):
                     first = err.decode("utf-8", "replace").strip().splitlines()[:1]
-                    log.warning("speech player %s exited %s: %s", self.player.command[0],
-                                proc.returncode, first[0] if first else "no message")
+                    self._warn(f"player {proc.returncode}", "speech player %s exited %s: %s",
+                               self.player.command[0], proc.returncode,
+                               first[0] if first else "no message")
                     return
+
+    def _warn(self, kind: str, message: str, *args: object) -> None:
+        """Log a fault once per kind: a machine without a sound card must not log each word."""
+        if kind not in self._warned:
+            self._warned.add(kind)
+            log.warning(message, *args)
