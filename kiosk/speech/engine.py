@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Protocol
 
+from kiosk.errors import EXIT_FAILED, KioskError
 from kiosk.speech.voices import voice_for
 
 #: espeak-ng speaks a little slower than its default (175 wpm): many listeners are learners.
@@ -29,10 +30,11 @@ def for_synthesis(text: str) -> str:
     return text.replace("\u00b7", "")
 
 
-class SpeechError(Exception):
+class SpeechError(KioskError):
     """Speech could not be produced (engine missing or failing); the message says which."""
 
     code = "speech.failed"
+    exit_code = EXIT_FAILED
 
 
 class Engine(Protocol):
