@@ -20,7 +20,7 @@ from kiosk.commands.common import EXIT_INTERRUPTED
 
 #: Modules under kiosk.commands that add subcommands; each has `register(sub)`.
 COMMAND_MODULES = ["store", "demo", "visitor", "staff", "keys", "sync", "demo_network",
-                   "doctor"]
+                   "doctor", "privacy"]
 
 
 #: Global options that take a value (the value is not a subcommand's name).
