@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from kiosk.config import NetworkConfig
 from kiosk.privacy.personal import redacted_values
 from kiosk.store.db import Store
 from kiosk.store.models import Appointment, AuditEntry, SyncedModel, Visit
+
+if TYPE_CHECKING:
+    from kiosk.context import KioskContext
 
 CHUNK = 500
 """Records per write transaction: a first redaction of a year of history must not hold the
@@ -138,3 +141,9 @@ def redact_expired(store: Store, config: NetworkConfig, now: dt.datetime) -> Red
     return RedactionResult(len(visits), len(appointments), thinned, cutoff.isoformat(),
                            audit_cutoff.isoformat())
 
+
+
+def redact_at_start(ctx: KioskContext) -> RedactionResult:
+    """Called by every app's factory, before its first screen: a machine that was switched
+    off or offline past retention redacts first, so it never shows a name that is due."""
+    return redact_expired(ctx.store, ctx.config, ctx.queue.now())

@@ -21,6 +21,7 @@ from textual.widgets import Label, Static
 from textual.worker import get_current_worker
 
 from kiosk.context import KioskContext
+from kiosk.privacy.redaction import redact_at_start
 from kiosk.staffing.board import BoardFeed, BoardLine
 from kiosk.staffing.watch import POLL_SECONDS, ChangeWatcher
 from kiosk.terminal_text import printable
@@ -129,4 +130,5 @@ class BoardApp(CalmCrash, App[None], inherit_bindings=False):
 def make_board_app(ctx: KioskContext, *, poll_seconds: float = POLL_SECONDS,
                    on_show: Callable[[Sequence[BoardLine]], None] | None = None) -> BoardApp:
     """The board over an open context (the CLI, the tests and the office test use this)."""
+    redact_at_start(ctx)
     return BoardApp(ctx, poll_seconds=poll_seconds, on_show=on_show)

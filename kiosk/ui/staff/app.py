@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 
 from kiosk.context import KioskContext
+from kiosk.privacy.redaction import redact_at_start
 from kiosk.queue.errors import QueueError
 from kiosk.staffing.console import Console, Staffing
 from kiosk.staffing.network import visits_per_office
@@ -155,4 +156,5 @@ def _sign_off(console: Console) -> None:
 
 def make_staff_app(ctx: KioskContext) -> StaffApp:
     """The staff console over an open context (the CLI and the tests call this)."""
+    redact_at_start(ctx)
     return StaffApp(ctx)

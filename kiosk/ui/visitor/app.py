@@ -24,6 +24,7 @@ from textual.timer import Timer
 
 from kiosk.context import KioskContext
 from kiosk.i18n import messages as M
+from kiosk.privacy.redaction import redact_at_start
 from kiosk.ui.crash import CalmCrash, calm_lines
 from kiosk.ui.theme import use_terminal_palette
 from kiosk.ui.visitor.flow import CheckInDraft, Problem, TicketView, VisitorFlow
@@ -342,4 +343,5 @@ def make_visitor_app(ctx: KioskContext, *, idle_timeout: float | None = None,
     seconds = idle_timeout if idle_timeout is not None else ctx.config.visitor.idle_timeout_seconds
     if seconds <= 0:
         raise ValueError(f"idle timeout must be positive, not {seconds}")
+    redact_at_start(ctx)
     return VisitorApp(ctx, float(seconds), clock)
