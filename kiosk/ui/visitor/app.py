@@ -230,7 +230,7 @@ class VisitorApp(CalmCrash, App[None], inherit_bindings=False):
 
     def on_counsel_screen_chosen(self, message: CounselScreen.Chosen) -> None:
         self.flow.choose_counsel_language(message.code)
-        self.push_screen(NameScreen(self._wording()))
+        self.push_screen(NameScreen(self._wording(), self.ctx.config.retention_days))
 
     def on_name_screen_entered(self, message: NameScreen.Entered) -> None:
         if self._checking_in:  # a second tap while the first check-in is being written
