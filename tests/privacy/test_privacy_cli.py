@@ -62,7 +62,7 @@ def test_help_names_every_action(cli_env, office):
 
 
 def test_report_then_redact_twice(cli_env, office):
-    db, ids = office
+    db, _ids = office
     report = json.loads(kiosk(cli_env, db, "report", "--json").stdout)
     due = "older than 90 days (due)"
     assert report["counts"]["visit first names"][due] == 1
@@ -92,7 +92,7 @@ def test_export_by_ticket_writes_both_languages_and_json(cli_env, office, tmp_pa
     endings = sorted(f.name.split(".", 1)[1] for f in files)
     assert endings == ["ar.txt", "de.txt", "json"]
     assert all(f.stat().st_mode & 0o777 == 0o600 for f in files)
-    doc = json.loads([f for f in files if f.suffix == ".json"][0].read_text())
+    doc = json.loads(next(f for f in files if f.suffix == ".json").read_text())
     assert [r["id"] for r in doc["records"]] == [ids["recent"]]
 
 

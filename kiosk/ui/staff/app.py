@@ -73,6 +73,12 @@ class StaffApp(CalmCrash, App[None], inherit_bindings=False):
         if self.session:
             self.push_screen(MediatorsScreen(self.session))
 
+    def action_privacy(self) -> None:
+        from kiosk.ui.staff.privacy import PrivacyScreen
+
+        if self.session:
+            self.push_screen(PrivacyScreen(self.session))
+
     def action_help(self) -> None:
         q = self.ctx.config.queue
         self.push_screen(NoticeDialog("Hilfe: Aufrufreihenfolge", Content.from_markup(
