@@ -109,6 +109,12 @@ def test_redaction_at_start_reaches_the_other_machine_and_keeps_the_figures(make
     assert Visit.get_by_id(fresh).first_name == OTHER
     assert a1.snapshot()["visit"] == a2.snapshot()["visit"]
     assert _figures(a1, day) == _figures(a2, day) == figures
+    # the daily run (the timer's command) leaves no copy of the name in a2's files either
+    done = subprocess.run([KIOSK, "--db", str(a2.path), "privacy", "redact"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "redacted: 0 visits" in done.stdout, done.stderr
+    for site in (a1, a2):
+        assert _files_leak(site, CANARY) == {}, site.writer
     # a2 starts too: nothing left to redact, nothing written
     changes = a2.scalar("SELECT COUNT(*) FROM outbox")
     _start(a2, later)
