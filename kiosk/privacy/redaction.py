@@ -17,8 +17,11 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from peewee import fn
+
 from kiosk.config import NetworkConfig
 from kiosk.privacy.personal import redacted_values
+from kiosk.store import clock_column
 from kiosk.store.db import Store
 from kiosk.store.models import Appointment, AuditEntry, SyncedModel, Visit
 
@@ -70,71 +73,134 @@ def _unredacted(model: type[SyncedModel]) -> Any:
     return condition
 
 
-def due_visits(store: Store, before_day: dt.date) -> list[str]:
-    """Ids of this office's visits before ``before_day`` that still hold personal data."""
-    query = (Visit.select(Visit.id)
-             .where((Visit.site == store.site) & (Visit.day < before_day.isoformat())
-                    & _unredacted(Visit)).order_by(Visit.day, Visit.id))
+def _places(store: Store, model: type[Visit] | type[Appointment], config: NetworkConfig
+            ) -> Any:
+    """This office's records, by location where the config knows them: the condition then
+    uses the (location, day) and (location, starts_at) indexes instead of a table scan."""
+    cond = model.site == store.site
+    try:
+        locations = [loc.code for loc in config.office(store.site).locations]
+    except KeyError:
+        return cond
+    return cond & model.location.in_(locations)
+
+
+def due_visits(store: Store, config: NetworkConfig, before_day: dt.date,
+               since_day: str | None = None) -> list[str]:
+    """Ids of this office's visits before ``before_day`` (and from ``since_day``, when a
+    previous run redacted everything before it) that still hold personal data."""
+    cond = _places(store, Visit, config) & (Visit.day < before_day.isoformat())
+    if since_day:
+        cond &= Visit.day >= since_day
+    query = Visit.select(Visit.id).where(cond & _unredacted(Visit)).order_by(Visit.day, Visit.id)
     return [row[0] for row in query.tuples()]
 
 
-def due_appointments(store: Store, before_ms: int) -> list[str]:
-    """Ids of this office's appointments that started before ``before_ms`` and still hold
-    personal data."""
-    query = (Appointment.select(Appointment.id)
-             .where((Appointment.site == store.site) & (Appointment.starts_at < before_ms)
-                    & _unredacted(Appointment)).order_by(Appointment.starts_at, Appointment.id))
+def due_appointments(store: Store, config: NetworkConfig, before_ms: int,
+                     since_ms: int | None = None) -> list[str]:
+    """Ids of this office's appointments that started before ``before_ms`` (and from
+    ``since_ms``) and still hold personal data."""
+    cond = _places(store, Appointment, config) & (Appointment.starts_at < before_ms)
+    if since_ms is not None:
+        cond &= Appointment.starts_at >= since_ms
+    query = (Appointment.select(Appointment.id).where(cond & _unredacted(Appointment))
+             .order_by(Appointment.starts_at, Appointment.id))
     return [row[0] for row in query.tuples()]
 
 
 def _redact(store: Store, model: type[SyncedModel], ids: list[str], at_ms: int) -> None:
+    """Write the redacted values as the store's writer writes any synced change: each field
+    stamped with a fresh clock of this machine, the record queued in the outbox, in the same
+    transaction.
+
+    In bulk (one statement per chunk, not a model round trip per record): a first redaction
+    of a year of history (75,000 visits) took 102 s through ``Writer.put`` record by record,
+    and every app runs it before its first screen.
+    """
     values = redacted_values(model)
+    names = list(values)
+    table = model._meta.table_name
+    sets = ", ".join(f'"{model._meta.fields[n].column_name}" = ?' for n in names)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
+        marks = ", ".join("?" * len(chunk))
         with store.writing() as w:
-            for record_id in chunk:
-                w.put(model, record_id, dict(values))
+            stamp = str(w.stamp())
+            rows = store.db.execute_sql(
+                f'SELECT id, clocks FROM "{table}" WHERE id IN ({marks})', chunk).fetchall()
+            store.db.cursor().executemany(
+                f'UPDATE "{table}" SET {sets}, "clocks" = ? WHERE id = ?',
+                [(*values.values(), clock_column.pack(
+                    {**clock_column.unpack(clocks), **dict.fromkeys(names, stamp)}), rid)
+                 for rid, clocks in rows])
+            store.db.cursor().executemany(
+                'INSERT OR REPLACE INTO "outbox" ("record", "kind", "changed_at") '
+                "VALUES (?, ?, ?)", [(rid, model.KIND, stamp) for rid, _ in rows])
             # Values that lost a concurrent write are kept for review; a redacted name
             # must not survive there either.
-            marks = ", ".join("?" * len(chunk))
-            names = ", ".join("?" * len(values))
             store.db.execute_sql(
-                f"DELETE FROM sync_conflict WHERE record IN ({marks}) AND field IN ({names})",
-                (*chunk, *values))
+                f"DELETE FROM sync_conflict WHERE record IN ({marks}) "
+                f"AND field IN ({', '.join('?' * len(names))})", (*chunk, *names))
             AuditEntry.create(at=at_ms, staff=None, action=AUDIT_ACTION, record=None,
-                              detail=f"{model.KIND}={len(chunk)}")
+                              detail=f"{model.KIND}={len(rows)}")
 
 
-def thin_audit(store: Store, before_ms: int) -> int:
-    """Entries older than ``before_ms`` keep when and what only; returns how many changed."""
-    stale = ((AuditEntry.at < before_ms)
-             & (AuditEntry.staff.is_null(False) | AuditEntry.record.is_null(False)
-                | AuditEntry.detail.is_null(False)))
+def thin_audit(store: Store, before_ms: int, after_id: int = 0) -> tuple[int, int]:
+    """Entries older than ``before_ms`` keep when and what only.
+
+    Returns how many changed and the highest id now known to be thinned (entries are
+    appended in time order, so the next run starts after it: a primary-key range, not a
+    scan of years of audit).
+    """
+    old = (AuditEntry.id > after_id) & (AuditEntry.at < before_ms)
+    last = AuditEntry.select(fn.MAX(AuditEntry.id)).where(old).scalar() or after_id
+    stale = old & (AuditEntry.staff.is_null(False) | AuditEntry.record.is_null(False)
+                   | AuditEntry.detail.is_null(False))
     if not AuditEntry.select().where(stale).exists():
-        return 0
+        return 0, last
     with store.writing():
         return (AuditEntry.update(staff=None, record=None, detail=None)
-                .where(stale).execute())
+                .where(stale).execute()), last
 
 
-def redact_expired(store: Store, config: NetworkConfig, now: dt.datetime) -> RedactionResult:
+REDACTED_BEFORE = "privacy.redacted_before"
+"""Setting: every record of a day before this one was redacted by an earlier run."""
+AUDIT_THINNED_ID = "privacy.audit_thinned_id"
+"""Setting: every audit entry up to this id that was due has been thinned."""
+
+
+def redact_expired(store: Store, config: NetworkConfig, now: dt.datetime, *,
+                   full: bool = True) -> RedactionResult:
     """Redact everything past retention at this machine; writes nothing when nothing is due.
 
     Args:
         store: the open store (its office's records are redacted, nothing else).
         config: ``retention_days`` and ``audit_retention_days``.
         now: the current time, aware (the office's calendar decides the day).
+        full: look at all history (the daily run); otherwise only at the days that came
+            due since the last run (every app's start: 100,000 visits cost 50-80 ms to scan,
+            the days since yesterday a few).
     """
     tz = ZoneInfo(config.timezone)
     now = now.astimezone(tz)
     cutoff = cutoff_day(now, config.retention_days)
     audit_cutoff = cutoff_day(now, config.audit_retention_days)
     at_ms = int(now.timestamp() * 1000)
-    visits = due_visits(store, cutoff)
-    appointments = due_appointments(store, _midnight_ms(cutoff, tz))
+    since = None if full else store.setting(REDACTED_BEFORE)
+    if since is not None and since > cutoff.isoformat():
+        since = None  # the retention grew, or the clock went back: look at everything
+    since_ms = _midnight_ms(dt.date.fromisoformat(since), tz) if since else None
+    visits = due_visits(store, config, cutoff, since)
+    appointments = due_appointments(store, config, _midnight_ms(cutoff, tz), since_ms)
     _redact(store, Visit, visits, at_ms)
     _redact(store, Appointment, appointments, at_ms)
-    thinned = thin_audit(store, _midnight_ms(audit_cutoff, tz))
+    after_id = 0 if full else int(store.setting(AUDIT_THINNED_ID) or 0)
+    thinned, last_id = thin_audit(store, _midnight_ms(audit_cutoff, tz), after_id)
+    memo = {REDACTED_BEFORE: cutoff.isoformat(), AUDIT_THINNED_ID: str(last_id)}
+    if any(store.setting(k) != v for k, v in memo.items()):
+        with store.writing():
+            for key, value in memo.items():
+                store.set_setting(key, value)
     if visits or appointments:
         # the WAL still holds the pages with the names until it is checkpointed
         store.scrub_wal()
@@ -142,8 +208,7 @@ def redact_expired(store: Store, config: NetworkConfig, now: dt.datetime) -> Red
                            audit_cutoff.isoformat())
 
 
-
 def redact_at_start(ctx: KioskContext) -> RedactionResult:
     """Called by every app's factory, before its first screen: a machine that was switched
     off or offline past retention redacts first, so it never shows a name that is due."""
-    return redact_expired(ctx.store, ctx.config, ctx.queue.now())
+    return redact_expired(ctx.store, ctx.config, ctx.queue.now(), full=False)

@@ -94,3 +94,18 @@ def test_a_concurrent_loser_holding_the_name_is_dropped(ctx):
         "VALUES (?, 'visit', 'first_name', ?, 'x', 'y', 0)", (old, f'"{CANARY}"'))
     redact_expired(ctx.store, ctx.config, ctx.queue.now())
     assert ctx.store.db.execute_sql("SELECT COUNT(*) FROM sync_conflict").fetchone()[0] == 0
+
+
+def test_each_start_redacts_what_came_due_since_the_last_run(ctx, clock):
+    from kiosk.privacy.redaction import REDACTED_BEFORE, redact_at_start
+
+    today = _today(ctx)
+    last_day = visit(ctx.store, today - dt.timedelta(days=ctx.config.retention_days),
+                     "A-001", CANARY)
+    assert not redact_at_start(ctx).visits  # nothing due yet; the run is remembered
+    assert ctx.store.setting(REDACTED_BEFORE) == (
+        today - dt.timedelta(days=ctx.config.retention_days)).isoformat()
+    assert not redact_at_start(ctx).changed
+    clock.advance(days=1)
+    result = redact_at_start(ctx)
+    assert result.visits == 1 and Visit.get_by_id(last_day).first_name is None
