@@ -17,11 +17,12 @@ from kiosk.config import NetworkConfig
 from kiosk.i18n import messages as M
 from kiosk.i18n.concerns import concern_label
 from kiosk.i18n.formatting import format_date, format_time
-from kiosk.i18n.languages import UI_LANGUAGE_CODES, endonym
+from kiosk.i18n.languages import UI_LANGUAGE_CODES, UnknownLanguageError, endonym
 from kiosk.i18n.translator import translator
 from kiosk.privacy.lookup import PersonRecord, Selector
 from kiosk.store.db import Store
 from kiosk.store.models import AuditEntry
+from kiosk.terminal_text import printable
 
 FORMAT = "lokal-willkommen-export/1"
 AUDIT_ACTION = "privacy.export"
@@ -47,6 +48,16 @@ def visitor_language(records: Sequence[PersonRecord]) -> str:
             if lang in UI_LANGUAGE_CODES:
                 return lang
     return "en"
+
+
+def _language(code: str | None) -> str | None:
+    """A language by its own name; a code this release does not know, as stored."""
+    if not code:
+        return None
+    try:
+        return endonym(code)
+    except UnknownLanguageError:
+        return code
 
 
 def _concerns(ids: Sequence[str], lang: str) -> str:
@@ -80,9 +91,8 @@ def render_text(records: Sequence[PersonRecord], lang: str, config: NetworkConfi
             lines.append(t.gettext(M.EXPORT_VISIT).format(day=day, ticket=rec.label))
             rows = [(M.EXPORT_FIRST_NAME, f.get("first_name")),
                     (M.EXPORT_TOPICS, _concerns(f.get("concerns") or [], lang)),
-                    (M.EXPORT_LANGUAGE, endonym(f["language"]) if f.get("language") else None),
-                    (M.EXPORT_INTERPRETER, endonym(f["interpreter_language"])
-                     if f.get("interpreter_language") else None),
+                    (M.EXPORT_LANGUAGE, _language(f.get("language"))),
+                    (M.EXPORT_INTERPRETER, _language(f.get("interpreter_language"))),
                     (M.EXPORT_RESULT, t.gettext(_OUTCOMES[f["outcome"]])
                      if f.get("outcome") in _OUTCOMES else f.get("outcome")),
                     (M.EXPORT_REFERRAL, referrals.get(f.get("referral") or "", f.get("referral"))),
@@ -93,11 +103,12 @@ def render_text(records: Sequence[PersonRecord], lang: str, config: NetworkConfi
                 when=f"{format_date(when.date(), lang)} {format_time(when, lang)}"))
             rows = [(M.EXPORT_NAME, f.get("name")), (M.EXPORT_PHONE, f.get("phone")),
                     (M.EXPORT_TOPICS, _concerns(f.get("concerns") or [], lang)),
-                    (M.EXPORT_LANGUAGE, endonym(f["language"]) if f.get("language") else None),
-                    (M.EXPORT_INTERPRETER, endonym(f["interpreter_language"])
-                     if f.get("interpreter_language") else None)]
+                    (M.EXPORT_LANGUAGE, _language(f.get("language"))),
+                    (M.EXPORT_INTERPRETER, _language(f.get("interpreter_language")))]
         for msgid, value in rows:
-            lines.append(f"  {t.gettext(msgid)}: {value if value not in (None, '') else none}")
+            # what people typed is shown, never executed, by whoever opens the file
+            shown = printable(value) if value not in (None, "") else none
+            lines.append(f"  {t.gettext(msgid)}: {shown}")
         lines.append("")
     lines += [t.ngettext(*M.PRIVACY_RETENTION, config.retention_days).format(
                   days=config.retention_days), "",

@@ -121,3 +121,17 @@ def test_an_unknown_reason_erases_nothing(ctx, people):
     with pytest.raises(InvalidInput, match="reason must be one of"):
         erase_records(ctx.store, sel, records, "because", ctx.queue.now())
     assert Visit.get_by_id(people["first"]).first_name == CANARY
+
+
+def test_typed_control_characters_are_shown_not_executed_in_the_copy(ctx, tmp_path):
+    hostile = "Ana\x1b[2J\x1b]0;pwned\x07"
+    visit(ctx.store, ctx.queue.now().date(), "A-040", hostile, note="Zeile\rzurück")
+    sel, records = finder(ctx).find(Selector(ticket="A-040", day=ctx.queue.now().date()
+                                             .isoformat()))
+    result = export_records(ctx.store, ctx.config, sel, records, tmp_path, ctx.queue.now())
+    for path in result.files:
+        if path.suffix == ".txt":
+            text = path.read_text()
+            assert "Ana" in text and not any(ch in text for ch in "\x1b\x07\r")
+    (js,) = [p for p in result.files if p.suffix == ".json"]
+    assert json.loads(js.read_text())["records"][0]["fields"]["first_name"] == hostile
