@@ -28,7 +28,8 @@ def _selectors(p: argparse.ArgumentParser) -> None:
     g.add_argument("--day", metavar="YYYY-MM-DD", help="the day of the ticket")
     g.add_argument("--code", metavar="CODE", help="appointment code, e.g. K7M-4QX")
     g.add_argument("--name", metavar="NAME",
-                   help="first name as given (case and spacing do not matter)")
+                   help="first name as given (case and spacing do not matter); it shows in "
+                        "the process list and shell history: prefer --ticket or --code")
     p.add_argument("--location", metavar="CODE",
                    help="only this location of the office (when a ticket was given at two)")
 

@@ -10,6 +10,7 @@ import pytest
 from kiosk.privacy.erasure import erase_records
 from kiosk.privacy.export import export_records
 from kiosk.privacy.lookup import Finder, Selector
+from kiosk.queue.appointments import code_hash
 from kiosk.queue.errors import InvalidInput
 from kiosk.store.models import Appointment, AuditEntry, Outbox, Visit
 from kiosk.sync.records import rid_for
@@ -135,3 +136,15 @@ def test_typed_control_characters_are_shown_not_executed_in_the_copy(ctx, tmp_pa
             assert "Ana" in text and not any(ch in text for ch in "\x1b\x07\r")
     (js,) = [p for p in result.files if p.suffix == ".json"]
     assert json.loads(js.read_text())["records"][0]["fields"]["first_name"] == hostile
+
+
+def test_a_record_of_another_office_is_never_found(ctx):
+    """A store holds only its office's visitors; a leftover of another office (a store from
+    before office scopes) is still out of reach of every selector."""
+    with ctx.store.writing() as w:
+        w.put(Appointment, None, {"site": "LUED", "location": "LUED-1", "name": CANARY,
+                                  "starts_at": int(ctx.queue.now().timestamp() * 1000),
+                                  "language": "ar", "code_hash": code_hash("KXM-447")})
+    for sel in (Selector(code="KXM-447"), Selector(name=CANARY)):
+        with pytest.raises(InvalidInput, match="at office EVSC"):
+            finder(ctx).find(sel)
