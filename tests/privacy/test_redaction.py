@@ -102,10 +102,12 @@ def test_each_start_redacts_what_came_due_since_the_last_run(ctx, clock):
     today = _today(ctx)
     last_day = visit(ctx.store, today - dt.timedelta(days=ctx.config.retention_days),
                      "A-001", CANARY)
-    assert not redact_at_start(ctx).visits  # nothing due yet; the run is remembered
+    before = _changes(ctx)
+    assert not redact_at_start(ctx).changed  # nothing due: a start writes nothing
+    assert _changes(ctx) == before and ctx.store.setting(REDACTED_BEFORE) is None
+    assert not redact_expired(ctx.store, ctx.config, ctx.queue.now()).changed  # the nightly run
     assert ctx.store.setting(REDACTED_BEFORE) == (
         today - dt.timedelta(days=ctx.config.retention_days)).isoformat()
-    assert not redact_at_start(ctx).changed
     clock.advance(days=1)
     result = redact_at_start(ctx)
     assert result.visits == 1 and Visit.get_by_id(last_day).first_name is None
