@@ -158,7 +158,11 @@ def cmd_erase(args: argparse.Namespace) -> int:
                   f"office {ctx.store.site} and on the server (reason: {args.reason}):")
             for line in lines:
                 print(f"  {line}")
-            if input("Erase them? Type yes: ").strip().lower() not in ("yes", "ja"):
+            try:
+                answer = input("Erase them? Type yes: ")
+            except EOFError:
+                answer = ""
+            if answer.strip().lower() not in ("yes", "ja"):
                 print("nothing erased")
                 return EXIT_FAILED
         result = erase_records(ctx.store, sel, records, args.reason, now)

@@ -142,3 +142,24 @@ def test_bad_input_is_refused_with_exit_5_and_nothing_written(cli_env, office, t
     assert CANARY not in done.stderr
     assert fingerprint(db) == before
     assert not out.exists()
+
+
+def _at_a_terminal(env: dict, db: Path, answer: str, *args: str) -> subprocess.CompletedProcess:
+    """The command on a real pseudo-terminal (util-linux `script`), answering the prompt."""
+    command = " ".join([KIOSK, "--db", str(db), "privacy", *args])
+    return subprocess.run(["script", "-q", "-e", "-c", command, "/dev/null"],
+                          input=answer + "\n", capture_output=True, text=True, env=env,
+                          timeout=120)
+
+
+def test_at_a_terminal_the_erasure_names_what_goes_and_waits_for_yes(cli_env, office):
+    db, ids = office
+    before = fingerprint(db)
+    refused = _at_a_terminal(cli_env, db, "no", "erase", "--ticket", "A-004", "--day",
+                             ids["day"], "--reason", "request")
+    assert refused.returncode == 1, refused.stdout
+    assert f"Besuch A-004 vom {ids['day']}" in refused.stdout
+    assert "nothing erased" in refused.stdout and fingerprint(db) == before
+    done = _at_a_terminal(cli_env, db, "yes", "erase", "--ticket", "A-004", "--day",
+                          ids["day"], "--reason", "request")
+    assert done.returncode == 0 and "erased 1 visit(s)" in done.stdout, done.stdout
