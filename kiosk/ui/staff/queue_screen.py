@@ -62,9 +62,9 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         Binding("m", "app.mediators", "Sprachmittl."),
         Binding("k", "app.figures", "Zahlen"),
         Binding("x", "app.admin", "Verwaltung"),
-        Binding("d", "app.privacy", "Datenschutz"),
         Binding("question_mark,f1", "app.help", "Hilfe"),
         Binding("ctrl+l", "app.sign_out", "Abmelden"),
+        Binding("d", "app.privacy", "Datenschutz"),
         *FOCUS_BINDINGS,
     ]
 
