@@ -48,8 +48,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                         description="Remove names, notes and appointment contacts of visits "
                                     "and appointments older than retention_days (a synced "
                                     "write: the office's other machines follow at their next "
-                                    "sync) and thin audit entries older than "
-                                    "audit_retention_days. A second run writes nothing.")
+                                    "sync), thin audit entries older than "
+                                    "audit_retention_days, and delete copies of visitors' data "
+                                    "older than a week beside the store. A second run writes "
+                                    "nothing.")
     r.add_argument("--json", action="store_true", help="machine-readable output")
     r.set_defaults(func=cmd_redact)
 
@@ -93,19 +95,23 @@ def _selector(args: argparse.Namespace):
 
 @handles_errors
 def cmd_redact(args: argparse.Namespace) -> int:
+    from kiosk.privacy.export import default_dir, remove_old_copies
     from kiosk.privacy.redaction import redact_expired
 
     with context_from_args(args) as ctx:
-        result = redact_expired(ctx.store, ctx.config, ctx.queue.now())
+        now = ctx.queue.now()
+        result = redact_expired(ctx.store, ctx.config, now)
+        removed = remove_old_copies(default_dir(ctx.store), now)
         # A redaction another machine wrote arrived by sync as an ordinary update: the pages
         # with the old name stay in the WAL until a checkpoint. The daily run makes it one.
         ctx.store.scrub_wal()
     if args.json:
-        print(json.dumps(result.as_dict(), indent=2))
+        print(json.dumps({**result.as_dict(), "copies_removed": removed}, indent=2))
     else:
         print(f"redacted: {result.visits} visits, {result.appointments} appointments "
               f"(before {result.cutoff_day}); audit entries thinned: {result.audit_entries} "
-              f"(before {result.audit_cutoff_day})")
+              f"(before {result.audit_cutoff_day}); copies older than a week removed: "
+              f"{removed}")
     return EXIT_OK
 
 

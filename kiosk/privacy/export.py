@@ -25,6 +25,10 @@ from kiosk.store.models import AuditEntry
 from kiosk.terminal_text import printable
 
 FORMAT = "lokal-willkommen-export/1"
+PREFIX = "lokal-willkommen-auskunft-"
+KEEP_DAYS = 7
+"""Copies in the default directory are deleted by the daily redaction after this many days:
+they are for handing over, not for keeping."""
 AUDIT_ACTION = "privacy.export"
 _OUTCOMES = {"resolved": M.OUTCOME_RESOLVED, "referred": M.OUTCOME_REFERRED,
              "follow_up": M.OUTCOME_FOLLOW_UP, "other": M.OUTCOME_OTHER}
@@ -167,7 +171,7 @@ def export_records(store: Store, config: NetworkConfig, selector: Selector,
     lang = language or visitor_language(records)
     langs = tuple(dict.fromkeys((lang, "de")))
     stamp = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
-    base = f"lokal-willkommen-auskunft-{stamp}"
+    base = f"{PREFIX}{stamp}"
     contents = {f"{base}.{code}.txt": render_text(records, code, config, store.site, now)
                 for code in langs}
     contents[f"{base}.json"] = render_json(records, store.site, now, config.retention_days)
@@ -179,3 +183,26 @@ def export_records(store: Store, config: NetworkConfig, selector: Selector,
                               detail=selector.audit_detail())
         files = _write_all(Path(out_dir), contents)
     return ExportResult(files, len(records), langs)
+
+
+def default_dir(store: Store) -> Path:
+    """Where the console writes copies: beside the store, on the machine's encrypted disk."""
+    return Path(store.path).parent / "auskunft"
+
+
+def copies(directory: Path) -> list[Path]:
+    """The copies of visitors' data in ``directory`` (none if it does not exist)."""
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.name.startswith(PREFIX) and p.is_file())
+
+
+def remove_old_copies(directory: Path, now: dt.datetime, keep_days: int = KEEP_DAYS) -> int:
+    """Delete copies older than ``keep_days``; returns how many went."""
+    limit = now.timestamp() - keep_days * 86_400
+    gone = 0
+    for path in copies(directory):
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+            gone += 1
+    return gone

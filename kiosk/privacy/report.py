@@ -9,6 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from kiosk.config import NetworkConfig
+from kiosk.privacy.export import KEEP_DAYS, copies, default_dir
+from kiosk.privacy.personal import PERSONAL_FIELDS
 from kiosk.store.db import Store
 from kiosk.store.models import Appointment, AuditEntry, Visit
 
@@ -17,7 +19,8 @@ DAILY_AT = dt.time(3, 40)
 same; a test compares them): at night, when no office is open."""
 
 KINDS = ("visit first names", "visit notes", "appointment names", "appointment phone numbers",
-         "appointment codes (hashed)", "audit entries naming staff or records")
+         "appointment codes (hashed)", "values kept from concurrent edits",
+         "audit entries naming staff or records", "copies of visitors' data (files)")
 
 
 def buckets(retention_days: int) -> tuple[str, ...]:
@@ -75,7 +78,9 @@ def _age_class(age_days: int, retention_days: int, limit: int | None = None) -> 
 
 
 def build_report(store: Store, config: NetworkConfig, now: dt.datetime) -> PrivacyReport:
-    """Count what the store holds now (this office's records; audit entries of this store)."""
+    """Count what the store holds now: this office's records, values that lost a concurrent
+    edit (kept for review), audit entries, and copies written beside the store (due after
+    a week, not after the retention)."""
     tz = ZoneInfo(config.timezone)
     now = now.astimezone(tz)
     today = now.date()
@@ -113,5 +118,14 @@ def build_report(store: Store, config: NetworkConfig, now: dt.datetime) -> Priva
                   .tuples()):
         age = (today - dt.datetime.fromtimestamp(at / 1000, tz).date()).days
         add("audit entries naming staff or records", age, config.audit_retention_days)
+    personal = [n for fields in PERSONAL_FIELDS.values() for n in fields]
+    for (at,) in store.db.execute_sql(
+            f"SELECT at FROM sync_conflict WHERE field IN ({', '.join('?' * len(personal))})",
+            personal):
+        age = (today - dt.datetime.fromtimestamp(at, tz).date()).days
+        add("values kept from concurrent edits", max(age, 0))
+    for path in copies(default_dir(store)):
+        age = (today - dt.datetime.fromtimestamp(path.stat().st_mtime, tz).date()).days
+        add("copies of visitors' data (files)", max(age, 0), KEEP_DAYS)
     return PrivacyReport(store.site, config.retention_days, config.audit_retention_days,
                          counts, due, next_daily_run(now).isoformat(timespec="minutes"))

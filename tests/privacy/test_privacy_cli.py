@@ -163,3 +163,26 @@ def test_at_a_terminal_the_erasure_names_what_goes_and_waits_for_yes(cli_env, of
     done = _at_a_terminal(cli_env, db, "yes", "erase", "--ticket", "A-004", "--day",
                           ids["day"], "--reason", "request")
     assert done.returncode == 0 and "erased 1 visit(s)" in done.stdout, done.stdout
+
+
+def test_copies_beside_the_store_are_reported_and_removed_after_a_week(cli_env, office):
+    import os
+    import time
+
+    db, _ids = office
+    copies = db.parent / "auskunft"
+    copies.mkdir()
+    old = copies / "lokal-willkommen-auskunft-20261101-090000-abcd.de.txt"
+    new = copies / "lokal-willkommen-auskunft-20261129-090000-abcd.de.txt"
+    unrelated = copies / "notizen.txt"
+    for path in (old, new, unrelated):
+        path.write_text("x")
+    eight_days_ago = time.time() - 8 * 86_400
+    os.utime(old, (eight_days_ago, eight_days_ago))
+    os.utime(unrelated, (eight_days_ago, eight_days_ago))
+    counts = json.loads(kiosk(cli_env, db, "report", "--json").stdout)["counts"]
+    files = counts["copies of visitors' data (files)"]
+    assert files["0-7 days"] == 1 and files["older than 90 days (due)"] == 1
+    done = kiosk(cli_env, db, "redact", "--json")
+    assert json.loads(done.stdout)["copies_removed"] == 1
+    assert not old.exists() and new.exists() and unrelated.exists()

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from kiosk.privacy.erasure import describe, erase_records
-from kiosk.privacy.export import export_records
+from kiosk.privacy.export import default_dir, export_records
 from kiosk.privacy.lookup import Finder, PersonRecord, Selector
 from kiosk.privacy.personal import REASONS
 from kiosk.queue.errors import InvalidInput
@@ -89,8 +89,9 @@ class PrivacyScreen(Screen[None], inherit_bindings=False):
         super().__init__(id="privacy-screen")
         self.console = console
         ctx = console.ctx
-        self.export_dir = export_dir or Path(ctx.store.path).parent / "auskunft"
-        """Where copies are written: beside the store, on the machine's encrypted disk."""
+        self.export_dir = export_dir or default_dir(ctx.store)
+        """Where copies are written: beside the store, on the machine's encrypted disk (the
+        daily redaction deletes them after a week)."""
         self.selector: Selector | None = None
         self.records: list[PersonRecord] = []
 
