@@ -180,3 +180,7 @@ OUTCOME_RESOLVED = N_("Question answered")
 OUTCOME_REFERRED = N_("Referred to a specialist service")
 OUTCOME_FOLLOW_UP = N_("Follow-up appointment")
 OUTCOME_OTHER = N_("Other")
+
+# --- printing ------------------------------------------------------------------------------
+# TRANSLATORS: on the ticket screen when the ticket printer fails; the number stays on screen.
+PRINT_FAILED = N_("The ticket could not be printed. Please remember your number.")
