@@ -202,6 +202,9 @@ class NetworkConfig:
     """``[sync]``: erasures of young records by one machine in one day beyond this are held
     for an admin at every receiving site (``kiosk erasures``)."""
     speech: SpeechSettings = field(default_factory=SpeechSettings)
+    audit_retention_days: int = 730
+    """Days after which audit entries lose who and which record (kept longer than visit
+    data: a data-protection officer must be able to check what staff did with it)."""
 
     def office(self, code: str) -> Office:
         """The office with this code, typed in any case; KeyError names the known codes."""
@@ -382,7 +385,7 @@ def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
     speech = _speech(root.table("speech"), SpeechSettings())
     net = root.table("network")
     net.unknown({"id", "name", "sync_server", "retention_days", "timezone", "ui_languages",
-                 "interpreter_languages"})
+                 "interpreter_languages", "audit_retention_days"})
     queue = root.table("queue")
     queue.unknown({"max_calls", "fairness_minutes", "walk_in_prefix", "appointment_prefix",
                    "priorities", "appointment_due_minutes"})
@@ -428,11 +431,17 @@ def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
         r.unknown({"id", "name"})
         referrals.append(Referral(id=r.text("id", pattern=_ID), name=r.text("name")))
 
+    retention_days = net.number("retention_days", 90, low=1, high=3650)
+    audit_retention_days = net.number("audit_retention_days", max(730, retention_days),
+                                      low=1, high=3650)
+    if audit_retention_days < retention_days:
+        raise net.fail("audit_retention_days", f"{audit_retention_days} is shorter than "
+                       f"retention_days ({retention_days}): the audit must outlive the data")
     return NetworkConfig(
         path=str(path),
         id=net.text("id", pattern=re.compile(r"^[a-z0-9][a-z0-9-]{2,62}$")),
         name=net.text("name"), sync_server=net.text("sync_server", ""),
-        retention_days=net.number("retention_days", 90, low=1, high=3650),
+        retention_days=retention_days, audit_retention_days=audit_retention_days,
         timezone=net.text("timezone", "Europe/Berlin"),
         ui_languages=net.strings("ui_languages", ("de", "en"), _LANG),
         interpreter_languages=net.strings("interpreter_languages", (), _LANG),

@@ -22,6 +22,7 @@ from textual.widgets import Label, Static
 from textual.worker import get_current_worker
 
 from kiosk.context import KioskContext
+from kiosk.privacy.redaction import redact_at_start
 from kiosk.speech.announce import Announcer
 from kiosk.staffing.board import BoardFeed, BoardLine
 from kiosk.staffing.watch import POLL_SECONDS, ChangeWatcher
@@ -146,6 +147,7 @@ def make_board_app(ctx: KioskContext, *, poll_seconds: float = POLL_SECONDS,
 
     Without `announcer`, calls are announced as the office's `[speech]` settings say.
     """
+    redact_at_start(ctx)
     settings = ctx.config.office(ctx.store.site).speech
     if announcer is None and settings.announce != "off":
         from kiosk.speech.setup import make_speaker, speech_cache_dir

@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 
 from kiosk.context import KioskContext
+from kiosk.privacy.redaction import redact_at_start
 from kiosk.queue.errors import QueueError
 from kiosk.staffing.console import Console, Staffing
 from kiosk.ui.crash import CalmCrash
@@ -68,6 +69,12 @@ class StaffApp(CalmCrash, App[None], inherit_bindings=False):
 
         if self.session:
             self.push_screen(MediatorsScreen(self.session))
+
+    def action_privacy(self) -> None:
+        from kiosk.ui.staff.privacy import PrivacyScreen
+
+        if self.session:
+            self.push_screen(PrivacyScreen(self.session))
 
     def action_help(self) -> None:
         q = self.ctx.config.queue
@@ -128,4 +135,5 @@ def _sign_off(console: Console) -> None:
 
 def make_staff_app(ctx: KioskContext) -> StaffApp:
     """The staff console over an open context (the CLI and the tests call this)."""
+    redact_at_start(ctx)
     return StaffApp(ctx)

@@ -64,6 +64,7 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         Binding("x", "app.admin", "Verwaltung"),
         Binding("question_mark,f1", "app.help", "Hilfe"),
         Binding("ctrl+l", "app.sign_out", "Abmelden"),
+        Binding("d", "app.privacy", "Datenschutz"),
         *FOCUS_BINDINGS,
     ]
 

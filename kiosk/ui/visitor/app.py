@@ -25,6 +25,7 @@ from textual.timer import Timer
 
 from kiosk.context import KioskContext
 from kiosk.i18n import messages as M
+from kiosk.privacy.redaction import redact_at_start
 from kiosk.speech.read_aloud import ReadAloud
 from kiosk.speech.speaker import Speaker
 from kiosk.ui.crash import CalmCrash, calm_lines
@@ -263,7 +264,7 @@ class VisitorApp(CalmCrash, App[None], inherit_bindings=False):
 
     def on_counsel_screen_chosen(self, message: CounselScreen.Chosen) -> None:
         self.flow.choose_counsel_language(message.code)
-        self.push_screen(NameScreen(self._wording()))
+        self.push_screen(NameScreen(self._wording(), self.ctx.config.retention_days))
 
     def on_name_screen_entered(self, message: NameScreen.Entered) -> None:
         if self._checking_in:  # a second tap while the first check-in is being written
@@ -384,6 +385,7 @@ def make_visitor_app(ctx: KioskContext, *, idle_timeout: float | None = None,
     seconds = idle_timeout if idle_timeout is not None else ctx.config.visitor.idle_timeout_seconds
     if seconds <= 0:
         raise ValueError(f"idle timeout must be positive, not {seconds}")
+    redact_at_start(ctx)
     settings = ctx.config.office(ctx.store.site).speech
     if speaker is None and settings.read_aloud != "off":
         from kiosk.speech.setup import make_speaker, speech_cache_dir
