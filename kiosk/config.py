@@ -121,6 +121,15 @@ class VisitorSettings:
 
 
 @dataclass(frozen=True)
+class StaffSettings:
+    """Settings of the staff consoles."""
+
+    #: A command the office machine runs when a console sends an emergency call (e.g. one
+    #: that texts the office phone), given office, desk and time — never personal data.
+    alarm_hook: str = ""
+
+
+@dataclass(frozen=True)
 class NetworkConfig:
     """The whole network as one immutable value."""
 
@@ -137,6 +146,7 @@ class NetworkConfig:
     referrals: tuple[Referral, ...]
     queue: QueueSettings
     visitor: VisitorSettings
+    staff: StaffSettings = field(default_factory=StaffSettings)
 
     def office(self, code: str) -> Office:
         """The office with this code; KeyError names the known codes."""
@@ -273,7 +283,8 @@ def _office(reader: _Reader) -> Office:
 def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
     """Build and validate a `NetworkConfig` from parsed TOML."""
     root = _Reader(path, data, "")
-    root.unknown({"network", "queue", "visitor", "offices", "concerns", "referrals"})
+    root.unknown({"network", "queue", "visitor", "offices", "concerns", "referrals",
+                  "staff"})
     net = root.table("network")
     net.unknown({"id", "name", "sync_server", "retention_days", "timezone", "ui_languages",
                  "interpreter_languages"})
@@ -283,6 +294,8 @@ def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
     visitor = root.table("visitor")
     visitor.unknown({"idle_timeout_seconds", "allow_checkin_outside_hours", "bidi",
                      "native_digits", "ticket_printer"})
+    staff = root.table("staff")
+    staff.unknown({"alarm_hook"})
     bidi = visitor.text("bidi", "app")
     if bidi not in ("app", "terminal"):
         raise visitor.fail("bidi", f"{bidi!r} must be \"app\" or \"terminal\"")
@@ -343,6 +356,7 @@ def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
             bidi=bidi, native_digits=visitor.get("native_digits", bool, False),
             ticket_printer=visitor.text("ticket_printer", ""),
         ),
+        staff=StaffSettings(alarm_hook=staff.text("alarm_hook", "")),
     )
 
 

@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Select, Static
+from textual.widgets import Button, Label, Select, Static
 from textual.worker import get_current_worker
 
 from kiosk.queue.errors import QueueError
@@ -29,6 +29,7 @@ from kiosk.staffing.watch import POLL_SECONDS, ChangeWatcher
 from kiosk.terminal_text import printable
 from kiosk.ui.inert import CELL_LIMIT, inert
 from kiosk.ui.staff.dialogs import FOCUS_BINDINGS, ChoiceDialog, FieldSpec, FormDialog
+from kiosk.ui.staff.keybar import KeyBar
 from kiosk.ui.staff.texts import (
     OUTCOME,
     REASON,
@@ -56,7 +57,7 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         Binding("f", "finish", "Abschluss"),
         Binding("p", "park", "Parken"),
         Binding("u", "priority", "Dringend"),
-        Binding("t", "transfer", "Weiter an"),
+        Binding("t", "transfer", "Weitergeben"),
         Binding("z", "restore", "Zurückholen"),
         Binding("a", "app.appointments", "Termine"),
         Binding("m", "app.mediators", "Sprachmittl."),
@@ -89,6 +90,7 @@ class QueueScreen(Screen[None], inherit_bindings=False):
             yield Label("Anliegen", classes="filter-label")
             yield Select([(c.label, c.id) for c in ctx.config.concerns], prompt="alle",
                          id="filter-concern")
+            yield Button("Notruf (F12)", id="alarm-button", variant="error")
         with Vertical(id="mine-box"):
             yield Label("Bei mir · geparkt · verpasst", classes="section")
             yield MineTable(id="mine")
@@ -97,7 +99,7 @@ class QueueScreen(Screen[None], inherit_bindings=False):
             yield QueueTable(id="queue")
         yield Static("", id="needs")
         yield Static("", id="status")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#queue", QueueTable).focus()
@@ -175,6 +177,10 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         if len(snap.needs) > 4:
             lines.append(Content(f" … und {len(snap.needs) - 4} weitere (Taste m)"))
         return Content("\n").join(lines)
+
+    @on(Button.Pressed, "#alarm-button")
+    def _alarm(self) -> None:
+        self.app.run_action("app.alarm")
 
     @on(Select.Changed, "#filter-language")
     def _language_filter(self, event: Select.Changed) -> None:
