@@ -18,6 +18,7 @@ from textual.worker import get_current_worker
 
 from kiosk.context import KioskContext
 from kiosk.queue.errors import QueueError
+from kiosk.queue.views import VisitInfo
 from kiosk.staffing import alarm
 from kiosk.staffing.console import Console, Staffing
 from kiosk.staffing.network import visits_per_office
@@ -166,6 +167,20 @@ class StaffApp(CalmCrash, App[None], inherit_bindings=False):
 
         if self.session:
             self.push_screen(AppointmentsScreen(self.session))
+
+    def book_follow_up(self, visit: VisitInfo) -> None:
+        """The finish dialog chose "follow-up appointment": the booking form, pre-filled."""
+        from kiosk.ui.staff.booking import booking_dialog
+
+        if self.session is None:
+            return
+
+        def booked(result) -> None:
+            if result is not None:
+                self.push_screen(NoticeDialog("Folgetermin gebucht", result.notice()))
+
+        self.push_screen(booking_dialog(self.session, self.ctx.queue.now().date(),
+                                        follow_up=visit), booked)
 
     def action_mediators(self) -> None:
         from kiosk.ui.staff.mediators import MediatorsScreen
