@@ -249,15 +249,14 @@ def action_target(snap: ConsoleSnapshot | None, *, picked: str | None = None,
     """The visit a console action acts on.
 
     A row the person explicitly picked comes first; then the visitor this console just
-    called, while still called or in service by me; then my first call; only then the row
-    the cursor happens to rest on. (The cursor once stayed on a parked row after a new call,
-    and "begin" started the parked visitor's counselling instead of the new one's.)
+    called (the screen forgets it once it left my desk); then my first call; only then the
+    row the cursor happens to rest on. (The cursor once stayed on a parked row after a new
+    call, and "begin" started the parked visitor's counselling instead of the new one's.)
     """
     if picked is not None:
         return picked
-    mine = [v.id for v in snap.mine] if snap else []
-    if just_called in mine:
+    if just_called is not None:
         return just_called
-    if mine:
-        return mine[0]
+    if snap and snap.mine:
+        return snap.mine[0].id
     return cursor

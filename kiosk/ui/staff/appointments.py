@@ -7,7 +7,6 @@ cancellation is confirmed first and can be taken back for `UNDO_SECONDS`.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -33,10 +32,11 @@ from kiosk.ui.staff.dialogs import (
     NoticeDialog,
 )
 from kiosk.ui.staff.texts import STATUS, WEEKDAY, clock_text, error_text, language_name
+from kiosk.ui.staff.undo import UNDO_SECONDS, UndoOffer
 from kiosk.ui.staff.widgets import FittedTable, concern_text
 
 
-class AppointmentsScreen(Screen[None], inherit_bindings=False):
+class AppointmentsScreen(UndoOffer, Screen[None], inherit_bindings=False):
     """One day's appointments at this location, optionally for one desk."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -51,8 +51,6 @@ class AppointmentsScreen(Screen[None], inherit_bindings=False):
         Binding("e", "arrive", "Code einlösen"),
         *FOCUS_BINDINGS,
     ]
-    #: How long a cancellation can be taken back with `r`.
-    UNDO_SECONDS = 10.0
 
     def __init__(self, console: Console) -> None:
         super().__init__(id="appointments-screen")
@@ -61,8 +59,6 @@ class AppointmentsScreen(Screen[None], inherit_bindings=False):
         self.day = self.queue.now().date()
         self.desk: str | None = None
         self.rows: list[AppointmentInfo] = []
-        #: The appointment just cancelled and until when (monotonic) `r` restores it.
-        self.undo: tuple[str, float] | None = None
 
     def compose(self) -> ComposeResult:
         desks = self.console.ctx.config.office(self.console.ctx.store.site).desks
@@ -210,7 +206,7 @@ class AppointmentsScreen(Screen[None], inherit_bindings=False):
         self.app.push_screen(ConfirmDialog(
             f"Termin {when:%d.%m. %H:%M} Uhr stornieren?",
             f"Termin am {when:%d.%m.%Y um %H:%M} Uhr{desk} stornieren?\n"
-            f"Danach {self.UNDO_SECONDS:.0f} Sekunden lang mit r rückgängig zu machen.",
+            f"Danach {UNDO_SECONDS:.0f} Sekunden lang mit r rückgängig zu machen.",
             yes="Stornieren"), confirmed)
 
     @work(thread=True, group="appt-action")
@@ -225,36 +221,18 @@ class AppointmentsScreen(Screen[None], inherit_bindings=False):
         self.app.call_from_thread(self._cancelled, appointment_id, what)
 
     def _cancelled(self, appointment_id: str, what: str) -> None:
-        self.undo = (appointment_id, time.monotonic() + self.UNDO_SECONDS)
-        self.say(f"Termin {what} storniert – r: rückgängig ({self.UNDO_SECONDS:.0f} s).")
-        self.set_timer(self.UNDO_SECONDS, self._undo_expired)
-        self.refresh_bindings()
-        self.load()
-
-    def _undo_expired(self) -> None:
-        if self.undo and time.monotonic() >= self.undo[1]:
-            self.undo = None
-            self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "undo":
-            return self.undo is not None
-        return True
-
-    def action_undo(self) -> None:
-        if self.undo is None or time.monotonic() >= self.undo[1]:
-            self.undo = None
-            self.refresh_bindings()
-            return
-        appointment_id, self.undo = self.undo[0], None
-        self.refresh_bindings()
+        self.say(f"Termin {what} storniert – r: rückgängig ({UNDO_SECONDS:.0f} s).")
 
         def restore() -> str:
             self.console.ctx.appointments.uncancel(appointment_id,
                                                    staff_id=self.console.staff.id)
             return "Stornierung zurückgenommen: der Termin ist wieder gebucht."
 
-        self.run(restore)
+        self.offer_undo(restore)
+        self.load()
+
+    def run_undo(self, reverse: Callable[[], str]) -> None:
+        self.run(reverse)
 
     def action_arrive(self) -> None:
         def done(values: dict | None) -> None:

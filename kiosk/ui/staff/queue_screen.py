@@ -90,6 +90,7 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         self._concern: str | None = None
         #: The visitor this console just called: what actions act on unless a row is picked.
         self.current: str | None = None
+        self._current_at = 0
         #: A call-next is being checked or asked about (a second `n` meanwhile is ignored).
         self._calling = False
 
@@ -173,6 +174,9 @@ class QueueScreen(Screen[None], inherit_bindings=False):
                   f"im Dienst: {duty_names} · nächste:r für mich: ", limit=None),
             inert(snap.next_ticket or "—", "bold"), f" · {clock_text(snap.now_ms, tz)} Uhr"))
         mine = [*snap.mine, *snap.parked, *snap.missed]
+        if (self.current is not None and snap.now_ms > self._current_at
+                and all(v.id != self.current for v in snap.mine)):
+            self.current = None  # it left my desk (a colleague, another console)
         mine_table = self.query_one("#mine", MineTable)
         mine_table.show(mine, ctx.config, tz)
         if self.current is not None and mine_table.picked_row() is None:
@@ -261,6 +265,7 @@ class QueueScreen(Screen[None], inherit_bindings=False):
             return
         if result.status in ("called", "in_service") and result.staff == self.console.staff.id:
             self.current = result.id
+            self._current_at = result.called_at or 0
             for table in self.query(FittedTable):
                 table.picked = None
             mine = self.query_one("#mine", MineTable)
