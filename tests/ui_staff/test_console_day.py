@@ -22,6 +22,10 @@ from tests.ui_staff.test_console_pilot import call_shown, screen_lines, signed_i
 SIZE = (150, 42)
 
 
+def active_ids(staffing) -> set[str]:
+    return {p.id for p in staffing.directory.list()}
+
+
 def screen_text(app) -> str:
     return "\n".join(screen_lines(app))
 
@@ -283,3 +287,35 @@ async def test_emergency_banner_reaches_an_open_dialog_and_is_acknowledged(ctx, 
         assert alarm.current(ctx.queue.now_ms())[0].ack_staff == "reza-ahmadi"
         await wait_for(pilot, lambda: "Reza Ahmadi kommt" in screen_text(app), "ack shown")
         assert isinstance(app.screen, FormDialog)  # the form was not lost
+
+
+async def test_deactivating_a_colleague_asks_and_can_be_undone(ctx, staffing):
+    staffing.directory.add("[b]Mallory[/b] \u05e9\u05dc\u05d5\u05dd", ["de"], "4444", desk="1")
+    app = make_staff_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot, "reza-ahmadi", "2222")
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
+        app.screen.query_one("#f-pin").value = "9999"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen.id == "admin-screen"
+                       and len(app.screen.profiles) == 4, "profiles listed")
+        admin = app.screen
+        table = admin.query_one("#staff-table")
+        target = next(p for p in admin.profiles if p.display_name.startswith("[b]"))
+        table.move_cursor(row=table.get_row_index(target.id))
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "asked")
+        await pilot.pause(0.1)
+        # a name typed with markup shows literally, never as bold text
+        assert "[b]Mallory[/b]" in screen_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is admin)
+        assert target.id in active_ids(staffing)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "asked again")
+        await pilot.click("#yes")
+        await wait_for(pilot, lambda: target.id not in active_ids(staffing), "deactivated")
+        await wait_for(pilot, lambda: "r Rückgängig" in screen_text(app), "undo offered")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: target.id in active_ids(staffing), "active again")
