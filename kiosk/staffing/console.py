@@ -105,10 +105,12 @@ class Console:
         self.ctx = staffing.ctx
         self.queue = staffing.ctx.queue
         self.staff = staff
+        self._signed_off = False
 
     # --- duty ---------------------------------------------------------------------------
     def sign_on(self) -> None:
         """Mark this staff member on duty (call again as a heartbeat)."""
+        self._signed_off = False
         duty.sign_on(self.ctx.store, self.staff.id, self.queue.now_ms())
 
     def keep_on_duty(self) -> None:
@@ -116,12 +118,19 @@ class Console:
 
         Every console computes "im Dienst" from the heartbeats alone, so two consoles show the
         same list; each must therefore keep its own beat true — also after the same profile
-        signed out at another console, which removed it.
+        signed out at another console, which removed it. Once this console signed off it
+        never renews again (checked under the store's write lock, so a watcher that was
+        mid-poll cannot bring a signed-off colleague back onto the list).
         """
+        if self._signed_off:
+            return
         beat = duty.beat_of(self.staff.id)
         now = self.queue.now_ms()
-        if beat is None or now - beat >= duty.HEARTBEAT_MINUTES * 60_000:
-            self.sign_on()
+        if beat is not None and now - beat < duty.HEARTBEAT_MINUTES * 60_000:
+            return
+        with self.ctx.store.db.atomic("IMMEDIATE"):
+            if not self._signed_off:
+                self.ctx.store.set_setting(duty.PREFIX + self.staff.id, str(now))
 
     def busy_at_desk(self) -> list[VisitInfo]:
         """Visitors called or in service at my desk now (read fresh, not from a snapshot)."""
@@ -131,6 +140,7 @@ class Console:
                      or (self.staff.desk is not None and v.desk == self.staff.desk))]
 
     def sign_off(self) -> None:
+        self._signed_off = True
         duty.sign_off(self.ctx.store, self.staff.id)
         record_action(self.queue.now_ms(), self.staff.id, "sign_out")
 
