@@ -18,6 +18,7 @@ from kiosk.queue.states import State
 from kiosk.queue.views import AppointmentInfo, VisitInfo
 from kiosk.staffing import duty
 from kiosk.staffing.audit import record_action
+from kiosk.staffing.desks import desk_labels
 from kiosk.staffing.mediators import MediatorNeed, MediatorRegister
 from kiosk.staffing.profiles import StaffDirectory, StaffProfile
 from kiosk.sync.state import last_sync_status
@@ -74,6 +75,8 @@ class ConsoleSnapshot:
     at_my_desk: tuple[VisitInfo, ...] = ()
     #: Staff id → display name, for hints such as "→ Amira Haddad" (never an internal id).
     staff_names: dict[str, str] = field(default_factory=dict)
+    #: Desk → the label the board shows ("Raum 2.14"; the desk code where none is set).
+    desk_labels: dict[str, str] = field(default_factory=dict)
 
     def visit(self, visit_id: str | None) -> VisitInfo | None:
         """The visit with this id wherever the screen shows it (None if it is not shown)."""
@@ -193,6 +196,7 @@ class Console:
                                   or (desk is not None and v.desk == desk))),
             staff_names={p.id: p.display_name
                          for p in self.staffing.directory.list(include_inactive=True)},
+            desk_labels=desk_labels(self.ctx.store, self.ctx.config),
             now_ms=now, waiting=tuple(rows), last_sync_at=last_sync, pending_sync=pending,
             mine=tuple(v for v in today if v.staff == self.staff.id
                        and v.status in (State.CALLED, State.IN_SERVICE)),

@@ -12,6 +12,7 @@ from textual.widgets import Select
 from kiosk.staffing import alarm
 from kiosk.staffing.audit import recent
 from kiosk.staffing.console import Console, ConsoleSnapshot, action_target
+from kiosk.staffing.desks import set_desk_label
 from kiosk.staffing.duty import STALE_MINUTES
 from kiosk.ui.staff.app import make_staff_app
 from kiosk.ui.staff.dialogs import ChoiceDialog, ConfirmDialog, FormDialog
@@ -204,6 +205,18 @@ async def test_transfer_hint_names_the_colleague(ctx, staffing):
         text = screen_text(app)
     assert "→ Amira Haddad" in text and "→ amira-haddad" not in text
     assert "Weitergegeben an Amira Haddad" in text
+
+
+async def test_transfer_hint_names_the_desk_as_the_board_does(ctx, staffing):
+    set_desk_label(ctx.store, ctx.config, "3", "Raum [b]2.14[/b]")
+    v = ctx.queue.check_in(["post"], "fa")
+    ctx.queue.transfer(v.visit_id, "reza-ahmadi", desk="3")
+    app = make_staff_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await signed_in(pilot, "reza-ahmadi", "2222")
+        await wait_for(pilot, lambda: screen.snapshot.waiting, "queue shown")
+        await pilot.pause(0.1)
+        assert "→ Schalter 3 (Raum [b]2.14[/b])" in screen_text(app)
 
 
 async def test_dialogs_speak_german_and_follow_up_opens_the_booking_form(ctx, staffing):

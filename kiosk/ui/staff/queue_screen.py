@@ -187,7 +187,8 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         sync = sync_text(snap.last_sync_at, snap.pending_sync, snap.now_ms, tz)
         self.query_one("#queue-title", Label).update(Content.assemble(
             f"Warteschlange ({shown} wartend)   ", (sync, "dim")))
-        self.query_one("#queue", QueueTable).show(rows, ctx.config, snap.staff_names)
+        self.query_one("#queue", QueueTable).show(rows, ctx.config, snap.staff_names,
+                                                  snap.desk_labels)
         self.query_one("#needs", Static).update(self._needs_text(snap))
 
     def _needs_text(self, snap: ConsoleSnapshot) -> Content:

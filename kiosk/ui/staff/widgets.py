@@ -170,8 +170,10 @@ class QueueTable(FittedTable):
                          "Hinweis", cursor_type="row", zebra_stripes=True, **kwargs)
 
     def show(self, rows: Sequence[QueueRow], config: NetworkConfig,
-             names: dict[str, str] | None = None) -> None:
-        """Fill the table; `names` maps staff ids to names for the transfer hint."""
+             names: dict[str, str] | None = None,
+             desk_labels: dict[str, str] | None = None) -> None:
+        """Fill the table; `names` (staff id → name) and `desk_labels` (desk → the board's
+        label) word the transfer hint, never an internal id."""
         out = []
         for r in rows:
             v = r.visit
@@ -183,7 +185,10 @@ class QueueTable(FittedTable):
                 hints.append(inert_text(
                     f"⚑ Sprachmittlung {language_name(r.mediator_language)} ", "bold yellow"))
             if v.target_desk:
-                hints.append(inert_text(f"→ Schalter {v.target_desk} ", "cyan"))
+                label = (desk_labels or {}).get(v.target_desk, v.target_desk)
+                where = f"Schalter {v.target_desk}" + (
+                    f" ({printable(label, limit=CELL_LIMIT)})" if label != v.target_desk else "")
+                hints.append(inert_text(f"→ {where} ", "cyan"))
             if v.target_staff:
                 name = (names or {}).get(v.target_staff) or v.target_staff
                 hints.append(inert_text(f"→ {printable(name, limit=CELL_LIMIT)} ", "cyan"))
