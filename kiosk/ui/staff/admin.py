@@ -12,7 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from kiosk.queue.errors import InvalidInput, QueueError
 from kiosk.staffing.console import Staffing
@@ -28,6 +28,7 @@ from kiosk.ui.staff.dialogs import (
     FieldSpec,
     FormDialog,
 )
+from kiosk.ui.staff.keybar import KeyBar
 from kiosk.ui.staff.texts import error_text, language_name
 from kiosk.ui.staff.undo import UNDO_SECONDS, UndoOffer
 from kiosk.ui.staff.widgets import FittedTable
@@ -60,7 +61,7 @@ class AdminScreen(UndoOffer, Screen[None], inherit_bindings=False):
                           id="staff-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="desks")
         yield Static("", id="status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#staff-table", FittedTable).focus()

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Select, Static
+from textual.widgets import Label, Select, Static
 
 from kiosk.config import WEEKDAYS
 from kiosk.queue.errors import QueueError
@@ -31,6 +31,7 @@ from kiosk.ui.staff.dialogs import (
     FormDialog,
     NoticeDialog,
 )
+from kiosk.ui.staff.keybar import KeyBar
 from kiosk.ui.staff.texts import STATUS, WEEKDAY, clock_text, error_text, language_name
 from kiosk.ui.staff.undo import UNDO_SECONDS, UndoOffer
 from kiosk.ui.staff.widgets import FittedTable, concern_text
@@ -70,7 +71,7 @@ class AppointmentsScreen(UndoOffer, Screen[None], inherit_bindings=False):
                           "Name", "Telefon", "Status", id="appt-table", cursor_type="row",
                           zebra_stripes=True)
         yield Static("", id="status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#appt-table", FittedTable).focus()

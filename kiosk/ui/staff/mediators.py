@@ -9,7 +9,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from kiosk.queue.errors import QueueError
 from kiosk.staffing.console import Console
@@ -18,6 +18,7 @@ from kiosk.staffing.mediators import MediatorInfo, MediatorNeed
 from kiosk.terminal_text import printable
 from kiosk.ui.inert import CELL_LIMIT, inert, inert_text
 from kiosk.ui.staff.dialogs import FOCUS_BINDINGS, ConfirmDialog, FieldSpec, FormDialog
+from kiosk.ui.staff.keybar import KeyBar
 from kiosk.ui.staff.texts import (
     clock_text,
     error_text,
@@ -52,7 +53,7 @@ class MediatorsScreen(UndoOffer, Screen[None], inherit_bindings=False):
         yield FittedTable("Name", "Sprachen", "Wochentage", "Kontakt", id="mediator-table",
                           cursor_type="row", zebra_stripes=True)
         yield Static("", id="status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#mediator-table", FittedTable).focus()
