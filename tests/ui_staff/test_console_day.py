@@ -332,3 +332,18 @@ async def test_deactivating_a_colleague_asks_and_can_be_undone(ctx, staffing):
         await wait_for(pilot, lambda: "r Rückgängig" in screen_text(app), "undo offered")
         await pilot.press("r")
         await wait_for(pilot, lambda: target.id in active_ids(staffing), "active again")
+
+
+async def test_f12_sends_from_any_screen_and_the_senders_console_stays_silent(ctx, staffing):
+    app = make_staff_app(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await signed_in(pilot, "reza-ahmadi", "2222")
+        await pilot.press("m")
+        await wait_for(pilot, lambda: app.screen.id == "mediators-screen")
+        await pilot.press("f12")
+        await wait_for(pilot, lambda: "Ihr Notruf" in screen_text(app), "sender's banner")
+        sent = alarm.current(ctx.queue.now_ms())
+        assert [(a.desk, a.staff) for a in sent] == [("2", "reza-ahmadi")]
+        assert recent(1)[0].action == "alarm" and recent(1)[0].detail == "desk=2"
+        assert app.bells == 0  # no sound at the desk where the visitor sits
+        assert "F8" not in screen_text(app)  # nobody acknowledges their own call
