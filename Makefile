@@ -1,7 +1,8 @@
 # Two commands on a fresh machine (see README "Quick start"):
 #   make run    set everything up, open the visitor kiosk on a demo store
 #   make test   set everything up (system packages and services too, see
-#               scripts/setup-test-system.sh), run the whole test suite
+#               scripts/setup-test-system.sh), check the layering (import-linter
+#               contracts in pyproject.toml), run the whole test suite
 PY := $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -22,10 +23,11 @@ run: $(STAMP)
 test: $(STAMP)
 	bash scripts/setup-test-system.sh
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n 2 --dist loadfile -q
 
 bench: $(STAMP)
 	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .import_linter_cache

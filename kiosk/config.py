@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.errors import EXIT_CONFIG, KioskError
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CODE = re.compile(r"^[A-Z][A-Z0-9]{1,9}(-[A-Z0-9]{1,6})?$")
 _SPAN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
@@ -21,12 +23,18 @@ _LANG = re.compile(r"^[a-z]{2,3}$")
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
-class ConfigError(Exception):
+class ConfigError(KioskError):
     """A configuration file that cannot be used; the message names file and key."""
+
+    code = "config"
+    exit_code = EXIT_CONFIG
 
     def __init__(self, path: Path | str, key: str, problem: str) -> None:
         self.path, self.key, self.problem = str(path), key, problem
         super().__init__(f"{path}: {key}: {problem}")
+
+    def describe(self) -> str:
+        return f"configuration error: {self}"
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,31 @@ class VisitorSettings:
     ticket_printer: str = ""
 
 
+PRINTER_KINDS = ("none", "usb", "network", "serial", "file")
+PRINTER_WIDTHS = (384, 576)
+
+
+@dataclass(frozen=True)
+class PrinterSettings:
+    """The office machine's ticket printer (`[printer]`); tickets print as raster images.
+
+    Attributes:
+        kind: "none", "usb", "network", "serial" or "file" (a device file such as
+            /dev/usb/lp0, or a spool file).
+        address: usb "VENDOR:PRODUCT" in hex (04b8:0e15); network "HOST[:PORT]" (9100);
+            serial "DEVICE[@BAUD]" (/dev/ttyUSB0@19200); file a path.
+        width: printable dots per line: 576 for 80 mm paper, 384 for 58 mm.
+    """
+
+    kind: str = "none"
+    address: str = ""
+    width: int = 576
+
+    @property
+    def enabled(self) -> bool:
+        return self.kind != "none"
+
+
 @dataclass(frozen=True)
 class StaffSettings:
     """Settings of the staff consoles."""
@@ -146,21 +179,22 @@ class NetworkConfig:
     referrals: tuple[Referral, ...]
     queue: QueueSettings
     visitor: VisitorSettings
+    printer: PrinterSettings = field(default_factory=PrinterSettings)
     staff: StaffSettings = field(default_factory=StaffSettings)
 
     def office(self, code: str) -> Office:
-        """The office with this code; KeyError names the known codes."""
+        """The office with this code, typed in any case; KeyError names the known codes."""
         for office in self.offices:
-            if office.code == code:
+            if office.code == code.upper():
                 return office
         known = ", ".join(o.code for o in self.offices)
         raise KeyError(f"unknown office {code!r} (known: {known})")
 
     def location(self, code: str) -> Location:
-        """The location with this code, in any office."""
+        """The location with this code (typed in any case), in any office."""
         for office in self.offices:
             for loc in office.locations:
-                if loc.code == code:
+                if loc.code == code.upper():
                     return loc
         known = ", ".join(loc.code for o in self.offices for loc in o.locations)
         raise KeyError(f"unknown location {code!r} (known: {known})")
@@ -284,7 +318,7 @@ def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
     """Build and validate a `NetworkConfig` from parsed TOML."""
     root = _Reader(path, data, "")
     root.unknown({"network", "queue", "visitor", "offices", "concerns", "referrals",
-                  "staff"})
+                  "printer", "staff"})
     net = root.table("network")
     net.unknown({"id", "name", "sync_server", "retention_days", "timezone", "ui_languages",
                  "interpreter_languages"})
@@ -356,8 +390,27 @@ def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
             bidi=bidi, native_digits=visitor.get("native_digits", bool, False),
             ticket_printer=visitor.text("ticket_printer", ""),
         ),
+        printer=_printer(root.table("printer"), visitor.text("ticket_printer", "")),
         staff=StaffSettings(alarm_hook=staff.text("alarm_hook", "")),
     )
+
+
+def _printer(table: _Reader, legacy_device: str) -> PrinterSettings:
+    """`[printer]`; a site that only names `visitor.ticket_printer` (a device file) keeps it."""
+    table.unknown({"type", "address", "width"})
+    default_kind = "file" if legacy_device else "none"
+    kind = table.text("type", default_kind)
+    if kind not in PRINTER_KINDS:
+        raise table.fail("type", f"{kind!r} must be one of {', '.join(PRINTER_KINDS)}")
+    address = table.text("address", legacy_device)
+    if kind != "none" and not address:
+        raise table.fail("address", f"a {kind} printer needs an address")
+    if kind == "usb" and not re.match(r"^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$", address):
+        raise table.fail("address", f"{address!r} is not a USB id like 04b8:0e15")
+    width = table.number("width", 576, low=1, high=4096)
+    if width not in PRINTER_WIDTHS:
+        raise table.fail("width", f"{width} must be 576 (80 mm paper) or 384 (58 mm)")
+    return PrinterSettings(kind, address, width)
 
 
 def load_config(path: Path | str) -> NetworkConfig:

@@ -36,6 +36,11 @@ def _add_state(parser: argparse.ArgumentParser) -> None:
                              "state dir); env SYNC_SERVER_STATE_DIR")
 
 
+def _code(text: str) -> str:
+    """A machine code as typed (`evsc-2`): codes are stored upper-case, typed in any case."""
+    return text.strip().upper()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (separate so that tests and docs can inspect it)."""
     parser = argparse.ArgumentParser(
@@ -69,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
                                         "the site's current certificate. What it wrote before "
                                         "stays. A replacement machine enrols with a new "
                                         "certificate issued after this.")
-    revoke.add_argument("code", metavar="CODE", help="site code, e.g. EVSC-2")
+    revoke.add_argument("code", metavar="CODE", type=_code,
+                        help="site code, e.g. EVSC-2 (any case)")
     _add_db(revoke)
 
     status = sub.add_parser("status", help="sites, enrolment, last push/pull, counts")

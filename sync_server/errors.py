@@ -10,6 +10,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from sync_server.protocol import ProtocolError, RequestAuthError, SignatureError
+from sync_server.store.errors import CounterReused, SiteNotWritable, StorageError
 
 if TYPE_CHECKING:  # the web framework is needed only to serve, not for admin commands
     from fastapi import FastAPI
@@ -116,6 +117,21 @@ def _from_protocol(exc: ProtocolError) -> SyncServerError:
     return Unprocessable(exc.message, exc.code)
 
 
+#: The HTTP answer to each of the store's own errors (sync_server.store.errors).
+_STORAGE_HTTP: dict[type[StorageError], type[SyncServerError]] = {
+    SiteNotWritable: Forbidden,
+    CounterReused: Conflict,
+}
+
+
+def from_storage(exc: StorageError) -> SyncServerError:
+    """The HTTP error for a storage error (its code and message kept); the only mapping."""
+    for kind, http in _STORAGE_HTTP.items():
+        if isinstance(exc, kind):
+            return http(exc.message, exc.code)
+    return Conflict(exc.message, exc.code)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map every exception type to a JSON error response; the only such mapping."""
     from fastapi import Request
@@ -127,6 +143,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _named(_: Request, exc: SyncServerError) -> JSONResponse:
         return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status,
                             headers=exc.headers)
+
+    @app.exception_handler(StorageError)
+    async def _storage(_: Request, exc: StorageError) -> JSONResponse:
+        err = from_storage(exc)
+        return JSONResponse(error_body(err.code, err.message), status_code=err.status)
 
     @app.exception_handler(ProtocolError)
     async def _protocol(_: Request, exc: ProtocolError) -> JSONResponse:

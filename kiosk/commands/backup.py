@@ -10,15 +10,11 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.commands.common import (
-    EXIT_CONFIG,
     EXIT_INVALID,
-    EXIT_SECURITY,
     EXIT_STORE,
     fail,
     handles_errors,
@@ -35,13 +31,6 @@ PLAINTEXT_WARNING = (
     "warning: writing an UNENCRYPTED backup: whoever gets this file reads every visitor's "
     "data in it. Keep it on encrypted media only, and prefer a sealed backup "
     "(`kiosk keys backup-recipient`).")
-
-#: Exit code per SealError code; anything else is invalid input.
-_SEAL_EXIT = {"no_recipient": EXIT_CONFIG, "bad_recipient": EXIT_CONFIG,
-              "wrong_key": EXIT_SECURITY, "damaged": EXIT_SECURITY,
-              "target_exists": EXIT_STORE, "no_directory": EXIT_STORE, "io": EXIT_STORE,
-              "seal_failed": EXIT_STORE, "identity_exists": EXIT_STORE}
-
 
 def register_backup(sub: argparse._SubParsersAction) -> None:
     """`kiosk backup` and `kiosk restore`."""
@@ -87,21 +76,8 @@ def register_backup_keys(ks: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_backup_recipient)
 
 
-def handles_seal_errors(func: Callable[[argparse.Namespace], int]
-                        ) -> Callable[[argparse.Namespace], int]:
-    """Sealing errors become one line and an exit code (store errors as everywhere)."""
-
-    @wraps(func)
-    @handles_errors
-    def wrapper(args: argparse.Namespace) -> int:
-        from sync_server.sealed_backup import SealError
-
-        try:
-            return func(args)
-        except SealError as exc:
-            return fail(exc.message, _SEAL_EXIT.get(exc.code, EXIT_INVALID))
-
-    return wrapper
+#: Sealing errors are mapped like every other (`describe_error`, by their codes).
+handles_seal_errors = handles_errors
 
 
 @handles_seal_errors

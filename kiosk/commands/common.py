@@ -1,4 +1,8 @@
-"""What every subcommand shares: exit codes and turning known errors into clear messages."""
+"""What every subcommand shares: the error mapper, messages for people, typed codes.
+
+Exit codes are defined once, in :mod:`kiosk.errors`; the names are re-exported here because
+every command module (and those being written) imports them from here.
+"""
 
 from __future__ import annotations
 
@@ -10,23 +14,39 @@ from functools import wraps
 
 from peewee import DatabaseError as PeeweeDatabaseError
 
-from kiosk.config import ConfigError
 from kiosk.context import KioskContext, open_context
+from kiosk.errors import (  # noqa: F401  (re-exported for the command modules)
+    EXIT_CONFIG,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    EXIT_NETWORK,
+    EXIT_OK,
+    EXIT_QUARANTINE,
+    EXIT_RESTORED,
+    EXIT_SECURITY,
+    EXIT_STORE,
+    EXIT_USAGE,
+    SHARED_ERROR_EXITS,
+    KioskError,
+)
 from kiosk.faults import classify
 from kiosk.paths import resolve_db
-from kiosk.queue.errors import InvalidInput, QueueError
-from kiosk.store.db import StoreError
 from kiosk.terminal_text import printable
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_CONFIG = 3
-EXIT_STORE = 4
-EXIT_INVALID = 5
-EXIT_NETWORK = 6
-EXIT_SECURITY = 7
-EXIT_INTERRUPTED = 130
+
+def code_arg(text: str) -> str:
+    """An office, location or machine code as typed (`evsc`, ` EVSC-ev`): stored upper-case.
+
+    Used as argparse's `type=` wherever a person types a code, so that `--site evsc` names the
+    same office as `--site EVSC`; validation stays with whatever looks the code up.
+    """
+    return text.strip().upper()
+
+
+def scope_arg(text: str) -> str:
+    """A scope as typed: `network` (any case) or an office code (see `code_arg`)."""
+    return "network" if text.strip().lower() == "network" else code_arg(text)
 
 
 def fail(message: str, code: int) -> int:
@@ -60,26 +80,54 @@ def context_from_args(args: argparse.Namespace) -> KioskContext:
     return open_context(args.config, args.db)
 
 
+def describe_error(exc: BaseException, args: argparse.Namespace | None = None
+                   ) -> tuple[str, int] | None:
+    """The one mapper from an error to a line for a person and a documented exit code.
+
+    Named errors carry their own (:class:`kiosk.errors.KioskError`); the wire protocol's and
+    the sealed backups' errors (shared with the server, so not derived from it) are known
+    by their codes; store and I/O faults (read-only, disk full, store deleted, permission
+    denied) are classified. None: not an error a command reports (a bug: let it show).
+    """
+    if isinstance(exc, KioskError):
+        return exc.describe(), exc.exit_code
+    shared = _shared_error(exc)
+    if shared is not None:
+        return shared
+    if isinstance(exc, sqlite3.Error | PeeweeDatabaseError | OSError) \
+            and not isinstance(exc, BrokenPipeError):
+        return _io_message(exc, args or argparse.Namespace()), exit_code_for(exc)
+    return None
+
+
+def _shared_error(exc: BaseException) -> tuple[str, int] | None:
+    """Errors of the modules shared with the server, looked up without importing them (a
+    command that never loaded them cannot have raised them)."""
+    protocol = sys.modules.get("sync_server.protocol_base")
+    if protocol is not None and isinstance(exc, protocol.ProtocolError):
+        return exc.message, EXIT_INVALID
+    sealed = sys.modules.get("sync_server.sealed_backup")
+    if sealed is not None and isinstance(exc, sealed.SealError):
+        return exc.message, SHARED_ERROR_EXITS.get(exc.code, EXIT_INVALID)
+    return None
+
+
 def handles_errors(func: Callable[[argparse.Namespace], int]
                    ) -> Callable[[argparse.Namespace], int]:
-    """Map the kiosk's named errors, and store and I/O faults (read-only, disk full, store
-    deleted, permission denied), to a one-line message and a documented exit code."""
+    """Report what :func:`describe_error` knows as one line and its exit code.
+
+    `kiosk.cli.main` does the same for anything that reaches it; this decorator stays for
+    the commands that use it (and for callers of a command function itself).
+    """
 
     @wraps(func)
     def wrapper(args: argparse.Namespace) -> int:
         try:
             return func(args)
-        except ConfigError as exc:
-            return fail(f"configuration error: {exc}", EXIT_CONFIG)
-        except StoreError as exc:
-            return fail(f"store error: {exc}", EXIT_STORE)
-        except InvalidInput as exc:
-            return fail(f"invalid {exc.field}: {exc}", EXIT_INVALID)
-        except QueueError as exc:
-            return fail(str(exc), EXIT_FAILED)
-        except BrokenPipeError:  # output piped into `head`: main() ends quietly
-            raise
-        except (sqlite3.Error, PeeweeDatabaseError, OSError) as exc:
-            return fail(_io_message(exc, args), exit_code_for(exc))
+        except Exception as exc:
+            known = describe_error(exc, args)
+            if known is None:
+                raise
+            return fail(*known)
 
     return wrapper

@@ -10,23 +10,21 @@ import argparse
 import getpass
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.commands.backup import register_backup_keys
 from kiosk.commands.common import (
     EXIT_CONFIG,
-    EXIT_INVALID,
     EXIT_SECURITY,
     context_from_args,
     fail,
     handles_errors,
+    scope_arg,
 )
 from kiosk.crypto.files import KeyFileError, read_json, write_json
+from kiosk.crypto.public_line import enrolment_target, format_public_line
 from kiosk.paths import key_dir_for, resolve_db
-from kiosk.sync.errors import SyncError
 from kiosk.sync.state import SERVER
-from sync_server.protocol_base import ProtocolError
 
 # cryptography, requests and the protocol module load inside the handlers that use them:
 # `register()` runs for every `kiosk` command (the visitor terminal too), which should not
@@ -74,9 +72,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                                   "CODE before the dash) and write a bundle with the keys of "
                                   "that office's scope and of the network scope, never another "
                                   "office's. The machine joins the admin file's roster.")
-    p.add_argument("code", metavar="CODE", help="the machine's writer id, e.g. EVSC-3F2A")
+    p.add_argument("code", metavar="CODE",
+                   help="the machine's office code (EVSC) or writer id (EVSC-3F2A), any case")
     p.add_argument("--public-key", required=True, metavar="LINE",
-                   help="the line printed by `kiosk keys public` at the site")
+                   help="the line printed by `kiosk keys public` at the machine (it names the "
+                        "machine; an older line without it needs the writer id as CODE)")
     p.add_argument("--admin-key", required=True, metavar="ADMIN_FILE")
     p.add_argument("--out", required=True, metavar="SITE_BUNDLE")
     _pass_opt(p)
@@ -94,7 +94,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                   "and publish it through the server. Run at an enrolled "
                                   "site (requests are signed with its key).")
     p.add_argument("--admin-key", required=True, metavar="ADMIN_FILE")
-    p.add_argument("--scope", action="append", metavar="SCOPE",
+    p.add_argument("--scope", action="append", metavar="SCOPE", type=scope_arg,
                    help="only this scope (an office code, or 'network'); repeatable")
     p.add_argument("--server", metavar="URL")
     p.add_argument("--insecure", action="store_true", help="allow plain http to a remote host")
@@ -128,26 +128,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_enroll)
 
 
-def handles_key_errors(func: Callable[[argparse.Namespace], int]
-                       ) -> Callable[[argparse.Namespace], int]:
-    """Key-file and sync errors become a message and an exit code, like the store's."""
-
-    @handles_errors
-    def wrapper(args: argparse.Namespace) -> int:
-        try:
-            return func(args)
-        except KeyFileError as exc:
-            code = EXIT_SECURITY if exc.code == "bad_passphrase" else EXIT_CONFIG
-            return fail(str(exc), code)
-        except SyncError as exc:
-            return fail(str(exc), exc.exit_code)
-        except ProtocolError as exc:
-            return fail(exc.message, EXIT_INVALID)
-        except OSError as exc:
-            return fail(f"{exc.filename or ''}: {exc.strerror}", EXIT_CONFIG)
-
-    wrapper.__name__ = func.__name__
-    return wrapper
+#: Key, sync and protocol errors are mapped like every other (`describe_error`).
+handles_key_errors = handles_errors
 
 
 def _key_dir(args: argparse.Namespace) -> Path:
@@ -176,7 +158,7 @@ def cmd_public(args: argparse.Namespace) -> int:
     from kiosk.crypto.site_keys import load_site_keys
 
     keys = load_site_keys(_key_dir(args))
-    print(keys.public_line())
+    print(format_public_line(keys.public_line(), keys.writer))
     print(f"site id (CODE for enroll-site): {keys.writer}", file=sys.stderr)
     return 0
 
@@ -184,13 +166,14 @@ def cmd_public(args: argparse.Namespace) -> int:
 @handles_key_errors
 def cmd_enroll_site(args: argparse.Namespace) -> int:
     from kiosk.crypto import admin as adminkeys
+    writer, key_line = enrolment_target(args.code, args.public_key)
     passphrase = _passphrase(args)
     admin = adminkeys.load_admin(Path(args.admin_key), passphrase)
-    bundle = adminkeys.enroll_site(admin, args.code, args.public_key)
+    bundle = adminkeys.enroll_site(admin, writer, key_line)
     write_json(Path(args.out), bundle)
     adminkeys.save_admin(Path(args.admin_key), admin, passphrase)
     scopes = ", ".join(f"{e['scope']}:{e['gen']}" for e in bundle["keyring"])
-    print(f"bundle for {args.code} written to {args.out} (scope:generation {scopes}); carry "
+    print(f"bundle for {writer} written to {args.out} (scope:generation {scopes}); carry "
           "it to the site and run `kiosk keys import`", file=sys.stderr)
     return 0
 

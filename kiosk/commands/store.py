@@ -14,6 +14,7 @@ from kiosk.commands.common import (
     EXIT_CONFIG,
     EXIT_INVALID,
     EXIT_STORE,
+    code_arg,
     context_from_args,
     fail,
     handles_errors,
@@ -28,8 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("init", help="create this site's store (and its keys)",
                        description="Create the site's store for an office. Refuses to "
                                    "overwrite an existing store unless --force is given.")
-    p.add_argument("--site", required=True, metavar="CODE", help="office code, e.g. EVSC")
-    p.add_argument("--location", metavar="CODE",
+    p.add_argument("--site", required=True, metavar="CODE", type=code_arg,
+                   help="office code, e.g. EVSC (any case)")
+    p.add_argument("--location", metavar="CODE", type=code_arg,
                    help="location code (default: the office's first location)")
     p.add_argument("--force", action="store_true",
                    help="replace an existing store: ALL its data is lost")

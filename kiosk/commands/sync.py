@@ -8,10 +8,9 @@ import json
 import sys
 import time
 
-from kiosk.commands.common import context_from_args, fail, handles_errors
-from kiosk.crypto.files import KeyFileError
+from kiosk.commands.common import context_from_args, handles_errors
+from kiosk.errors import EXIT_OK, EXIT_QUARANTINE
 from kiosk.paths import key_dir_for, resolve_db
-from kiosk.sync.errors import EXIT_CONFIG, EXIT_OK, EXIT_QUARANTINE, SyncError
 from kiosk.sync.state import last_sync_status
 
 EPILOG = """exit codes: 0 done; 1 failed; 3 not set up (server URL, keys, enrolment);
@@ -129,10 +128,6 @@ def cmd_sync(args: argparse.Namespace) -> int:
             report = run_sync(ctx.store, ctx.config, key_dir, args.server,
                               insecure=args.insecure, reincarnate=args.reincarnate,
                               page_limit=args.page_size, ca_bundle=args.ca_bundle)
-    except SyncError as exc:
-        return fail(str(exc), exc.exit_code)
-    except KeyFileError as exc:
-        return fail(str(exc), EXIT_CONFIG)
     finally:
         ctx.close()
     summary = {k: getattr(report, k) for k in (

@@ -7,13 +7,19 @@ import os
 from pathlib import Path
 from typing import Any
 
+from kiosk.errors import EXIT_CONFIG, EXIT_SECURITY, KioskError
 
-class KeyFileError(Exception):
-    """A key file is missing, unreadable, damaged or of the wrong kind; `code` is stable."""
+
+class KeyFileError(KioskError):
+    """A key file is missing, unreadable, damaged or of the wrong kind; `code` is stable.
+
+    A wrong passphrase is a failed security check (exit 7); anything else means the keys
+    are not set up as they should be (exit 3), whichever command met it.
+    """
 
     def __init__(self, message: str, code: str = "key_file") -> None:
-        super().__init__(message)
-        self.code = code
+        super().__init__(message, code,
+                         EXIT_SECURITY if code == "bad_passphrase" else EXIT_CONFIG)
 
 
 def ensure_private_dir(path: Path) -> None:

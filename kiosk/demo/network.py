@@ -168,9 +168,9 @@ class DemoNetwork:
         self._add_staff(site.db)
         public = kiosk_cli("--db", db, "keys", "public").splitlines()
         line = next(p for p in public if p.startswith("lwsite1."))
-        site.code = next(p for p in public if "CODE" in p).rsplit(" ", 1)[-1]
+        site.code = line.rsplit(".", 1)[-1]  # the line names the machine
         bundle = site.db.with_suffix(".bundle")
-        kiosk_cli("keys", "enroll-site", site.code, "--public-key", line, "--admin-key",
+        kiosk_cli("keys", "enroll-site", site.office, "--public-key", line, "--admin-key",
                   str(self.admin_key), "--out", str(bundle), "--passphrase-file",
                   str(self.passphrase))
         kiosk_cli("--db", db, "keys", "import", str(bundle))
@@ -192,13 +192,26 @@ class DemoNetwork:
         finally:
             ctx.close()
 
-    def instructions(self) -> str:
-        """What to open, as exact commands (absolute paths, copy and paste)."""
+    def instructions(self, *, live: bool = True) -> str:
+        """What to open, as exact commands (absolute paths, copy and paste).
+
+        With ``live`` False the server is about to stop (``--no-wait``): only what works
+        without it is listed, and how to start it again before a sync.
+        """
         kiosk = Path(sys.executable).with_name("kiosk")
         exe = str(kiosk) if kiosk.exists() else "kiosk"
         server = Path(sys.executable).with_name("sync-server")
         server_exe = str(server) if server.exists() else "sync-server"
+        database = f"sqlite:///{self.root / 'server' / 'sync.sqlite3'}"
         a, a2, b = self.sites[0], self.sites[1], self.sites[2]
+        if live:
+            sync = [f"  sync again (any machine):  {exe} --db {b.db} sync"]
+        else:
+            sync = ["  sync again: start the server first (Ctrl+C stops it), then sync any "
+                    "machine:",
+                    f"      {server_exe} serve --port {self.port} --database {database} "
+                    f"--state-dir {self.root / 'server' / 'state'}",
+                    f"      {exe} --db {b.db} sync"]
         return "\n".join([
             f"ready: {len(self.offices)} offices ({len(self.sites)} machines) synced through "
             f"{self.url}",
@@ -214,10 +227,10 @@ class DemoNetwork:
             f"  {a.office}'s records on its second machine (never in {b.office}'s store):",
             f"      {exe} --db {a2.db} export | grep '\"site\": \"{a.office}\"' | tail -n 3",
             f"  board of {a.office}:          {exe} --db {a.db} board",
-            f"  sync again (any machine):  {exe} --db {b.db} sync",
-            f"  the server's view:        {server_exe} status --database "
-            f"sqlite:///{self.root / 'server' / 'sync.sqlite3'}",
-            "Ctrl+C stops the server; nothing is left running.",
+            *sync,
+            f"  the server's view:        {server_exe} status --database {database}",
+            "Ctrl+C stops the server; nothing is left running." if live else
+            "The demo's server is stopped now; the stores stay.",
         ])
 
     def stop(self) -> None:
@@ -257,7 +270,14 @@ def run_demo_network(root: Path | None, *, port: int | None = None, visits: int 
                       say=lambda text: print(text, flush=True))
     try:
         net.build()
-        print(net.instructions(), flush=True)
+        if wait:
+            print(net.instructions(), flush=True)
+        elif temporary:
+            print(f"ready: {len(net.offices)} offices ({len(net.sites)} machines) synced; "
+                  "the network was in a temporary directory and is removed now (--dir DIR "
+                  "keeps it to open afterwards)", flush=True)
+        else:
+            print(net.instructions(live=False), flush=True)
         while wait:
             time.sleep(3600)
         return 0

@@ -2,8 +2,9 @@
 
 Proportions follow shared/research/domain.md §3 (Arabic, Persian, Ukrainian, Turkish and
 Russian are the largest groups) and §1 ("each person brings at least three questions").
-Rows are written in bulk, with per-field clocks and outbox rows exactly as a live check-in
-would leave them, so that benchmarks and sync see the same shape as real data.
+Rows are written in bulk through the store's writer (`Writer.put_stamped`), with per-field
+clocks of the day they happened and outbox rows exactly as a live check-in would leave them,
+so that benchmarks and sync see the same shape as real data.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from kiosk.clock.hlc import Timestamp
 from kiosk.config import WEEKDAYS, NetworkConfig
 from kiosk.queue.service import format_ticket
 from kiosk.store.db import Store
-from kiosk.store.models import Outbox, Visit
+from kiosk.store.models import Visit
 
 LANGUAGE_WEIGHTS = {"de": 18, "ar": 24, "fa": 14, "uk": 14, "tr": 8, "ru": 6, "en": 6,
                     "fr": 3, "ku": 3, "ps": 2, "ti": 1, "ro": 1}
@@ -101,21 +102,14 @@ def demo_visits(config: NetworkConfig, store: Store, count: int, *, end: dt.date
 
 def insert_visits(store: Store, rows: Iterator[dict], *, batch: int = 2000,
                   progress: Callable[[int], None] | None = None) -> int:
-    """Write rows (with outbox entries) in transactions of `batch` rows; returns the count."""
+    """Write rows through the store's writer in transactions of `batch` rows; the count."""
     total = 0
     chunk: list[dict] = []
 
     def flush() -> None:
         nonlocal total
-        with store.writing():
-            Visit.insert_many(chunk).execute()
-            Outbox.insert_many([{"record": r["id"], "kind": Visit.KIND,
-                                 "changed_at": r["clocks"]["status"]} for r in chunk]
-                               ).on_conflict_replace().execute()
-            newest = max(r["clocks"]["status"] for r in chunk)
-            current = store.setting("hlc")
-            if current is None or newest > current:
-                store.set_setting("hlc", newest)
+        with store.writing() as writer:
+            writer.put_stamped(Visit, chunk)
         total += len(chunk)
         if progress:
             progress(len(chunk))

@@ -119,3 +119,7 @@ CONCERN_CONTEXT = "concern"
 
 # --- when the terminal itself fails ------------------------------------------------------
 TERMINAL_NOT_WORKING = N_("This terminal is not working right now. Please ask at the desk.")
+
+# --- printing ------------------------------------------------------------------------------
+# TRANSLATORS: on the ticket screen when the ticket printer fails; the number stays on screen.
+PRINT_FAILED = N_("The ticket could not be printed. Please remember your number.")

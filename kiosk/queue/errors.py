@@ -6,8 +6,10 @@ exit non-zero; nothing is half-written, because every operation is one transacti
 
 from __future__ import annotations
 
+from kiosk.errors import EXIT_INVALID, KioskError
 
-class QueueError(Exception):
+
+class QueueError(KioskError):
     """Base of every queue-core error."""
 
     code = "queue_error"
@@ -17,10 +19,14 @@ class InvalidInput(QueueError):
     """A value a person typed or picked that cannot be accepted."""
 
     code = "invalid_input"
+    exit_code = EXIT_INVALID
 
     def __init__(self, field: str, reason: str, message: str) -> None:
         self.field, self.reason = field, reason
         super().__init__(message)
+
+    def describe(self) -> str:
+        return f"invalid {self.field}: {self}"
 
 
 class NotFound(QueueError):

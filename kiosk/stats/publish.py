@@ -75,13 +75,18 @@ def publish(store: Store, days: Iterable[str]) -> int:
     return written
 
 
-def _published(first_day: dt.date, last_day: dt.date) -> Iterable[DayFigures]:
-    query = DailyStats.select().where(
+def published(first_day: dt.date, last_day: dt.date) -> Iterable[DayFigures]:
+    """Every office's published figures of the days (inclusive), as this store holds them.
+
+    Read as plain tuples in field order: five years of seven offices are 13,000 rows, and
+    building a model object for each took most of the time of a report.
+    """
+    columns = [getattr(DailyStats, name) for name in DayFigures.__dataclass_fields__]
+    query = DailyStats.select(*columns).where(
         (DailyStats.day >= first_day.isoformat()) & (DailyStats.day <= last_day.isoformat())
         & (DailyStats.erased == False))  # noqa: E712
-    for r in query:
-        yield DayFigures(r.office, r.day, r.visits, r.interpreter, r.locations, r.languages,
-                         r.interpreter_languages, r.concerns, r.outcomes, r.referrals, r.waits)
+    for row in query.tuples():
+        yield DayFigures(*row)
 
 
 def totals_per_office(first_day: dt.date, last_day: dt.date, live: str | None = None
@@ -89,7 +94,7 @@ def totals_per_office(first_day: dt.date, last_day: dt.date, live: str | None = 
     """Each office's published figures added up over the days (inclusive); ``live``'s are
     computed from its visits in this store instead (nothing is written)."""
     out: dict[str, Totals] = {}
-    for figures in _published(first_day, last_day):
+    for figures in published(first_day, last_day):
         if figures.office != live:
             out.setdefault(figures.office, Totals()).add(figures)
     if live:

@@ -18,6 +18,7 @@ from pathlib import Path
 from peewee import DatabaseError, OperationalError, SqliteDatabase
 
 from kiosk.clock.hlc import HybridClock, Timestamp
+from kiosk.errors import EXIT_STORE, KioskError
 from kiosk.store import migrations
 from kiosk.store.models import Setting, SyncedModel, database
 
@@ -34,14 +35,18 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 _SUFFIXES = ("", "-wal", "-shm")
 
 
-class StoreError(Exception):
+class StoreError(KioskError):
     """The store cannot be used; `code` is machine-readable, the message is for people."""
 
     code = "store_error"
+    exit_code = EXIT_STORE
 
     def __init__(self, path: Path | str, message: str) -> None:
         self.path = str(path)
         super().__init__(f"{path}: {message}")
+
+    def describe(self) -> str:
+        return f"store error: {self}"
 
 
 class StoreMissing(StoreError):
@@ -252,6 +257,30 @@ class Writer:
         _insert_fast(self.store.db, record)
         self._queue(record.id, model.KIND, stamp)
         return record
+
+    def put_stamped(self, model: type[SyncedModel], rows: list[dict]) -> None:
+        """Create records that carry their own clocks (demo history made for past days).
+
+        They go through the same outbox as every write, and the transaction's clock observes
+        their newest stamp, so later writes of this site order after them; nothing but the
+        writer touches the outbox or the stored clock.
+
+        Raises:
+            ValueError: a row whose clocks do not cover every synced field of ``model``.
+        """
+        if not rows:
+            return
+        for row in rows:
+            if set(row.get("clocks") or ()) != set(model.SYNCED_FIELDS):
+                raise ValueError(f"a {model.KIND} record with its own clocks needs one per "
+                                 "synced field")
+        model.insert_many(rows).execute()
+        newest = [max(row["clocks"].values()) for row in rows]
+        self.store.db.cursor().executemany(  # one statement, prepared once by sqlite3
+            'INSERT OR REPLACE INTO "outbox" ("record", "kind", "changed_at") VALUES (?, ?, ?)',
+            [(row["id"], model.KIND, stamp) for row, stamp in zip(rows, newest, strict=True)])
+        self.clock.observe(Timestamp.parse(max(newest)))
+        self._dirty = True
 
     def _stamp_for(self, model: type[SyncedModel], fields: dict) -> str:
         unknown = set(fields) - set(model.SYNCED_FIELDS)

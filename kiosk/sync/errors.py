@@ -11,17 +11,20 @@ failed (plain HTTP to a remote host, server refused our credentials, revoked sit
 
 from __future__ import annotations
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_CONFIG = 3
-EXIT_STORE = 4
-EXIT_NETWORK = 6
-EXIT_SECURITY = 7
-EXIT_RESTORED = 8
-EXIT_QUARANTINE = 9
+from kiosk.errors import (  # noqa: F401  (the names sync has always exported)
+    EXIT_CONFIG,
+    EXIT_FAILED,
+    EXIT_NETWORK,
+    EXIT_OK,
+    EXIT_QUARANTINE,
+    EXIT_RESTORED,
+    EXIT_SECURITY,
+    EXIT_STORE,
+    KioskError,
+)
 
 
-class SyncError(Exception):
+class SyncError(KioskError):
     """A sync that cannot go on; ``code`` is machine-readable, ``exit_code`` documented."""
 
     exit_code = EXIT_FAILED

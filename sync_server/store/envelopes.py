@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from peewee import SqliteDatabase
 
-from sync_server.errors import Conflict, Forbidden
 from sync_server.protocol import Envelope
 from sync_server.quota import Quota
 from sync_server.store.db import (
@@ -27,6 +26,8 @@ from sync_server.store.db import (
     database,
     is_postgres,
 )
+from sync_server.store.errors import SiteNotWritable
+from sync_server.store.merge_rule import Incoming, plan_push
 from sync_server.store.usage import record_push, recount
 
 
@@ -97,11 +98,13 @@ def push(site_code: str, batch: list[tuple[Envelope, bytes]],
          quota: Quota | None = None) -> PushOutcome:
     """Store a verified batch from ``site_code`` all-or-nothing.
 
-    Per envelope the status is ``stored``, ``duplicate`` (same bytes again), ``superseded``
-    (this site already has a newer envelope of the rid), ``erased`` (the rid is erased;
-    acknowledged, never stored) or ``expired`` (already past its ``exp``). A counter that was
-    accepted before with other content raises :class:`Conflict` (``counter_reused``); a
-    push that would take the site past ``quota`` raises ``QuotaExceeded``.
+    The decisions are :func:`~sync_server.store.merge_rule.plan_push`'s: per envelope the
+    status is ``stored``, ``duplicate`` (same bytes again), ``superseded`` (this site already
+    has a newer envelope of the rid), ``erased`` (the rid is erased; acknowledged, never
+    stored) or ``expired`` (already past its ``exp``). A counter that was accepted before
+    with other content raises :class:`~sync_server.store.errors.CounterReused`; a revoked site
+    :class:`~sync_server.store.errors.SiteNotWritable`; a push that would take the site past
+    ``quota`` raises ``QuotaExceeded``.
     """
     pending = sorted((_Pending(env, env.digest(), raw) for env, raw in batch),
                      key=lambda p: p.env.header.ctr)
@@ -111,7 +114,7 @@ def push(site_code: str, batch: list[tuple[Envelope, bytes]],
         seq = lock_counter()
         site = Site.get_or_none(Site.code == site_code)
         if site is None or site.revoked_at is not None:
-            raise Forbidden("site is revoked or not enrolled", "site_revoked")
+            raise SiteNotWritable("site is revoked or not enrolled")
         ctrs = [p.env.header.ctr for p in pending]
         known: dict[int, str] = {}
         for chunk in _chunks(ctrs):
@@ -127,47 +130,17 @@ def push(site_code: str, batch: list[tuple[Envelope, bytes]],
                     'SELECT "seq", "rid", "ctr" FROM "envelope" WHERE "site" = {p} '
                     'AND "rid" IN ({in})', [site_code], chunk):
                 current[rid_] = (int(seq_), int(ctr_))
-        ledger_rows: list[dict[str, object]] = []
-        delete_seqs: set[int] = set()
-        erase_rids: list[tuple[str, str]] = []
-        fresh: dict[str, _Pending] = {}
-        statuses: list[tuple[_Pending, str]] = []
-        for item in pending:
-            h = item.env.header
-            seen = known.get(h.ctr)
-            if seen is not None:
-                if seen != item.digest:
-                    raise Conflict(
-                        f"counter {h.ctr} of site {site_code} was already used for other "
-                        "content (was this machine restored from a backup?)", "counter_reused")
-                statuses.append((item, "duplicate"))
-                continue
-            known[h.ctr] = item.digest
-            ledger_rows.append({"site": site_code, "ctr": h.ctr, "digest": item.digest,
-                                "exp": h.exp})
-            if (h.scope, h.rid) in erased:
-                statuses.append((item, "erased"))
-            elif h.exp < today:
-                statuses.append((item, "expired"))
-            elif h.op == "erase":
-                previous = fresh.get(h.rid)
-                if previous is not None:
-                    statuses = [(p, "erased" if p is previous else s) for p, s in statuses]
-                erased.add((h.scope, h.rid))
-                erase_rids.append((h.scope, h.rid))
-                fresh[h.rid] = item
-                statuses.append((item, "stored"))
-            elif h.rid in current and current[h.rid][1] > h.ctr:
-                statuses.append((item, "superseded"))
-            else:
-                if h.rid in current:
-                    delete_seqs.add(current[h.rid][0])
-                previous = fresh.get(h.rid)
-                if previous is not None:
-                    statuses = [(p, "superseded" if p is previous else s) for p, s in statuses]
-                fresh[h.rid] = item
-                current[h.rid] = (-1, h.ctr)
-                statuses.append((item, "stored"))
+        plan = plan_push(site_code, [
+            Incoming(p.env.header.rid, p.env.header.scope, p.env.header.ctr, p.env.header.op,
+                     p.env.header.exp, p.digest) for p in pending],
+            known=known, erased=erased, current=current, today=today)
+        ledger_rows = [{"site": site_code, "ctr": pending[i].env.header.ctr,
+                        "digest": pending[i].digest, "exp": pending[i].env.header.exp}
+                       for i in plan.ledger]
+        delete_seqs = plan.delete_seqs
+        erase_rids = plan.erase
+        fresh = {rid: pending[i] for rid, i in plan.keep.items()}
+        statuses = list(zip(pending, plan.statuses, strict=True))
         for scope, rid in erase_rids:
             delete_seqs.update(r.seq for r in StoredEnvelope.select(StoredEnvelope.seq).where(
                 (StoredEnvelope.rid == rid) & (StoredEnvelope.scope == scope)))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 from tests.conftest import KIOSK
 
@@ -83,13 +82,6 @@ def test_sites_lists_the_network_and_marks_todo(cli_env):
     assert "TODO" in out
     data = json.loads(kiosk(cli_env, "sites", "--json", check_rc=0).stdout)
     assert len(data["offices"]) == 7 and "sonstiges" in data["concerns"]
-
-
-def test_the_queue_core_does_not_load_textual():
-    code = ("import sys, kiosk.queue.service, kiosk.queue.appointments, kiosk.store, "
-            "kiosk.config, kiosk.context; assert 'textual' not in sys.modules, 'textual loaded'")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
 
 
 def test_demo_prepares_a_store_with_history_waiting_visitors_and_staff(cli_env, tmp_path):

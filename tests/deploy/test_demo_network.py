@@ -108,3 +108,40 @@ def test_demo_network_refuses_a_directory_in_use(tmp_path: Path, cli_env) -> Non
     done = subprocess.run([KIOSK, "demo-network", "--dir", str(tmp_path), "--no-wait"],
                           capture_output=True, text=True, env=cli_env, timeout=60)
     assert done.returncode == 2 and "not empty" in done.stderr
+
+
+def test_demo_network_no_wait_prints_only_commands_that_work(tmp_path: Path, cli_env) -> None:
+    """After `--no-wait` the server is stopped: every command printed must still work, the
+    sync only after the printed command that starts the server again."""
+    root = tmp_path / "net"
+    done = subprocess.run([KIOSK, "demo-network", "--dir", str(root), "--visits", "0",
+                           "--no-wait"], capture_output=True, text=True, env=cli_env,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr
+    lines = [line.strip() for line in done.stdout.splitlines()]
+    assert not processes_mentioning(str(root / "server"))
+    export = next(line for line in lines if " export | grep " in line)
+    status = next(line.split(":  ", 1)[-1].strip() for line in lines if " status " in line)
+    serve = next(line for line in lines if " serve --port " in line)
+    sync = lines[lines.index(serve) + 1]
+    assert sync.endswith(" sync") and not any(line.endswith(" sync") for line in
+                                              lines[:lines.index(serve)])
+    for command in (export, status):
+        ran = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True,
+                             text=True, env=cli_env, timeout=120)
+        assert ran.returncode == 0 and ran.stdout.strip(), (command, ran.stderr)
+    server = spawn(["bash", "-c", f"exec {serve}"], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, env=cli_env)
+    try:
+        synced = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # until the restarted server answers
+            synced = subprocess.run(["bash", "-c", sync], capture_output=True, text=True,
+                                    env=cli_env, timeout=120)
+            if synced.returncode != 6:
+                break
+            time.sleep(0.5)
+        assert synced.returncode == 0, synced.stderr
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

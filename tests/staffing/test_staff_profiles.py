@@ -73,12 +73,3 @@ def test_admin_pin_needed_and_deactivated_refused(ctx):
     with pytest.raises(WrongPin):
         d.authenticate("chef", "0000")
     assert {e.action for e in recent(10)} >= {"staff_add", "staff_deactivate", "staff_set_pin"}
-
-
-def test_staffing_never_imports_textual():
-    import subprocess
-    import sys
-
-    code = ("import kiosk.staffing.console, kiosk.staffing.board, kiosk.staffing.quality, "
-            "kiosk.commands.staff, sys; assert 'textual' not in sys.modules")
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0

@@ -37,8 +37,9 @@ def test_bad_input_exits_non_zero_with_a_message(tmp_path: Path):
     db = f"sqlite:///{tmp_path / 's.sqlite3'}"
     cases = [
         (("trust", "not-a-key", "--database", db), 2, "lwroot1"),
-        (("revoke", "lower-case", "--database", db), 2, "CODE"),
+        (("revoke", "not a code!", "--database", db), 2, "CODE"),
         (("revoke", "EVSC", "--database", db), 1, "no enrolled site"),
+        (("revoke", "evsc-2", "--database", db), 1, "no enrolled site EVSC-2"),  # any case
         (("status", "--database", "mysql://x/y"), 2, "unsupported database"),
         (("status", "--database", "postgresql://nobody@127.0.0.1:1/x"), 1, "cannot open"),
         (("serve", "--database", db, "--workers", "0"), 2, "--workers"),

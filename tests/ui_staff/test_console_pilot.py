@@ -360,23 +360,6 @@ async def test_console_shows_when_the_site_last_synced_and_what_waits(ctx, staff
                        and "nichts offen" in title(), "synced five minutes ago")
 
 
-async def test_figures_show_the_network_after_sync(ctx, staffing, clock):
-    from tests.staffing.test_network_figures import other_office_figures
-
-    ctx.queue.check_in(["post"], "fa")  # this office's own: counted as it is now
-    other_office_figures(ctx, "LUED", clock.value.date().isoformat(), 1, 1)  # by sync
-    app = make_staff_app(ctx)
-    async with app.run_test(size=SIZE) as pilot:
-        await signed_in(pilot, "reza-ahmadi", "2222")
-        await pilot.press("k")
-        await wait_for(pilot, lambda: isinstance(app.screen, NoticeDialog), "figures shown")
-        text = " ".join(str(w.render()) for w in app.screen.query("Static"))
-        assert "Netzwerk" in text
-        assert "LUED       1 Besuche, davon 1 mit Sprachmittlung" in text
-        assert "EVSC       1 Besuche" in text
-        assert "Secret" not in text
-
-
 class _FreshlyBooted:
     """`time` as the console's watcher sees it on a machine that booted seconds ago:
     monotonic() counts from boot, so it is smaller than a heartbeat interval."""

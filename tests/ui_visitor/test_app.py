@@ -180,20 +180,3 @@ async def test_keyboard_only_visitor(ctx):
         await pilot.press("space")
         await pilot.pause()
         assert app.screen.selected() == ["schule"]
-
-
-async def test_ticket_printer_gets_an_escpos_ticket_without_personal_data(make_ctx, tmp_path):
-    """The printer is a plain file here: no printer exists on this machine, and a device
-    path like /dev/usb/lp0 takes the same bytes through the same `open(..., "ab")`."""
-    printer = tmp_path / "lp0"
-    ctx = make_ctx(ticket_printer=str(printer))
-    app = make_visitor_app(ctx)
-    async with app.run_test(size=SIZE) as pilot:
-        await walk_to_name(pilot, "fr", ["gesundheit"], "fr")
-        await type_into(pilot, "Zoé")
-        await tap(pilot, "#continue")
-        await app.workers.wait_for_complete()
-    data = printer.read_bytes()
-    assert data.startswith(b"\x1b@") and b"A-001" in data and data.endswith(b"\x1dVB\x00")
-    assert "Veuillez".encode("cp858") in data or b"Bitte" in data
-    assert b"Zo" not in data and b"gesundheit" not in data

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import time
 from typing import ClassVar
 
@@ -21,8 +20,6 @@ from kiosk.queue.errors import QueueError
 from kiosk.queue.views import VisitInfo
 from kiosk.staffing import alarm
 from kiosk.staffing.console import Console, Staffing
-from kiosk.staffing.network import visits_per_office
-from kiosk.staffing.quality import TOLERANCE_MINUTES, estimate_quality
 from kiosk.staffing.watch import POLL_SECONDS, ChangeWatcher
 from kiosk.ui.crash import CalmCrash, CrashScreen
 from kiosk.ui.staff.alarm_banner import ACK_KEY, ALARM_KEY, AlarmBanner, alarm_lines
@@ -193,34 +190,10 @@ class StaffApp(CalmCrash, App[None], inherit_bindings=False):
         self.push_screen(NoticeDialog("Hilfe: Aufrufreihenfolge", Content.from_markup(
             POLICY_HELP.format(fairness=q.fairness_minutes, max_calls=q.max_calls))))
 
-    @work(thread=True, group="figures")
     def action_figures(self) -> None:
-        queue = self.ctx.queue
-        today = queue.now().date()
-        try:
-            q = estimate_quality(queue.location.code, queue.today())
-            offices = visits_per_office(today - dt.timedelta(days=6), today,
-                                        own_office=self.ctx.store.site)
-        finally:
-            self.ctx.store.close()
-        if q.estimated:
-            text = (f"Heute aufgerufen (ohne Termin): {q.called}\n"
-                    f"Mit Wartezeit-Schätzung: {q.estimated}\n"
-                    f"Schätzung traf auf ±{TOLERANCE_MINUTES} min: {q.within_tolerance} von "
-                    f"{q.estimated} ({100 * (q.share_within or 0):.0f} %)\n"
-                    f"Mittlere Abweichung: {q.mean_error:+.0f} min "
-                    f"(positiv: länger gewartet als gesagt)\n"
-                    f"Median der Abweichung (Betrag): {q.median_abs_error:.0f} min\n"
-                    f"Median der Wartezeit: {q.median_wait:.0f} min")
-        else:
-            text = (f"Heute aufgerufen (ohne Termin): {q.called}\n"
-                    "Noch keine Schätzungen: Die Wartezeit wird erst geschätzt, wenn heute "
-                    "mindestens drei Beratungen abgeschlossen sind.")
-        text += "\n\nNetzwerk, letzte 7 Tage (Stand des letzten Abgleichs):\n"
-        text += "\n".join(f"  {o.site:6} {o.visits:5} Besuche, davon {o.with_interpreter} "
-                          "mit Sprachmittlung" for o in offices) or "  noch keine Daten"
-        self.call_from_thread(self.push_screen,
-                              NoticeDialog("Zahlen: Wartezeit-Schätzung und Netzwerk", text))
+        from kiosk.ui.staff.figures import FiguresScreen
+
+        self.push_screen(FiguresScreen(self.ctx))
 
     def action_admin(self) -> None:
         admins = [(p.display_name, p.id) for p in self.staffing.directory.list() if p.is_admin]

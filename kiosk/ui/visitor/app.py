@@ -23,12 +23,10 @@ from textual.binding import Binding, BindingType
 from textual.timer import Timer
 
 from kiosk.context import KioskContext
-from kiosk.i18n import messages as M
 from kiosk.ui.crash import CalmCrash, calm_lines
 from kiosk.ui.theme import use_terminal_palette
 from kiosk.ui.visitor.flow import CheckInDraft, Problem, TicketView, VisitorFlow
 from kiosk.ui.visitor.idle import IdleClock
-from kiosk.ui.visitor.printer import escpos_ticket, send_to_printer
 from kiosk.ui.visitor.screens.base import StepScreen
 from kiosk.ui.visitor.screens.staff import StaffPinScreen
 from kiosk.ui.visitor.screens.steps import (
@@ -280,23 +278,29 @@ class VisitorApp(CalmCrash, App[None], inherit_bindings=False):
     def _show_ticket(self, view: TicketView) -> None:
         self.last_ticket = view
         seconds = min(TICKET_SECONDS, self.idle_timeout)
-        printed = bool(self.ctx.config.visitor.ticket_printer)
+        printed = self.ctx.config.printer.enabled
         self.push_screen(TicketScreen(self._wording(), view, seconds, printed))
         if printed:
             self._print_ticket(view, self._wording())
 
     @work(thread=True, group="printer")
     def _print_ticket(self, view: TicketView, wording: Wording) -> None:
-        """Send the ticket to the printer off the UI thread; a printer fault never blocks."""
-        lines = [Wording("de")(M.TAKE_SEAT)]
-        if wording.lang != "de":
-            lines.append(wording(M.TAKE_SEAT))
-        data = escpos_ticket(view.ticket, self.ctx.queue.location.name, self.ctx.queue.now(),
-                             lines)
+        """Print off the UI thread (rendering takes ~0.1 s, a dead network printer up to its
+        timeout); a printer fault never blocks, the number stays on screen and says so."""
+        from kiosk.printing.errors import PrinterError
+        from kiosk.printing.print_ticket import print_ticket
+
         try:
-            send_to_printer(self.ctx.config.visitor.ticket_printer, data)
-        except OSError as exc:
-            log.warning("ticket printer failed: %s", exc.strerror or exc)
+            print_ticket(self.ctx.config.printer, view.ticket, view.people_ahead,
+                         view.estimate_minutes, wording.lang, self.ctx.queue.location.name,
+                         self.ctx.queue.now(), wording.native_digits)
+        except PrinterError as exc:
+            log.warning("ticket printer failed: %s", exc)
+            self.call_from_thread(self._print_failed, view)
+
+    def _print_failed(self, view: TicketView) -> None:
+        if isinstance(self.screen, TicketScreen) and self.screen.view is view:
+            self.screen.print_failed()
 
     # --- staff exit ---------------------------------------------------------------------
     def action_staff_exit(self) -> None:

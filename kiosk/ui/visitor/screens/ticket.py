@@ -55,6 +55,12 @@ class TicketScreen(StepScreen):
         yield Center(Tile(BidiText(f"✓ {w(M.THANK_YOU)}", w, classes="tile-text"),
                           value="done", id="done", classes="nav primary"), id="done-row")
 
+    def print_failed(self) -> None:
+        """The printer failed: ask the visitor to remember the number instead."""
+        for line in self.query("#take-ticket").results(BidiText):
+            line.update(self.wording(M.PRINT_FAILED))
+            line.add_class("print-failed")
+
     def _wait_text(self) -> str:
         w, v = self.wording, self.view
         if v.people_ahead == 0:

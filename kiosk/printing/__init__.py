@@ -1,0 +1,1 @@
+"""Tickets on paper: rendered as an image (every script prints) and sent to an ESC/POS printer."""
