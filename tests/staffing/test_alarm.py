@@ -77,7 +77,7 @@ def test_banner_words_and_hostile_names():
               alarm.Alarm(id="b", desk="2", staff="r", origin="me", at_ms=1_795_000_060_000,
                           ack_staff="m", ack_at_ms=1_795_000_090_000)]
     lines = [line.plain for line in alarm_lines(alarms, "me", {"m": hostile}, BERLIN)]
-    assert lines[0].startswith("⚠ NOTRUF Schalter 1 · ") and "Taste F8" in lines[0]
+    assert lines[0].startswith("‼ NOTRUF Schalter 1 · ") and "Taste F8" in lines[0]
     assert "[b]Mallory[/b]" in lines[0] and "\x1b" not in lines[0] and "\u202e" not in lines[0]
-    assert lines[1].startswith("⚠ Ihr Notruf (") and "[b]Mallory[/b]" in lines[1]
+    assert lines[1].startswith("‼ Ihr Notruf (") and "[b]Mallory[/b]" in lines[1]
     assert "kommt (bestätigt" in lines[1]

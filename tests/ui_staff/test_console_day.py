@@ -119,7 +119,7 @@ async def test_cancelling_an_appointment_asks_and_can_be_undone(ctx, staffing, m
         await pilot.click("#yes")
         await wait_for(pilot, lambda: ctx.appointments.day()[0].status == "cancelled")
         await wait_for(pilot, lambda: "rückgängig" in status_text(app), "undo offered")
-        assert "r Rückgängig" in screen_text(app)
+        await wait_for(pilot, lambda: "r Rückgängig" in screen_text(app), "undo key shown")
         await pilot.press("r")
         await wait_for(pilot, lambda: ctx.appointments.day()[0].status == "booked")
         assert recent(1)[0].action == "uncancel"

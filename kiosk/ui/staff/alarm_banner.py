@@ -44,12 +44,12 @@ def alarm_lines(alarms: Sequence[Alarm], origin: str, names: Mapping[str, str],
                                   " Uhr)") if a.ack_at_ms is not None else None)
         if a.origin == origin:
             lines.append(Content.assemble(
-                (f"⚠ Ihr Notruf ({when} Uhr) ist an alle Konsolen gegangen · ", "bold"),
+                (f"‼ Ihr Notruf ({when} Uhr) ist an alle Konsolen gegangen · ", "bold"),
                 acked or Content("noch keine Bestätigung")))
         else:
             sender = names.get(a.staff or "")
             lines.append(Content.assemble(
-                (f"⚠ NOTRUF {where} · {when} Uhr", "bold"),
+                (f"‼ NOTRUF {where} · {when} Uhr", "bold"),
                 *((" · ", inert(sender)) if sender else ()), " · ",
                 acked or Content.assemble(("Taste F8: Ich komme", "bold"))))
     return lines
