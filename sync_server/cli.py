@@ -254,8 +254,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"trusting network {net!r}" + ("" if new else " (already trusted)"))
         elif args.command == "revoke":
             registry.revoke(check_site(args.code, "CODE"))
-            print(f"site {args.code} revoked: its requests are refused from now on; rotate "
-                  "the data key ('kiosk keys rotate') so it cannot read what comes next")
+            print(f"site {args.code} locked out at this server: its requests are refused "
+                  "from now on. This server is not the source of truth (a restore from an "
+                  "older backup would undo it): put it on the network's revocation list "
+                  f"('kiosk keys revoke {args.code}'), then rotate ('kiosk keys rotate')")
         elif args.command == "status":
             data = registry.status()
             data["scopes_upgrade"] = upgrade_progress()

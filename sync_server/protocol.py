@@ -42,6 +42,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import struct
 import zlib
 from collections.abc import Mapping, Sequence
@@ -410,13 +411,19 @@ def unpad(padded: bytes, max_body: int = MAX_BODY_BYTES) -> bytes:
     return data
 
 
+ERASE_BODY = re.compile(rb"\d{13}\.\d{5}\.[A-Za-z0-9-]{1,32}")
+"""What an erase envelope's body may be: the erasure's hybrid-logical clock, as text."""
+
+
 def encrypt(header: Header, body: bytes, data_key: bytes, block: int = 512) -> Envelope:
     """Encrypt ``body`` under the data key; the result is not signed yet (see :func:`sign`).
 
-    Erase envelopes must carry an empty body (the erasure is in the clear ``op``).
+    Erase envelopes carry no content: the erasure is in the clear ``op``, and the body is
+    empty or only the erasure's clock (:data:`ERASE_BODY`, so that a tombstone pushed again
+    after a restore still says when the erasure happened).
     """
-    if header.op == "erase" and body:
-        raise InvalidFieldError("an erase envelope carries an empty body")
+    if header.op == "erase" and body and not ERASE_BODY.fullmatch(body):
+        raise InvalidFieldError("an erase envelope carries nothing but its erasure clock")
     if block < 16 or block > 65536:
         raise InvalidFieldError("block must be between 16 and 65536 bytes")
     salt = os.urandom(SALT_LEN)

@@ -72,6 +72,7 @@ _CERT_TAG = b"lokal-willkommen sync v1 certificate\x00"
 _KEYRING_TAG = b"lokal-willkommen sync v1 keyring\x00"
 _REQUEST_TAG = b"lokal-willkommen sync v1 request\x00"
 _WRAP_INFO = b"lokal-willkommen sync v1 data key\x00"
+_KEY_ID_TAG = b"lokal-willkommen sync v1 key id\x00"
 
 
 def public_key_b64(key: Ed25519PublicKey | Ed25519PrivateKey) -> str:
@@ -227,6 +228,12 @@ class KeyringEntry:
     The server stores it opaquely and serves it only to machines of its scope; a site
     accepts it only with a valid root signature. ``issued`` orders re-issues of the same
     generation (e.g. wrapped to a newly enrolled machine).
+
+    ``key_id`` commits to the data key (a domain-separated SHA-256 of it, 16 bytes): the
+    server, which cannot unwrap anything, can still refuse a generation number re-issued
+    with *another* key (a stale copy of the admin file rotating again), which would make
+    everything sealed under the first key unreadable. Entries made before it have none
+    (``""``; left out of the signed bytes, so their signatures still hold).
     """
 
     net: str
@@ -237,6 +244,7 @@ class KeyringEntry:
     wrapped: dict[str, str] = field(default_factory=dict)
     sig: str = ""
     v: int = FORMAT_VERSION
+    key_id: str = ""
 
     def __post_init__(self) -> None:
         if self.v != FORMAT_VERSION:
@@ -254,20 +262,25 @@ class KeyringEntry:
             b64d(blob, field="wrapped key")
         if not isinstance(self.sig, str):
             raise InvalidFieldError("sig must be a string")
+        if self.key_id != "":
+            b64d(self.key_id, field="key_id", length=16)
 
     def signed_bytes(self) -> bytes:
         """Domain tag plus canonical JSON of every field but ``sig``."""
-        body = {k: v for k, v in asdict(self).items() if k != "sig"}
+        body = {k: v for k, v in self.to_dict().items() if k != "sig"}
         return _KEYRING_TAG + canonical_json(body)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict."""
-        return asdict(self)
+        """JSON-ready dict (without ``key_id`` when the entry predates it)."""
+        data = asdict(self)
+        if not self.key_id:
+            del data["key_id"]
+        return data
 
     @classmethod
     def from_dict(cls, data: Any) -> KeyringEntry:
         """Validate a decoded JSON object; unknown keys are refused."""
-        names = {"net", "scope", "gen", "issued", "alg", "wrapped", "sig", "v"}
+        names = {"net", "scope", "gen", "issued", "alg", "wrapped", "sig", "v", "key_id"}
         if not isinstance(data, dict) or not set(data) <= names or "sig" not in data:
             raise MalformedError("keyring entry must be an object with fields "
                                  + ", ".join(sorted(names)))
@@ -279,6 +292,12 @@ class KeyringEntry:
 
 def _wrap_info(net: str, scope: str, gen: int, site: str) -> bytes:
     return _WRAP_INFO + canonical_json([net, scope, gen, site])
+
+
+def key_id_of(net: str, scope: str, gen: int, data_key: bytes) -> str:
+    """The public commitment to a generation's data key (see :class:`KeyringEntry`)."""
+    digest = hashlib.sha256(_KEY_ID_TAG + canonical_json([net, scope, gen]) + data_key)
+    return b64e(digest.digest()[:16])
 
 
 def _fallback_key(shared: bytes, eph_pub: bytes, rcpt_pub: bytes, info: bytes) -> bytes:
@@ -329,7 +348,8 @@ def make_keyring_entry(root_key: Ed25519PrivateKey, net: str, scope: str, gen: i
         wrapped[check_site(site)] = b64e(_wrap(alg, data_key, rcpt,
                                                _wrap_info(net, scope, gen, site)))
     unsigned = KeyringEntry(net=net, scope=scope, gen=gen, issued=issued or utc_now_iso(),
-                            alg=alg, wrapped=wrapped)
+                            alg=alg, wrapped=wrapped,
+                            key_id=key_id_of(net, scope, gen, data_key))
     return KeyringEntry(**{**asdict(unsigned), "sig": b64e(root_key.sign(unsigned.signed_bytes()))})
 
 
@@ -351,6 +371,9 @@ def unwrap_data_key(entry: KeyringEntry, site: str, kex_private: X25519PrivateKe
                   _wrap_info(entry.net, entry.scope, entry.gen, site))
     if len(key) != 32:
         raise DecryptionError("wrapped data key has the wrong length")
+    if entry.key_id and entry.key_id != key_id_of(entry.net, entry.scope, entry.gen, key):
+        raise DecryptionError("the wrapped data key does not match the entry's key id",
+                              code="key_id_mismatch")
     return key
 
 

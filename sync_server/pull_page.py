@@ -4,7 +4,8 @@ A first sync moves a million envelopes; as JSON each is base64 text (a third lar
 the server encodes, the client parses out of a 1.3 MB document and a worker decodes again.
 The binary page carries the same facts as the JSON one::
 
-    b"LWP1" ‖ u32 meta_len ‖ meta (JSON: next, done, site_high, server_time, epoch, count)
+    b"LWP1" ‖ u32 meta_len ‖ meta (JSON: next, done, site_high, server_time, epoch, count,
+                                   revocations)
            ‖ count × (u64 seq ‖ u32 len ‖ envelope bytes)
 
 Errors are JSON as on every other route. The JSON page stays the default (and what the
@@ -23,6 +24,8 @@ MAGIC = b"LWP1"
 MEDIA_TYPE = "application/octet-stream"
 _ITEM = struct.Struct(">QI")
 _META_KEYS = frozenset({"next", "done", "site_high", "server_time", "epoch", "count"})
+_OPTIONAL_KEYS = frozenset({"revocations"})
+"""Added later: the revocation list's version (a server before it sends none)."""
 
 
 def encode(page: list[tuple[int, bytes]], meta: dict[str, Any]) -> bytes:
@@ -46,7 +49,7 @@ def decode(raw: bytes) -> tuple[dict[str, Any], list[tuple[int, bytes]]]:
         meta = json.loads(bytes(view[8:pos]))
     except ValueError as exc:
         raise MalformedError("pull page header is not JSON") from exc
-    if not isinstance(meta, dict) or set(meta) != _META_KEYS \
+    if not isinstance(meta, dict) or set(meta) - _OPTIONAL_KEYS != _META_KEYS \
             or type(meta["count"]) is not int or type(meta["next"]) is not int:
         raise MalformedError("pull page header has the wrong fields")
     items: list[tuple[int, bytes]] = []

@@ -22,6 +22,7 @@ from sync_server.protocol import (
     b64e,
     verify_certificate,
 )
+from sync_server.protocol_revocation import RevocationList
 from sync_server.quota import Quota, latest_expiry
 from sync_server.schemas import (
     ConfigResponse,
@@ -35,6 +36,9 @@ from sync_server.schemas import (
     PullResponse,
     PushRequest,
     PushResponse,
+    RevocationListModel,
+    RevocationsPostResponse,
+    RevocationsResponse,
     SitesResponse,
     StatusResponse,
 )
@@ -139,15 +143,17 @@ def pull(request: Request, auth: Authenticated,
     limit = min(limit, request.app.state.config.max_pull_limit)
     epoch = registry.epoch()
     page, done, high = envelopes.pull(auth.site, (auth.office, NETWORK_SCOPE), after, limit)
+    revocations = registry.revocation_version()
     if format == "binary":
         meta = {"next": page[-1][0] if page else after, "done": done, "site_high": high,
-                "server_time": now_ms(), "epoch": epoch}
+                "server_time": now_ms(), "epoch": epoch, "revocations": revocations}
         return Response(pull_page.encode(page, meta), media_type=pull_page.MEDIA_TYPE)
     # Serialised by hand: validating and dumping a page of 1000 envelopes through the
     # response model cost more server time than reading them (the shape is PullResponse).
     items = ",".join(f'{{"seq":{s},"env":"{b64e(b)}"}}' for s, b in page)
     tail = json.dumps({"next": page[-1][0] if page else after, "done": done, "site_high": high,
-                       "server_time": now_ms(), "epoch": epoch}, separators=(",", ":"))
+                       "server_time": now_ms(), "epoch": epoch,
+                       "revocations": revocations}, separators=(",", ":"))
     return Response('{"envelopes":[' + items + "]," + tail[1:], media_type="application/json")
 
 
@@ -172,6 +178,26 @@ def post_keyring(payload: KeyringEntryModel,
     """Publish a generation; stored only if the network root signed it."""
     entry = KeyringEntry.from_dict(payload.model_dump())
     return KeyringPostResponse(gen=entry.gen, result=registry.put_keyring(entry))
+
+
+@router.get("/revocations", response_model=RevocationsResponse, responses=ERRORS)
+def get_revocations() -> RevocationsResponse:
+    """The root-signed revocation list (public: writer ids, public keys, counters, reason
+    codes). No authentication: a site checks the root's signature itself."""
+    return RevocationsResponse(revocations=registry.revocation_list())
+
+
+@router.post("/revocations", response_model=RevocationsPostResponse, responses=ERRORS)
+def post_revocations(payload: RevocationListModel) -> RevocationsPostResponse:
+    """Store a newer root-signed list and lock out the machines it names.
+
+    No request signature is needed: the root's signature is the authority, and an old list
+    replayed is refused by its version (409 ``stale_revocations``). So the admin can publish
+    from the laptop, and any site can re-teach a server restored from an older backup.
+    """
+    rl = RevocationList.from_dict(payload.model_dump())
+    result, locked = registry.put_revocations(rl)
+    return RevocationsPostResponse(version=rl.version, result=result, locked_out=locked)
 
 
 @router.get("/status", response_model=StatusResponse, responses=ERRORS)

@@ -74,6 +74,8 @@ class PullResponse(BaseModel):
     site_high: int
     server_time: int
     epoch: str
+    revocations: int = Field(0, description="version of the revocation list this server "
+                                            "holds (0: none); sites fetch it when it differs")
 
 
 class Limits(BaseModel):
@@ -107,6 +109,7 @@ class KeyringEntryModel(Strict):
     wrapped: dict[Annotated[str, StringConstraints(max_length=32)],
                   Annotated[str, StringConstraints(max_length=512)]] = Field(max_length=1000)
     sig: Annotated[str, StringConstraints(max_length=128)]
+    key_id: Annotated[str, StringConstraints(max_length=32)] = ""
 
 
 class KeyringPostResponse(BaseModel):
@@ -130,6 +133,38 @@ class SitesResponse(BaseModel):
     retired: list[RetiredModel] = Field(
         default_factory=list,
         description="revoked or replaced certificates; what they wrote before stays readable")
+
+
+class RevocationModel(Strict):
+    """One revoked certificate (see ``protocol_revocation.Revocation``)."""
+
+    writer: Annotated[str, StringConstraints(max_length=32)]
+    sign_pub: Annotated[str, StringConstraints(max_length=64)]
+    upto_ctr: int = Field(ge=0, le=2**63 - 1)
+    reason: Annotated[str, StringConstraints(max_length=32)]
+
+
+class RevocationListModel(Strict):
+    """The root-signed revocation list (see ``protocol_revocation.RevocationList``)."""
+
+    v: int = 2
+    net: Annotated[str, StringConstraints(max_length=64)]
+    version: int = Field(ge=1, le=2**31 - 1)
+    issued_at: Annotated[str, StringConstraints(max_length=32)]
+    entries: list[RevocationModel] = Field(max_length=10_000)
+    sig: Annotated[str, StringConstraints(max_length=128)]
+
+
+class RevocationsResponse(BaseModel):
+    revocations: RevocationListModel | None = Field(
+        description="the newest root-signed list this server was given, or null")
+
+
+class RevocationsPostResponse(BaseModel):
+    version: int
+    result: Literal["stored", "unchanged"]
+    locked_out: list[str] = Field(default_factory=list,
+                                  description="enrolled machines this list locked out now")
 
 
 class SiteStatus(BaseModel):

@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from kiosk.commands.backup import register_backup_keys
 from kiosk.commands.common import (
-    EXIT_CONFIG,
     EXIT_SECURITY,
     context_from_args,
     fail,
     handles_errors,
-    scope_arg,
 )
+from kiosk.commands.key_ceremony import register_ceremony
 from kiosk.crypto.files import KeyFileError, read_json, write_json
 from kiosk.crypto.public_line import enrolment_target, format_public_line
 from kiosk.paths import key_dir_for, resolve_db
@@ -86,21 +85,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("bundle", metavar="SITE_BUNDLE")
     p.set_defaults(func=cmd_import)
 
-    p = ks.add_parser("rotate", help="new data-key generation of every scope (or --scope)",
-                      description="Make a new data-key generation of each scope, wrap it to "
-                                  "the machines of that scope in the admin file's roster that "
-                                  "the server still lists as enrolled (the server can only "
-                                  "leave machines out, never add one), sign it with the root "
-                                  "and publish it through the server. Run at an enrolled "
-                                  "site (requests are signed with its key).")
-    p.add_argument("--admin-key", required=True, metavar="ADMIN_FILE")
-    p.add_argument("--scope", action="append", metavar="SCOPE", type=scope_arg,
-                   help="only this scope (an office code, or 'network'); repeatable")
-    p.add_argument("--server", metavar="URL")
-    p.add_argument("--insecure", action="store_true", help="allow plain http to a remote host")
-    _pass_opt(p)
-    p.set_defaults(func=cmd_rotate)
-
     p = ks.add_parser("upgrade-admin", help="convert the admin file of the release before "
                                             "office scopes and re-certify its machines",
                       description="On the admin laptop, offline: convert ADMIN_FILE in place "
@@ -118,6 +102,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_upgrade_admin)
 
     register_backup_keys(ks)
+    register_ceremony(ks, _pass_opt, handles_key_errors)
 
     p = sub.add_parser("enroll", help="present this site's certificate to the sync server")
     p.add_argument("--server", required=True, metavar="URL")
@@ -205,9 +190,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         save_trust,
     )
     from sync_server.protocol import parse_root_public, verify_certificate, verify_keyring_entry
+    from sync_server.protocol_revocation import parse_verified
 
-    root_line, cert, entries = adminkeys.parse_bundle(read_json(Path(args.bundle),
-                                                                "site bundle"))
+    data = read_json(Path(args.bundle), "site bundle")
+    root_line, cert, entries = adminkeys.parse_bundle(data)
     net, root = parse_root_public(root_line)
     verify_certificate(cert, root, net)
     key_dir = _key_dir(args)
@@ -218,14 +204,32 @@ def cmd_import(args: argparse.Namespace) -> int:
                     EXIT_SECURITY)
     for entry in entries:
         verify_keyring_entry(entry, root, net)
+    revocations = adminkeys.bundle_revocations(data)
+    if revocations is not None:
+        parse_verified(revocations, root, net)  # an altered list refuses the whole bundle
     drop_former_keyring(key_dir)
     save_trust(key_dir, root_line, cert)
     trust = load_trust(key_dir)
+    if revocations is not None:
+        _import_revocations(args, trust, revocations)
     added = merge_keyring(key_dir, entries, trust, keys)
     shown = ", ".join(f"{scope}:{gen}" for scope, gen in added) or "already present"
     print(f"imported certificate for {cert.site} (office {cert.office}) in network {net}; "
           f"data-key generations {shown}")
     return 0
+
+
+def _import_revocations(args: argparse.Namespace, trust: Any, data: dict[str, Any]) -> None:
+    """Store the bundle's (already verified) revocation list unless the store holds a newer
+    one: a machine enrolled after a revocation refuses the revoked machine from its first
+    sync, whatever the server lists."""
+    from kiosk.sync import revocations
+
+    ctx = context_from_args(args)
+    try:
+        revocations.consider(ctx.store, trust, data)
+    finally:
+        ctx.store.close()
 
 
 @handles_key_errors
@@ -246,43 +250,6 @@ def cmd_enroll(args: argparse.Namespace) -> int:
             if api.ca_bundle:
                 ctx.store.set_setting(CA_BUNDLE, api.ca_bundle)
         print(f"site {answer['site']}: {answer['result']} at {api.base}")
-    finally:
-        ctx.close()
-    return 0
-
-
-@handles_key_errors
-def cmd_rotate(args: argparse.Namespace) -> int:
-    from kiosk.crypto import admin as adminkeys
-    from kiosk.crypto.site_keys import load_site_keys, load_trust, merge_keyring
-    from kiosk.sync.http import CA_BUNDLE, ServerAPI
-    from sync_server.protocol import KeyringEntry
-
-    ctx = context_from_args(args)
-    try:
-        key_dir = _key_dir(args)
-        keys, trust = load_site_keys(key_dir), load_trust(key_dir)
-        url = args.server or ctx.store.setting(SERVER) or ctx.config.sync_server
-        if not url:
-            return fail("no sync server known: pass --server URL", EXIT_CONFIG)
-        passphrase = _passphrase(args)
-        admin = adminkeys.load_admin(Path(args.admin_key), passphrase)
-        if admin.root_line() != trust.root_line:
-            return fail("this admin key belongs to another network than this site",
-                        EXIT_SECURITY)
-        api = ServerAPI(url, keys, insecure=args.insecure,
-                        ca_bundle=ctx.store.setting(CA_BUNDLE))
-        listed = {c.get("site") for c in api.call("GET", "/v1/sites").get("certificates", [])
-                  if isinstance(c, dict)}
-        revoked = set(admin.roster) - listed
-        rotated, entries = adminkeys.rotate(admin, args.scope, revoked)
-        adminkeys.save_admin(Path(args.admin_key), rotated, passphrase)
-        for entry in entries:
-            api.call("POST", "/v1/keyring", body=entry.to_dict())
-        merge_keyring(key_dir, [KeyringEntry.from_dict(e.to_dict()) for e in entries], trust,
-                      keys)
-        print(json.dumps({"generations": [{"scope": e.scope, "generation": e.gen,
-                                           "sites": sorted(e.wrapped)} for e in entries]}))
     finally:
         ctx.close()
     return 0

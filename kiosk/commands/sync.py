@@ -94,17 +94,20 @@ def _status(args: argparse.Namespace) -> int:
             "SELECT reason, COUNT(*) FROM sync_quarantine GROUP BY reason").fetchall())
         conflicts = ctx.store.db.execute_sql(
             "SELECT COUNT(*) FROM sync_conflict WHERE reviewed_at IS NULL").fetchone()[0]
+        held = ctx.store.db.execute_sql(
+            "SELECT COUNT(*) FROM sync_erasure_pending").fetchone()[0]
     finally:
         ctx.close()
     out = {"last_sync_at": last, "pending": pending, "quarantine": quarantine,
-           "conflicts_to_review": conflicts}
+           "conflicts_to_review": conflicts, "erasures_held": held}
     if args.json:
         print(json.dumps(out))
     else:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(last / 1000)) if last else "never"
         print(f"last sync: {when}; waiting: {pending}; quarantined: "
               f"{sum(quarantine.values())} {quarantine or ''}; conflicts to review: "
-              f"{conflicts}")
+              f"{conflicts}" + (f"; erasures held for an admin: {held} (kiosk erasures "
+                                "list)" if held else ""))
     return EXIT_OK
 
 
@@ -131,7 +134,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     summary = {k: getattr(report, k) for k in (
-        "pushed", "pulled", "merged", "quarantined", "released", "conflicts", "requests",
+        "pushed", "pulled", "merged", "quarantined", "released", "held", "conflicts",
+        "requests",
         "bytes_sent", "bytes_received", "epoch_resets")}
     summary["seconds"] = round(report.seconds, 3)
     if args.json:

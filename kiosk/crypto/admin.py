@@ -73,6 +73,17 @@ class AdminKeys:
     legacy: dict[int, bytes] = field(default_factory=dict)
     """The network's generations from before office scopes (``kiosk keys upgrade-admin``):
     never wrapped to a machine again, kept so that the admin can still open old backups."""
+    revocations: dict[str, Any] | None = None
+    """The newest root-signed revocation list this file issued or learned (as JSON), or
+    None. Admin files written before revocation lists read as None: version 0, empty."""
+
+    def revocation_version(self) -> int:
+        """The version of the list this file holds (0: none)."""
+        return int(self.revocations["version"]) if self.revocations else 0
+
+    def revoked_writers(self) -> set[str]:
+        """Writer ids on this file's revocation list."""
+        return {e["writer"] for e in (self.revocations or {}).get("entries", [])}
 
     def newest(self, scope: str) -> int:
         """The newest generation of ``scope`` (0 if it has none yet)."""
@@ -119,6 +130,8 @@ def save_admin(path: Path, keys: AdminKeys, passphrase: str, *, n: int = SCRYPT_
               "roster": keys.roster}
     if keys.legacy:
         secret["legacy"] = {str(g): b64e(k) for g, k in keys.legacy.items()}
+    if keys.revocations:
+        secret["revocations"] = keys.revocations
     ct = AESGCM(_kdf(passphrase, salt, n)).encrypt(nonce, canonical_json(secret),
                                                   canonical_json(clear))
     write_json(Path(path), {**clear, "nonce": b64e(nonce), "ciphertext": b64e(ct)})
@@ -150,7 +163,8 @@ def load_admin(path: Path, passphrase: str) -> AdminKeys:
                      {check_scope(scope): {int(g): b64d(k, length=32) for g, k in gens.items()}
                       for scope, gens in secret["scopes"].items()},
                      dict(secret.get("roster", {})),
-                     {int(g): b64d(k, length=32) for g, k in secret.get("legacy", {}).items()})
+                     {int(g): b64d(k, length=32) for g, k in secret.get("legacy", {}).items()},
+                     secret.get("revocations"))
 
 
 def init_network(path: Path, net: str, passphrase: str, *, n: int = SCRYPT_N) -> AdminKeys:
@@ -178,6 +192,9 @@ def enroll_site(admin: AdminKeys, code: str, public_line: str) -> dict[str, Any]
     if it is the office's first machine: save the admin file afterwards.
     """
     check_site(code)
+    if code in admin.revoked_writers():
+        raise KeyFileError(f"{code} is on the revocation list: a replacement machine gets a "
+                           "new code (run `kiosk init` on it)", "revoked")
     office = check_office(office_of(code), "office part of the writer id")
     sign_pub, kex_pub = parse_site_public(public_line)
     cert = issue_certificate(admin.root, admin.net, code, sign_pub, kex_pub)
@@ -185,8 +202,19 @@ def enroll_site(admin: AdminKeys, code: str, public_line: str) -> dict[str, Any]
     admin.roster[code] = cert.to_dict()
     entries = [*_entries(admin, office, {code: kex_pub}),
                *_entries(admin, NETWORK_SCOPE, {code: kex_pub})]
-    return {"format": BUNDLE_FORMAT, "root_public": admin.root_line(),
-            "certificate": cert.to_dict(), "keyring": [e.to_dict() for e in entries]}
+    bundle = {"format": BUNDLE_FORMAT, "root_public": admin.root_line(),
+              "certificate": cert.to_dict(), "keyring": [e.to_dict() for e in entries]}
+    if admin.revocations:
+        # A new machine knows the revoked ones before it first syncs: a server that
+        # withholds the list (restored, or dishonest) cannot make it trust a stolen terminal.
+        bundle["revocations"] = admin.revocations
+    return bundle
+
+
+def bundle_revocations(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The root-signed revocation list a bundle carries (checked on import), or None."""
+    rl = data.get("revocations")
+    return rl if isinstance(rl, dict) else None
 
 
 def parse_bundle(data: Any) -> tuple[str, SiteCertificate, list[KeyringEntry]]:
@@ -203,15 +231,21 @@ def parse_bundle(data: Any) -> tuple[str, SiteCertificate, list[KeyringEntry]]:
 
 
 def rotate(admin: AdminKeys, scopes: list[str] | None = None,
-           revoked: set[str] | frozenset[str] = frozenset()
+           revoked: set[str] | frozenset[str] = frozenset(),
+           published: dict[str, int] | None = None
            ) -> tuple[AdminKeys, list[KeyringEntry]]:
     """A new generation of each of ``scopes`` (default: every scope the admin file holds that
-    has a machine to wrap it to), wrapped to the roster's machines of that scope that are not
-    in ``revoked``.
+    has a machine to wrap it to), wrapped to the roster's machines of that scope that are
+    neither on the file's revocation list nor in ``revoked``.
 
     Only the admin's own roster counts (each certificate re-checked against the root): what
-    a server lists can neither add a machine nor keep a revoked one in.
+    a server lists can neither add a machine nor keep a revoked one in. The new generation
+    is numbered after both this file's newest and the newest ``published`` one (scope →
+    generation, as the server or a fetched state file shows it): a stale copy of the admin
+    file must not issue a number that already stands for another key.
     """
+    published = published or {}
+    revoked = set(revoked) | admin.revoked_writers()
     targets = sorted(admin.scopes) if scopes is None else [check_scope(s) for s in scopes]
     new_scopes = {scope: dict(gens) for scope, gens in admin.scopes.items()}
     entries = []
@@ -229,7 +263,7 @@ def rotate(admin: AdminKeys, scopes: list[str] | None = None,
                 continue
             raise KeyFileError(f"no enrolled, unrevoked machine holds scope {scope}",
                                "no_sites")
-        gen = admin.newest(scope) + 1
+        gen = max(admin.newest(scope), published.get(scope, 0)) + 1
         key = os.urandom(32)
         new_scopes[scope] = {**new_scopes.get(scope, {}), gen: key}
         entries.append(make_keyring_entry(admin.root, admin.net, scope, gen, key, recipients))
@@ -237,4 +271,4 @@ def rotate(admin: AdminKeys, scopes: list[str] | None = None,
         raise KeyFileError("no enrolled, unrevoked machine to wrap a new generation to",
                            "no_sites")
     return (AdminKeys(admin.net, admin.root, new_scopes, dict(admin.roster),
-                      dict(admin.legacy)), entries)
+                      dict(admin.legacy), admin.revocations), entries)

@@ -202,18 +202,26 @@ def _usable(entry: KeyringEntry, trust: Trust, keys: SiteKeys) -> bytes | None:
 
 
 def merge_keyring(key_dir: Path, entries: list[KeyringEntry], trust: Trust,
-                  keys: SiteKeys) -> list[ScopeGen]:
+                  keys: SiteKeys, refused: list[ScopeGen] | None = None) -> list[ScopeGen]:
     """Add root-signed generations of our scopes wrapped to us; return those that are new.
 
     Entries without a valid root signature, for another network or another office's scope,
     or not wrapped to this machine are ignored: the server cannot slip in a key of its own.
+    A generation this machine holds already, re-issued with *another* data key (a stale
+    copy of the admin file rotated again), is refused and named in ``refused``: the first
+    key stays, or everything sealed under it would become unreadable here.
     """
     current = {(e.scope, e.gen): e for e in load_keyring(key_dir)}
     added, changed = [], False
     for entry in entries:
-        if _usable(entry, trust, keys) is None:
+        key = _usable(entry, trust, keys)
+        if key is None:
             continue
         ident = (entry.scope, entry.gen)
+        if ident in current and _usable(current[ident], trust, keys) not in (None, key):
+            if refused is not None:
+                refused.append(ident)
+            continue
         if ident not in current:
             added.append(ident)
         if ident not in current or entry.issued > current[ident].issued:

@@ -123,3 +123,8 @@ TERMINAL_NOT_WORKING = N_("This terminal is not working right now. Please ask at
 # --- printing ------------------------------------------------------------------------------
 # TRANSLATORS: on the ticket screen when the ticket printer fails; the number stays on screen.
 PRINT_FAILED = N_("The ticket could not be printed. Please remember your number.")
+
+# --- spoken by the waiting-room board ------------------------------------------------------
+# TRANSLATORS: spoken aloud (never shown) when a number is called. {ticket} is the number as
+# said aloud ("A 17"), {desk} the desk's number or name. Short: the waiting room hears it once.
+ANNOUNCE_CALL = N_("Number {ticket}, please go to desk {desk}.")

@@ -116,8 +116,30 @@ def v4_scopes(db: SqliteDatabase) -> None:
             db.execute_sql(statement)
 
 
+_V5_ERASURE_HOLDS = """
+ALTER TABLE "sync_record" ADD COLUMN "erased_clock" VARCHAR(64);
+CREATE TABLE "sync_erasure_hold" ("writer" VARCHAR(32) NOT NULL, "day" VARCHAR(10) NOT NULL,
+  "state" VARCHAR(10) NOT NULL, "count" INTEGER NOT NULL, "first_seen" INTEGER NOT NULL,
+  "decided_at" INTEGER, PRIMARY KEY ("writer", "day"));
+CREATE TABLE "sync_erasure_pending" ("rid" VARCHAR(32) NOT NULL PRIMARY KEY,
+  "writer" VARCHAR(32) NOT NULL, "day" VARCHAR(10) NOT NULL, "scope" VARCHAR(16),
+  "clock" VARCHAR(64), "seq" INTEGER NOT NULL);
+CREATE INDEX "sync_erasure_pending_writer_day" ON "sync_erasure_pending" ("writer", "day")
+"""
+
+
+def v5_erasure_holds(db: SqliteDatabase) -> None:
+    """Tombstones keep their erasure clock (no content), and mass erasures by one writer in
+    one day wait for an admin (``kiosk/sync/erasure_hold.py``): per (writer, day) the count
+    and decision, and the held erasures (record ids only)."""
+    for statement in _V5_ERASURE_HOLDS.split(";"):
+        if statement.strip():
+            db.execute_sql(statement)
+
+
 #: Every migration in order; the store's version is the number applied.
-MIGRATIONS: list[Migration] = [v1_initial, v2_priority_transfer_mediators, v3_sync, v4_scopes]
+MIGRATIONS: list[Migration] = [v1_initial, v2_priority_transfer_mediators, v3_sync, v4_scopes,
+                               v5_erasure_holds]
 LATEST = len(MIGRATIONS)
 
 

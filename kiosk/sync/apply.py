@@ -51,6 +51,8 @@ class Opened:
     reason: str | None = None
     detail: str = ""
     body: bytes = b""
+    erased_clock: str = ""
+    """An erasure's clock (when it happened), if its envelope carries one."""
 
     def field_map(self) -> dict[str, tuple[str, Any, str]] | None:
         """The decoded fields; a pool worker ships only the body (a dict of 30 clocked
@@ -81,6 +83,8 @@ class ApplyResult:
     quarantined: int = 0
     conflicts: int = 0
     erased: int = 0
+    held: int = 0
+    """Erasures held back for an admin (a mass erasure)."""
     applied_ids: list[int] = field(default_factory=list)
     visit_days: set[str] = field(default_factory=set)
     """Days of the visits this page changed (their office's figures are published again)."""
@@ -100,6 +104,7 @@ class _Work:
     dirty: bool = False
     prebuilt: tuple[tuple[Any, ...], str, str] | None = None
     lazy: Opened | None = None
+    erased_clock: str | None = None
 
     def materialize(self) -> None:
         """Turn a record taken over whole from one envelope into mergeable dicts."""
@@ -191,14 +196,18 @@ def repr_col(name: str) -> str:
 
 
 def write_sync_records(store: Store, works: list[_Work]) -> None:
+    """Upsert the sync bookkeeping; a tombstone keeps the clock of the first erasure known
+    (record id and clock only: pushed again after a restore, it still says when)."""
     store.db.cursor().executemany(
-        "INSERT INTO sync_record (rid, record, kind, scope, erased, bases, synced) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(rid) DO UPDATE SET record=excluded.record, "
-        "kind=excluded.kind, scope=excluded.scope, erased=excluded.erased, "
-        "bases=excluded.bases, synced=excluded.synced",
+        "INSERT INTO sync_record (rid, record, kind, scope, erased, bases, synced, "
+        "erased_clock) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(rid) DO UPDATE SET "
+        "record=excluded.record, kind=excluded.kind, scope=excluded.scope, "
+        "erased=excluded.erased, bases=excluded.bases, synced=excluded.synced, "
+        "erased_clock=COALESCE(sync_record.erased_clock, excluded.erased_clock)",
         [(w.rid, w.record_id, w.kind, w.scope, int(w.erased),
           "{}" if w.erased else w.prebuilt[2] if w.prebuilt else _dumps(w.bases),
-          "{}" if w.erased else w.prebuilt[1] if w.prebuilt else clock_column.pack(w.synced))
+          "{}" if w.erased else w.prebuilt[1] if w.prebuilt else clock_column.pack(w.synced),
+          (w.erased_clock or None) if w.erased else None)
          for w in works])
 
 
@@ -304,6 +313,7 @@ def _merge_items(store: Store, good: list[Opened], result: ApplyResult
             continue
         if o.op == "erase":
             w.erased = w.dirty = True
+            w.erased_clock = o.erased_clock or erasure_seen_clock(store)
             result.merged += 1
             continue
         if not w.clocks and not w.synced and w.lazy is None and o.db_row:
@@ -422,12 +432,20 @@ def forgotten_own_write(store: Store, o: Opened) -> SiteRestored:
         "backup. Run `kiosk sync --reincarnate` to recover it (see the runbook).")
 
 
-def apply_page(store: Store, items: list[Opened], *, cursor: int | None) -> ApplyResult:
-    """Merge a page and (if given) store the cursor after it, in one transaction."""
+def apply_page(store: Store, items: list[Opened], *, cursor: int | None,
+               hold: Any = None) -> ApplyResult:
+    """Merge a page and (if given) store the cursor after it, in one transaction.
+
+    With ``hold`` (an ``erasure_hold.HoldPolicy``), a mass erasure is held back for an admin
+    instead of applied (``kiosk/sync/erasure_hold.py``)."""
     result = ApplyResult()
     bad = [o for o in items if o.reason]
     good = [o for o in items if not o.reason]
     with store.db.atomic("IMMEDIATE"):
+        if good and hold is not None:
+            from kiosk.sync.erasure_hold import screen
+
+            good, result.held = screen(store, good, hold)
         if good:
             works, conflicts = _merge_items(store, good, result)
             dirty = [w for w in works.values() if w.dirty]
@@ -464,6 +482,12 @@ def _visit_days(works: list[_Work]) -> set[str]:
     return days
 
 
+def erasure_seen_clock(store: Store) -> str:
+    """For an erasure whose envelope names no clock (written before they did): the moment
+    this site learnt of it, as a clock of this site."""
+    return str(Timestamp(int(time.time() * 1000), 0, store.writer))
+
+
 def erase_record(writer: Writer, model: type[SyncedModel], record_id: str) -> None:
     """Erase a record network-wide (GDPR Art. 17), inside a ``store.writing()`` transaction.
 
@@ -475,7 +499,7 @@ def erase_record(writer: Writer, model: type[SyncedModel], record_id: str) -> No
     stamp = str(writer.stamp())
     rid = records.rid_for(model.KIND, record_id)
     w = _Work(rid, model.KIND, record_id, records.scope_of(model.KIND, store.site),
-              erased=True, dirty=True)
+              erased=True, dirty=True, erased_clock=stamp)
     write_rows(store, model, [w])
     write_sync_records(store, [w])
     forget_erased(store, [w])

@@ -3,8 +3,9 @@
 Requests for a sync with nothing to do: one (a pull page that says ``done``). Pushing adds
 ``/v1/config`` (limits, epoch, server time), a one-envelope pull page (what the server holds
 of this machine, checked before anything is pushed) and ``/v1/keyring`` (the newest
-generation to write with); a pull that brings envelopes adds one ``/v1/sites`` per run, so
-a revocation takes effect at every site's next sync.
+generation to write with); a pull that brings envelopes adds one ``/v1/sites`` per run.
+Every pull page names the version of the server's revocation list: only when it differs from
+this site's does the run fetch the list (``GET``) or teach the server its own (``POST``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from kiosk.crypto.site_keys import (
 from kiosk.stats.publish import days_changed_here, publish
 from kiosk.store.db import Store
 from kiosk.store.models import Outbox, database
-from kiosk.sync import peers, scopes_upgrade
+from kiosk.sync import peers, revocations, scopes_upgrade
 from kiosk.sync import push as pushing
 from kiosk.sync.apply import (
     FIRST_SYNC_RECORDS,
@@ -42,6 +43,7 @@ from kiosk.sync.apply import (
     apply_page,
 )
 from kiosk.sync.backoff import PoliteAPI
+from kiosk.sync.erasure_hold import HoldPolicy
 from kiosk.sync.errors import EpochChanged, NetworkError, NotSetUp, SiteRestored, SyncError
 from kiosk.sync.http import CA_BUNDLE
 from kiosk.sync.pipeline import Item, Opener
@@ -151,6 +153,9 @@ class SyncClient:
         self.report = SyncReport()
         self.peers_fresh = False
         self.keyring_fresh = False
+        self.hold = HoldPolicy(config.mass_erasure_threshold, config.retention_days)
+        self.revocations_checked = False
+        self.revocations_new = False
         self.max_batch = 100
         self.max_request = 1024 * 1024
         self.erased = 0
@@ -174,10 +179,53 @@ class SyncClient:
                 entries.append(KeyringEntry.from_dict(raw))
             except ProtocolError:
                 continue
-        added = merge_keyring(self.key_dir, entries, self.trust, self.keys)
+        refused: list[tuple[str, int]] = []
+        added = merge_keyring(self.key_dir, entries, self.trust, self.keys, refused)
         if added:
             self.report.notes.append(f"new data-key generation(s): {added}")
+        for scope, gen in refused:
+            self.report.notes.append(
+                f"refused generation {gen} of scope {scope}: the server offers it with "
+                "another data key than the one this site holds (a stale admin file rotated "
+                "again); kept the first")
         self.keyring_fresh = True
+
+    def check_revocations(self, meta: dict) -> None:
+        """Compare the server's revocation list version (on every pull page) with ours, once
+        a run: fetch a newer one, never take an older one, and re-teach ours to a server that
+        holds less (one restored from an older backup)."""
+        offered = meta.get("revocations")
+        if self.revocations_checked or type(offered) is not int:
+            return
+        self.revocations_checked = True
+        held = revocations.version(self.store, self.trust)
+        if offered > held:
+            data = self.api.call("GET", "/v1/revocations", signed=False).get("revocations")
+            result = revocations.consider(self.store, self.trust, data)
+            if result == "stored":
+                self.revocations_new = True
+                self.report.notes.append(f"revocation list version "
+                                         f"{revocations.version(self.store, self.trust)}")
+                return
+            self.report.notes.append(f"the server's revocation list is {result}; this "
+                                     f"site keeps its version {held}")
+        elif offered == held:
+            return
+        self.reteach_revocations()
+
+    def reteach_revocations(self) -> None:
+        """Post this site's list to a server that holds an older one (or none)."""
+        rl = revocations.stored(self.store, self.trust)
+        if rl is None:
+            return
+        try:
+            self.api.call("POST", "/v1/revocations", body=rl.to_dict(), signed=False)
+        except SyncError as exc:
+            self.report.notes.append(f"could not give the server revocation list version "
+                                     f"{rl.version}: {exc}")
+            return
+        self.report.notes.append(f"the server had an older revocation list: gave it "
+                                 f"version {rl.version}")
 
     # -- epoch and counters -------------------------------------------------------------
     def check_epoch(self, epoch: str, site_high: int | None = None) -> None:
@@ -224,6 +272,7 @@ class SyncClient:
         high = _answer_int(meta, "site_high", 0, MAX_SITE_HIGH)
         self.check_epoch(_answer_str(meta, "epoch"), high)
         self.check_counter(high, False)
+        self.check_revocations(meta)
 
     # -- push ---------------------------------------------------------------------------
     def push_all(self) -> None:
@@ -357,6 +406,7 @@ class SyncClient:
         high = _answer_int(page, "site_high", 0, MAX_SITE_HIGH)
         self.check_epoch(_answer_str(page, "epoch"), high)
         self.check_counter(high, include_own)
+        self.check_revocations(page)
         return fetched
 
     def pull_all(self, include_own: bool = False) -> int:
@@ -391,7 +441,8 @@ class SyncClient:
                     opened = self._collect(started)
                     if items or int(page["next"]) != get_int(self.store, CURSOR):
                         group.begin()
-                        result = apply_page(self.store, opened, cursor=int(page["next"]))
+                        result = apply_page(self.store, opened, cursor=int(page["next"]),
+                                            hold=self.hold)
                         group.applied(len(items))
                         self._count(len(items), result)
                     self._advance(len(items))
@@ -407,16 +458,19 @@ class SyncClient:
             return ahead.result()
 
     def retry_quarantine(self) -> None:
-        marks = ", ".join("?" * len(RETRYABLE))
+        """Open again what new trust material may now accept (``revoked`` only after a new
+        revocation list arrived: a list can move a writer's cut-off)."""
+        reasons = RETRYABLE + (("revoked",) if self.revocations_new else ())
+        marks = ", ".join("?" * len(reasons))
         rows = list(self.store.db.execute_sql(
             f"SELECT id, seq, envelope FROM sync_quarantine WHERE reason IN ({marks}) "
-            "ORDER BY id", RETRYABLE))
+            "ORDER BY id", reasons))
         if not rows:
             return
         opened = self.open_items([(seq, bytes(raw)) for _, seq, raw in rows], True)
         ok = [o for o in opened if o.reason is None]
         if ok:
-            result = apply_page(self.store, ok, cursor=None)
+            result = apply_page(self.store, ok, cursor=None, hold=self.hold)
             self.erased += result.erased
             self.visit_days |= result.visit_days
             self.report.merged += result.merged
@@ -434,6 +488,7 @@ class SyncClient:
         self.report.unchanged += result.unchanged
         self.report.quarantined += result.quarantined
         self.report.conflicts += result.conflicts
+        self.report.held += result.held
 
     def _phase(self, name: str, total: int | None) -> None:
         if self.progress:
@@ -477,6 +532,10 @@ class SyncClient:
                 raise SyncError("the server's epoch keeps changing; try again later",
                                 "epoch_unstable")
             self.retry_quarantine()
+            if self.report.held:
+                self.report.notes.append(
+                    f"held {self.report.held} erasures as a mass erasure: the records stay "
+                    "until an admin decides (`kiosk erasures list`)")
             # Visits another machine of the office wrote change the office's figures: the
             # figures go out in this run, so every machine converges on the same ones.
             if publish(self.store, self.visit_days):

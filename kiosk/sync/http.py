@@ -75,7 +75,7 @@ class ServerAPI:
     (a city's internal CA), otherwise against the system's trust store.
     """
 
-    def __init__(self, base_url: str, keys: SiteKeys, *, insecure: bool = False,
+    def __init__(self, base_url: str, keys: SiteKeys | None, *, insecure: bool = False,
                  offset_ms: int = 0, ca_bundle: str | None = None) -> None:
         self.base = check_url(base_url, insecure)
         self.prefix = urlsplit(self.base).path
@@ -99,6 +99,9 @@ class ServerAPI:
         data = b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
         headers = {"Content-Type": "application/json"} if body is not None else {}
         if signed:
+            if self.keys is None:  # the admin laptop: only unsigned requests
+                raise NotSetUp("this needs an enrolled site's keys (run it at an office "
+                               "machine, or use --from/--out and `kiosk keys publish`)")
             ts = int(time.time() + self.offset_ms / 1000)
             headers.update(sign_request(self.keys.sign, self.keys.writer, method,
                                         self.prefix + path, query, data, timestamp=ts))

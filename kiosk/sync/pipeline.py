@@ -22,6 +22,7 @@ from kiosk.clock.hlc import Timestamp
 from kiosk.sync import records
 from kiosk.sync.apply import Opened
 from sync_server.protocol import (
+    ERASE_BODY,
     NETWORK_SCOPE,
     Envelope,
     ProtocolError,
@@ -45,24 +46,36 @@ two years fast win every merge."""
 
 RETIRED = "#"
 """``pub_raw`` keys ``SITE#SEQ`` are retired certificates' keys, good up to sequence SEQ."""
+REVOKED = "!"
+"""``pub_raw`` keys ``SITE!CTR`` are keys on the root-signed revocation list, good for the
+writer's own counters up to CTR; such a writer has no other key."""
 
 
 Retired = dict[str, list[tuple[Ed25519PublicKey, int]]]
 """Per site: retired keys and the sequence up to which each is good."""
+Revoked = dict[str, tuple[Ed25519PublicKey, int]]
+"""Per revoked writer: the revoked certificate's key and its last valid counter."""
 
 
-def split_keys(pub_raw: dict[str, bytes]) -> tuple[dict[str, Ed25519PublicKey], Retired]:
-    """(current key per site, retired keys per site with the sequence they are good up to)."""
+def split_keys(pub_raw: dict[str, bytes]
+               ) -> tuple[dict[str, Ed25519PublicKey], Retired, Revoked]:
+    """(current key per site, retired keys per site with the sequence they are good up to,
+    revoked writers' keys with the counter they are good up to)."""
     current: dict[str, Ed25519PublicKey] = {}
     retired: Retired = {}
+    revoked: Revoked = {}
     for name, raw in pub_raw.items():
         key = Ed25519PublicKey.from_public_bytes(raw)
+        site, mark, upto = name.partition(REVOKED)
+        if mark:
+            revoked[site] = (key, int(upto))
+            continue
         site, _, upto = name.partition(RETIRED)
         if upto:
             retired.setdefault(site, []).append((key, int(upto)))
         else:
             current[site] = key
-    return current, retired
+    return current, retired, revoked
 
 
 def _signed_by(env: Envelope, seq: int, key: Ed25519PublicKey | None,
@@ -85,7 +98,8 @@ DataKeys = dict[tuple[str, int], bytes]
 def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
              datakeys: DataKeys, net: str, now_ms: int,
              max_drift_ms: int = MAX_DRIFT_MS, skip_site: str = "",
-             retired: Retired | None = None, office: str = "") -> Opened:
+             retired: Retired | None = None, office: str = "",
+             revoked: Revoked | None = None) -> Opened:
     """Parse, verify the writer's signature, decrypt and decode one envelope.
 
     Envelopes written by ``skip_site`` (this site: they hold nothing it lacks) come back
@@ -114,13 +128,28 @@ def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
     if h.scope not in (writer_office, NETWORK_SCOPE):
         out.reason, out.detail = "scope_forbidden", f"{h.site} may not write scope {h.scope}"
         return out
-    key = pubkeys.get(h.site)
-    olds = (retired or {}).get(h.site, [])
+    listed = (revoked or {}).get(h.site)
+    if listed is not None:
+        # the root's revocation list decides alone: no certificate or sequence a server
+        # lists counts for this writer
+        rkey, upto_ctr = listed
+        if h.ctr > upto_ctr:
+            out.reason, out.detail = "revoked", (f"{h.site} is revoked from its counter "
+                                                 f"{upto_ctr + 1} on (root-signed list)")
+            return out
+        if not _signed_by(env, seq, rkey, []):
+            out.reason, out.detail = "revoked", (f"{h.site} is revoked; this envelope is not "
+                                                 "signed by its revoked certificate's key")
+            return out
+        key, olds = rkey, []
+    else:
+        key = pubkeys.get(h.site)
+        olds = (retired or {}).get(h.site, [])
     if key is None and not any(seq <= upto for _, upto in olds):
         out.reason, out.detail = "unknown_writer", f"no valid certificate for {h.site}" + (
             " (revoked before this envelope was stored)" if olds else "")
         return out
-    if not _signed_by(env, seq, key, olds):
+    if listed is None and not _signed_by(env, seq, key, olds):
         out.reason, out.detail = "bad_signature", "signature does not verify for its writer"
         return out
     data_key = datakeys.get((h.scope, h.gen))
@@ -137,6 +166,10 @@ def open_one(seq: int, raw: bytes, pubkeys: dict[str, Ed25519PublicKey],
             out.reason, out.detail = "decryption_failed", "tag or padding check failed"
         return out
     if h.op == "erase":
+        if body and not ERASE_BODY.fullmatch(body):
+            out.reason, out.detail = "bad_body", "an erasure carries more than its clock"
+            return out
+        out.erased_clock = body.decode("ascii")
         return out
     try:
         kind, record_id, newest, row = records.decode_row(body)
@@ -175,11 +208,11 @@ Item = tuple[int, bytes]
 
 def _open_chunk(chunk: list[Item], pub_raw: dict[str, bytes], datakeys: DataKeys,
                 net: str, now_ms: int, skip_site: str, office: str) -> list[Opened]:
-    pubkeys, retired = split_keys(pub_raw)
+    pubkeys, retired, revoked = split_keys(pub_raw)
     out = []
     for seq, raw in chunk:
         o = open_one(seq, raw, pubkeys, datakeys, net, now_ms, skip_site=skip_site,
-                     retired=retired, office=office)
+                     retired=retired, office=office, revoked=revoked)
         o.raw = b""  # the caller has the bytes: not sent back between processes
         out.append(o)
     return out

@@ -44,6 +44,8 @@ class Pending:
     env: Envelope | None = None
     scope: str = ""
     """The scope to seal into when the kind is not known (an erasure marker only)."""
+    erased_clock: str = ""
+    """When the erasure happened (sealed into an erasure marker's body; no content)."""
 
 
 def outbox_snapshot(store: Store) -> list[tuple[str, str, str]]:
@@ -63,13 +65,15 @@ def reserve(store: Store, rows: list[tuple[str, str, str]]) -> list[Pending]:
         loaded = {kind: load_rows(store, SYNCED_MODELS[kind], ids)
                   for kind, ids in by_kind.items() if kind in SYNCED_MODELS}
         meta = {}
+        erasure_clocks: dict[str, str] = {}
         ids = [r[0] for r in rows]
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
-            for rid, rec, erased, bases, synced in store.db.execute_sql(
-                    "SELECT rid, record, erased, bases, synced FROM sync_record WHERE record IN "
-                    f"({','.join('?' * len(chunk))})", chunk):
+            for rid, rec, erased, bases, synced, clock in store.db.execute_sql(
+                    "SELECT rid, record, erased, bases, synced, erased_clock FROM sync_record "
+                    f"WHERE record IN ({','.join('?' * len(chunk))})", chunk):
                 meta[rec] = (rid, bool(erased), json.loads(bases), clock_column.unpack(synced))
+                erasure_clocks[rec] = clock or ""
         new_meta = []
         for record, kind, changed_at in rows:
             row = loaded.get(kind, {}).get(record)
@@ -82,7 +86,8 @@ def reserve(store: Store, rows: list[tuple[str, str, str]]) -> list[Pending]:
                 new_meta.append((rid, record, kind, records.scope_of(kind, store.site)))
             state = records.row_state(SYNCED_MODELS[kind], values, clocks,
                                       erased or was_erased, bases, synced)
-            out.append(Pending(record, kind, changed_at, rid, 0, state))
+            out.append(Pending(record, kind, changed_at, rid, 0, state,
+                               erased_clock=erasure_clocks.get(record, "")))
         if new_meta:
             store.db.cursor().executemany(
                 "INSERT OR IGNORE INTO sync_record (rid, record, kind, scope) "
@@ -111,9 +116,10 @@ def orphan_tombstones(store: Store) -> list[Pending]:
         return []
     with store.db.atomic("IMMEDIATE"):
         rows = list(store.db.execute_sql(
-            "SELECT rid, scope FROM sync_record WHERE erased = 1 AND record IS NULL "
-            "AND scope IS NOT NULL ORDER BY rid"))
-        out = [Pending("", "", "", rid, 0, ERASED, scope=scope) for rid, scope in rows]
+            "SELECT rid, scope, erased_clock FROM sync_record WHERE erased = 1 "
+            "AND record IS NULL AND scope IS NOT NULL ORDER BY rid"))
+        out = [Pending("", "", "", rid, 0, ERASED, scope=scope, erased_clock=clock or "")
+               for rid, scope, clock in rows]
         if out:
             first = allocate_counters(store, len(out))
             for i, p in enumerate(out):
@@ -146,7 +152,8 @@ def seal_all(pending: list[Pending], keys: SiteKeys, net: str, office: str,
         header = Header(v=FORMAT_VERSION, net=net, scope=scope, gen=newest[scope],
                         rid=p.rid, site=keys.writer, ctr=p.ctr,
                         op="erase" if p.state.erased else "put", exp=exp)
-        body = b"" if p.state.erased else records.encode_body(p.kind, p.record, p.state)
+        body = p.erased_clock.encode("ascii") if p.state.erased \
+            else records.encode_body(p.kind, p.record, p.state)
         items.append((header, body))
     for p, env in zip(pending, seal_batch(items, datakeys, keys.sign), strict=True):
         p.env = env

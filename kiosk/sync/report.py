@@ -24,6 +24,8 @@ class SyncReport:
     unchanged: int = 0
     quarantined: int = 0
     released: int = 0
+    held: int = 0
+    """Erasures held back as a mass erasure (``kiosk erasures list``)."""
     conflicts: int = 0
     requests: int = 0
     bytes_sent: int = 0

@@ -21,6 +21,7 @@ from sync_server.protocol import (
     verify_certificate,
     verify_keyring_entry,
 )
+from sync_server.protocol_revocation import RevocationList, verify_revocation_list
 from sync_server.store.db import (
     Counter,
     KeyringRow,
@@ -125,6 +126,9 @@ def enroll(cert: SiteCertificate) -> str:
         if RevokedSerial.get_or_none(RevokedSerial.serial == cert.serial) is not None:
             raise Forbidden("this certificate was revoked; the admin must issue a new one",
                             "certificate_revoked")
+        if _listed(cert):
+            raise Forbidden(f"{cert.site} is on the network's revocation list; enrol the "
+                            "replacement machine under a new code", "certificate_revoked")
         site = Site.get_or_none(Site.code == cert.site)
         fields = {"serial": cert.serial, "issued": cert.issued,
                   "certificate": json.dumps(cert.to_dict(), sort_keys=True)}
@@ -163,6 +167,66 @@ def revoke(code: str) -> None:
         RevokedSerial.insert(serial=site.serial, code=code,
                              revoked_at=now).on_conflict_ignore().execute()
         _retire(site, now)
+
+
+REVOCATIONS = "revocations"
+REVOCATIONS_VERSION = "revocations_version"
+
+
+def _listed(cert: SiteCertificate) -> bool:
+    """Whether the stored root-signed revocation list names this certificate's writer."""
+    text = _meta(REVOCATIONS)
+    return text is not None and any(
+        e["writer"] == cert.site for e in json.loads(text)["entries"])
+
+
+def revocation_list() -> dict[str, Any] | None:
+    """The newest root-signed revocation list this server was given (None: none yet)."""
+    with database.connection_context():
+        text = _meta(REVOCATIONS)
+    return json.loads(text) if text is not None else None
+
+
+def revocation_version() -> int:
+    """Its version (0: none), on every pull page so that sites notice a difference."""
+    with database.connection_context():
+        value = _meta(REVOCATIONS_VERSION)
+    return int(value) if value is not None else 0
+
+
+def put_revocations(rl: RevocationList) -> tuple[str, list[str]]:
+    """Store a root-signed list of a higher version and lock out the machines it names.
+
+    A version at or below the stored one is refused (409 ``stale_revocations``): the list
+    only ever grows in version, whoever sends it (the admin, or a site re-teaching a server
+    restored from an older backup); the identical list again is ``unchanged``. Returns
+    (result, writer ids locked out now).
+    """
+    net, root = trusted_root()
+    verify_revocation_list(rl, root, net)
+    text = json.dumps(rl.to_dict(), sort_keys=True, separators=(",", ":"))
+    locked: list[str] = []
+    with database.connection_context(), write_transaction():
+        stored = _meta(REVOCATIONS)
+        if stored == text:
+            return "unchanged", locked
+        held = int(_meta(REVOCATIONS_VERSION) or 0)
+        if rl.version <= held:
+            raise Conflict(f"this server holds revocation list version {held}; version "
+                           f"{rl.version} is not newer", "stale_revocations")
+        _set_meta(REVOCATIONS, text)
+        _set_meta(REVOCATIONS_VERSION, str(rl.version))
+        now = int(time.time())
+        for entry in rl.entries:
+            site = Site.get_or_none(Site.code == entry.writer)
+            if site is None or site.revoked_at is not None:
+                continue
+            Site.update(revoked_at=now).where(Site.code == site.code).execute()
+            RevokedSerial.insert(serial=site.serial, code=site.code,
+                                 revoked_at=now).on_conflict_ignore().execute()
+            _retire(site, now)
+            locked.append(site.code)
+    return "stored", locked
 
 
 def _retire(site: Site, now: int) -> None:
@@ -210,6 +274,12 @@ def put_keyring(entry: KeyringEntry) -> str:
             return "stored"
         if row.entry == text:
             return "unchanged"
+        held = json.loads(row.entry).get("key_id", "")
+        if held and entry.key_id and held != entry.key_id:
+            raise Conflict(f"generation {entry.gen} of scope {entry.scope} is already "
+                           "published with another data key; a new generation must take the "
+                           "next number (is this a stale copy of the admin file?)",
+                           "generation_rekeyed")
         if entry.issued <= row.issued:
             raise Conflict("a newer issue of this key generation is already stored",
                            "stale_keyring_entry")

@@ -72,9 +72,10 @@ def test_every_shell_block_is_run_here_or_names_the_test_that_runs_it() -> None:
 def test_the_runbook_runs_end_to_end(tmp_path: Path) -> None:
     work, admin, prefix = tmp_path / "work", tmp_path / "usb", tmp_path / "prefix"
     safe = tmp_path / "safe"  # the backup private key's own medium
-    for d in (work, admin, prefix / "bin", safe):
+    memory = tmp_path / "tmpfs"  # the passphrase: never on the stick with admin.key
+    for d in (work, admin, prefix / "bin", safe, memory):
         d.mkdir(parents=True)
-    (admin / "passphrase").write_text("the admin's long passphrase\n")
+    (memory / "passphrase").write_text("the admin's long passphrase\n")
     pip = prefix / "bin" / "pip"  # stand-in: the release is already installed
     pip.write_text(f'#!/bin/sh\necho "pip $*" >> "{work}/calls.log"\n')
     pip.chmod(0o755)
@@ -83,7 +84,7 @@ def test_the_runbook_runs_end_to_end(tmp_path: Path) -> None:
     env.update({
         "PATH": f"{Path(sys.executable).parent}:{env['PATH']}",
         "PREFIX": str(prefix), "DATA": str(tmp_path / "data"), "ADMIN": str(admin),
-        "BACKUP_KEY": str(safe / "backup.key"),
+        "BACKUP_KEY": str(safe / "backup.key"), "PASSPHRASE": str(memory / "passphrase"),
         "UNITS": str(tmp_path / "units"), "SYNC_URL": f"http://127.0.0.1:{port}",
         "SYNC_SERVER_DATA_DIR": str(tmp_path / "srv"), "RUNBOOK_PORT": str(port),
         "RUNBOOK_WORK": str(work), "XDG_DATA_HOME": str(tmp_path / "xdg"),
@@ -112,3 +113,7 @@ def test_the_runbook_runs_end_to_end(tmp_path: Path) -> None:
     states = {s["code"].split("-")[0] + ("-revoked" if s["revoked_at"] else "")
               for s in status["sites"]}
     assert {"EVSC", "LUED", "LUED-revoked"} <= states and status["key_generations"]
+    assert not list(admin.glob("*passphrase*"))  # the runbook never put it beside the key
+    listed = json.loads((admin / "revocations.json").read_text())["list"]
+    assert [e["writer"].split("-")[0] for e in listed["entries"]] == ["LUED"]
+    assert "LUED:2" in status["key_generations"]  # rotated after the replacement enrolled

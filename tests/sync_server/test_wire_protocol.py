@@ -67,6 +67,10 @@ def test_erase_has_empty_body_and_is_signed(keys):
     assert p.open_envelope(env, data_key) == b""
     with pytest.raises(p.InvalidFieldError):
         p.seal(header(op="erase"), b"name", data_key, sk)
+    clock = b"1764489600000.00003.EVSC-3F2A"  # when it happened: no content
+    assert p.open_envelope(p.seal(header(op="erase"), clock, data_key, sk), data_key) == clock
+    with pytest.raises(p.InvalidFieldError):
+        p.seal(header(op="erase"), clock + b" Maria", data_key, sk)
 
 
 def test_every_bit_flip_in_body_region_is_detected(keys):

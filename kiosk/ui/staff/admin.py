@@ -70,15 +70,23 @@ class AdminScreen(UndoOffer, Screen[None], inherit_bindings=False):
     @work(thread=True, exclusive=True, group="admin-load")
     def load(self) -> None:
         ctx = self.staffing.ctx
+        from kiosk.sync.erasure_hold import pending_count
+
         try:
             profiles = self.staffing.directory.list(include_inactive=True)
             labels = desk_labels(ctx.store, ctx.config)
+            held = pending_count(ctx.store)
         finally:
             ctx.store.close()
-        self.app.call_from_thread(self.show, profiles, labels)
+        self.app.call_from_thread(self.show, profiles, labels, held)
 
-    def show(self, profiles: list[StaffProfile], labels: dict[str, str]) -> None:
+    def show(self, profiles: list[StaffProfile], labels: dict[str, str],
+             held: int = 0) -> None:
         self.profiles = profiles
+        if held:  # a mass erasure by one machine waits for an admin (kiosk/sync/erasure_hold)
+            self.say(f"Achtung: {held} Löschungen eines Geräts werden zurückgehalten, die "
+                     "Datensätze bleiben bis zur Entscheidung (kiosk erasures list).",
+                     error=True)
         self.query_one("#staff-table", FittedTable).refill([
             (p.id, (inert_text(p.id), inert_text(p.display_name),
                     inert_text(", ".join(language_name(c) for c in p.languages)),
