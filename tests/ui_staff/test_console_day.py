@@ -347,3 +347,20 @@ async def test_f12_sends_from_any_screen_and_the_senders_console_stays_silent(ct
         assert recent(1)[0].action == "alarm" and recent(1)[0].detail == "desk=2"
         assert app.bells == 0  # no sound at the desk where the visitor sits
         assert "F8" not in screen_text(app)  # nobody acknowledges their own call
+
+
+async def test_c_calls_the_row_marked_in_the_queue(ctx, staffing, clock):
+    first = ctx.queue.check_in(["post"], "fa")
+    clock.advance(minutes=1)
+    second = ctx.queue.check_in(["post"], "fa")
+    app = make_staff_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await signed_in(pilot, "reza-ahmadi", "2222")
+        await wait_for(pilot, lambda: len(screen.snapshot.waiting) == 2, "queue shown")
+        screen.query_one("#queue").focus()
+        await pilot.press("down")  # a person marks the second row
+        await pilot.press("c")
+        await wait_for(pilot, lambda: ctx.queue.get(second.visit_id).status == "called")
+        assert ctx.queue.get(first.visit_id).status == "queued"
+        await call_shown(pilot, second.visit_id)
+        assert f"Aufgerufen: {second.ticket}" in status_text(app)
