@@ -181,6 +181,15 @@ class PrinterSettings:
 
 
 @dataclass(frozen=True)
+class StaffSettings:
+    """Settings of the staff consoles."""
+
+    #: A command the office machine runs when a console sends an emergency call (e.g. one
+    #: that texts the office phone), given office, desk and time — never personal data.
+    alarm_hook: str = ""
+
+
+@dataclass(frozen=True)
 class NetworkConfig:
     """The whole network as one immutable value."""
 
@@ -205,6 +214,7 @@ class NetworkConfig:
     audit_retention_days: int = 730
     """Days after which audit entries lose who and which record (kept longer than visit
     data: a data-protection officer must be able to check what staff did with it)."""
+    staff: StaffSettings = field(default_factory=StaffSettings)
 
     def office(self, code: str) -> Office:
         """The office with this code, typed in any case; KeyError names the known codes."""
@@ -381,7 +391,7 @@ def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
     """Build and validate a `NetworkConfig` from parsed TOML."""
     root = _Reader(path, data, "")
     root.unknown({"network", "queue", "visitor", "offices", "concerns", "referrals",
-                  "printer", "sync", "speech"})
+                  "printer", "sync", "speech", "staff"})
     speech = _speech(root.table("speech"), SpeechSettings())
     net = root.table("network")
     net.unknown({"id", "name", "sync_server", "retention_days", "timezone", "ui_languages",
@@ -394,6 +404,8 @@ def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
     visitor = root.table("visitor")
     visitor.unknown({"idle_timeout_seconds", "allow_checkin_outside_hours", "bidi",
                      "native_digits", "ticket_printer"})
+    staff = root.table("staff")
+    staff.unknown({"alarm_hook"})
     bidi = visitor.text("bidi", "app")
     if bidi not in ("app", "terminal"):
         raise visitor.fail("bidi", f"{bidi!r} must be \"app\" or \"terminal\"")
@@ -464,6 +476,7 @@ def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
         ),
         printer=_printer(root.table("printer"), visitor.text("ticket_printer", "")),
         speech=speech,
+        staff=StaffSettings(alarm_hook=staff.text("alarm_hook", "")),
     )
 
 
