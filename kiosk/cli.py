@@ -25,7 +25,7 @@ from kiosk.errors import (
 
 #: Modules under kiosk.commands that add subcommands; each has `register(sub)`.
 COMMAND_MODULES = ["store", "demo", "visitor", "staff", "keys", "sync", "demo_network",
-                   "doctor", "printing", "report", "erasures"]
+                   "doctor", "printing", "report", "erasures", "speech", "privacy"]
 
 
 #: Global options that take a value (the value is not a subcommand's name).

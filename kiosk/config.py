@@ -70,6 +70,32 @@ class Location:
 
 
 @dataclass(frozen=True)
+class SpeechSettings:
+    """What the visitor terminal and the board say aloud (README "Speech").
+
+    Network-wide in `[speech]`; an office overrides any key in its `speech` table.
+    """
+
+    #: "off", "tile" (a speaker tile turns reading aloud on for the visit; the ticket is
+    #: read out anyway) or "auto" (every screen is read out once a language is chosen).
+    read_aloud: str = "tile"
+    #: Board announcements of a call: "off", "gong", "de" or "de+visitor".
+    announce: str = "de+visitor"
+    #: Loudness of everything played, in percent.
+    volume: int = 80
+    #: Local times with no sound at all, e.g. ((20:00, 07:00),); may run past midnight.
+    quiet_hours: tuple[tuple[dt.time, dt.time], ...] = ()
+    #: The player command; the WAV file is appended ("aplay -q" plays on the default device).
+    player: tuple[str, ...] = ("aplay", "-q")
+    #: Folder of recorded prompts (<lang>/<prompt id>.wav); empty: synthetic voice only.
+    recordings: str = ""
+
+
+READ_ALOUD_MODES = ("off", "tile", "auto")
+ANNOUNCE_MODES = ("off", "gong", "de", "de+visitor")
+
+
+@dataclass(frozen=True)
 class Office:
     """One of the network's seven offices (fixed), run by the city and a partner."""
 
@@ -81,6 +107,7 @@ class Office:
     desks: tuple[str, ...]
     locations: tuple[Location, ...]
     todo: tuple[str, ...] = ()
+    speech: SpeechSettings = field(default_factory=SpeechSettings)
 
 
 @dataclass(frozen=True)
@@ -154,6 +181,15 @@ class PrinterSettings:
 
 
 @dataclass(frozen=True)
+class StaffSettings:
+    """Settings of the staff consoles."""
+
+    #: A command the office machine runs when a console sends an emergency call (e.g. one
+    #: that texts the office phone), given office, desk and time — never personal data.
+    alarm_hook: str = ""
+
+
+@dataclass(frozen=True)
 class NetworkConfig:
     """The whole network as one immutable value."""
 
@@ -174,6 +210,11 @@ class NetworkConfig:
     mass_erasure_threshold: int = 50
     """``[sync]``: erasures of young records by one machine in one day beyond this are held
     for an admin at every receiving site (``kiosk erasures``)."""
+    speech: SpeechSettings = field(default_factory=SpeechSettings)
+    audit_retention_days: int = 730
+    """Days after which audit entries lose who and which record (kept longer than visit
+    data: a data-protection officer must be able to check what staff did with it)."""
+    staff: StaffSettings = field(default_factory=StaffSettings)
 
     def office(self, code: str) -> Office:
         """The office with this code, typed in any case; KeyError names the known codes."""
@@ -285,9 +326,47 @@ def _hours(reader: _Reader) -> dict[str, tuple[tuple[dt.time, dt.time], ...]]:
     return hours
 
 
-def _office(reader: _Reader) -> Office:
+def _quiet_hours(reader: _Reader, name: str, default: Any
+                 ) -> tuple[tuple[dt.time, dt.time], ...]:
+    spans = []
+    for i, span in enumerate(reader.strings(name, default)):
+        match = _SPAN.match(span)
+        if not match:
+            raise reader.fail(f"{name}[{i}]", f"{span!r} is not a time span like 20:00-07:00")
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        if (h1, m1) == (h2, m2):
+            raise reader.fail(f"{name}[{i}]", f"{span!r} is empty")
+        spans.append((dt.time(h1, m1), dt.time(h2, m2)))
+    return tuple(spans)
+
+
+def _speech(reader: _Reader, base: SpeechSettings) -> SpeechSettings:
+    """Speech settings from one table, keys not given taken from `base`."""
+    reader.unknown({"read_aloud", "announce", "volume", "quiet_hours", "player", "recordings"})
+    read_aloud = reader.text("read_aloud", base.read_aloud)
+    if read_aloud not in READ_ALOUD_MODES:
+        raise reader.fail("read_aloud", f"{read_aloud!r} must be one of "
+                                        f"{', '.join(READ_ALOUD_MODES)}")
+    announce = reader.text("announce", base.announce)
+    if announce not in ANNOUNCE_MODES:
+        raise reader.fail("announce", f"{announce!r} must be one of {', '.join(ANNOUNCE_MODES)}")
+    player = reader.strings("player", base.player)
+    if not player or not player[0].strip():
+        raise reader.fail("player", "needs at least the player program, e.g. [\"aplay\", \"-q\"]")
+    quiet = base.quiet_hours
+    if "quiet_hours" in reader.data:
+        quiet = _quiet_hours(reader, "quiet_hours", ())
+    return SpeechSettings(
+        read_aloud=read_aloud, announce=announce,
+        volume=reader.number("volume", base.volume, low=0, high=100),
+        quiet_hours=quiet, player=tuple(player),
+        recordings=reader.text("recordings", base.recordings),
+    )
+
+
+def _office(reader: _Reader, speech: SpeechSettings | None = None) -> Office:
     reader.unknown({"code", "name", "districts", "partner", "languages", "desks", "todo",
-                    "locations"})
+                    "locations", "speech"})
     code = reader.text("code", pattern=OFFICE_RE)
     locations = []
     for loc in reader.tables("locations"):
@@ -304,6 +383,7 @@ def _office(reader: _Reader) -> Office:
         partner=reader.text("partner", ""), languages=reader.strings("languages", _LANG),
         desks=reader.strings("desks", ("1",)), locations=tuple(locations),
         todo=reader.strings("todo", ()),
+        speech=_speech(reader.table("speech"), speech or SpeechSettings()),
     )
 
 
@@ -311,10 +391,11 @@ def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
     """Build and validate a `NetworkConfig` from parsed TOML."""
     root = _Reader(path, data, "")
     root.unknown({"network", "queue", "visitor", "offices", "concerns", "referrals",
-                  "printer", "sync"})
+                  "printer", "sync", "speech", "staff"})
+    speech = _speech(root.table("speech"), SpeechSettings())
     net = root.table("network")
     net.unknown({"id", "name", "sync_server", "retention_days", "timezone", "ui_languages",
-                 "interpreter_languages"})
+                 "interpreter_languages", "audit_retention_days"})
     queue = root.table("queue")
     queue.unknown({"max_calls", "fairness_minutes", "walk_in_prefix", "appointment_prefix",
                    "priorities", "appointment_due_minutes"})
@@ -323,6 +404,8 @@ def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
     visitor = root.table("visitor")
     visitor.unknown({"idle_timeout_seconds", "allow_checkin_outside_hours", "bidi",
                      "native_digits", "ticket_printer"})
+    staff = root.table("staff")
+    staff.unknown({"alarm_hook"})
     bidi = visitor.text("bidi", "app")
     if bidi not in ("app", "terminal"):
         raise visitor.fail("bidi", f"{bidi!r} must be \"app\" or \"terminal\"")
@@ -333,7 +416,7 @@ def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
     if "normal" not in priorities:
         raise queue.fail("priorities", "needs a 'normal' level")
 
-    offices = tuple(_office(o) for o in root.tables("offices"))
+    offices = tuple(_office(o, speech) for o in root.tables("offices"))
     if not offices:
         raise root.fail("offices", "at least one office is needed")
     seen: set[str] = set()
@@ -360,11 +443,17 @@ def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
         r.unknown({"id", "name"})
         referrals.append(Referral(id=r.text("id", pattern=_ID), name=r.text("name")))
 
+    retention_days = net.number("retention_days", 90, low=1, high=3650)
+    audit_retention_days = net.number("audit_retention_days", max(730, retention_days),
+                                      low=1, high=3650)
+    if audit_retention_days < retention_days:
+        raise net.fail("audit_retention_days", f"{audit_retention_days} is shorter than "
+                       f"retention_days ({retention_days}): the audit must outlive the data")
     return NetworkConfig(
         path=str(path),
         id=net.text("id", pattern=re.compile(r"^[a-z0-9][a-z0-9-]{2,62}$")),
         name=net.text("name"), sync_server=net.text("sync_server", ""),
-        retention_days=net.number("retention_days", 90, low=1, high=3650),
+        retention_days=retention_days, audit_retention_days=audit_retention_days,
         timezone=net.text("timezone", "Europe/Berlin"),
         ui_languages=net.strings("ui_languages", ("de", "en"), _LANG),
         interpreter_languages=net.strings("interpreter_languages", (), _LANG),
@@ -386,6 +475,8 @@ def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
             ticket_printer=visitor.text("ticket_printer", ""),
         ),
         printer=_printer(root.table("printer"), visitor.text("ticket_printer", "")),
+        speech=speech,
+        staff=StaffSettings(alarm_hook=staff.text("alarm_hook", "")),
     )
 
 

@@ -176,7 +176,8 @@ def cmd_upgrade_admin(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from kiosk.sync.enrolment import import_bundle
 
-    done = import_bundle(_key_dir(args), Path(args.bundle))
+    done = import_bundle(_key_dir(args), Path(args.bundle),
+                         open_store=lambda: context_from_args(args).store)
     shown = ", ".join(f"{scope}:{gen}" for scope, gen in done.added) or "already present"
     print(f"imported certificate for {done.site} (office {done.office}) in network {done.net}; "
           f"data-key generations {shown}")

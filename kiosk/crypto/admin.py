@@ -193,8 +193,19 @@ def enroll_site(admin: AdminKeys, code: str, public_line: str) -> dict[str, Any]
     admin.roster[code] = cert.to_dict()
     entries = [*_entries(admin, office, {code: kex_pub}),
                *_entries(admin, NETWORK_SCOPE, {code: kex_pub})]
-    return {"format": BUNDLE_FORMAT, "root_public": admin.root_line(),
-            "certificate": cert.to_dict(), "keyring": [e.to_dict() for e in entries]}
+    bundle = {"format": BUNDLE_FORMAT, "root_public": admin.root_line(),
+              "certificate": cert.to_dict(), "keyring": [e.to_dict() for e in entries]}
+    if admin.revocations:
+        # A new machine knows the revoked ones before it first syncs: a server that
+        # withholds the list (restored, or dishonest) cannot make it trust a stolen terminal.
+        bundle["revocations"] = admin.revocations
+    return bundle
+
+
+def bundle_revocations(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The root-signed revocation list a bundle carries (checked on import), or None."""
+    rl = data.get("revocations")
+    return rl if isinstance(rl, dict) else None
 
 
 def parse_bundle(data: Any) -> tuple[str, SiteCertificate, list[KeyringEntry]]:

@@ -175,6 +175,7 @@ class DemoNetwork:
         """keys public → enroll-site → import → enroll, through the enrolment service."""
         from kiosk.context import open_context
         from kiosk.paths import key_dir_for, resolve_config
+        from kiosk.store.db import open_store
         from kiosk.sync import enrolment
 
         key_dir = key_dir_for(site.db)
@@ -183,7 +184,7 @@ class DemoNetwork:
         bundle = site.db.with_suffix(".bundle")
         enrolment.certify_machine(self.admin_key, self.passphrase.read_text().splitlines()[0],
                                   site.office, mine.line, bundle)
-        enrolment.import_bundle(key_dir, bundle)
+        enrolment.import_bundle(key_dir, bundle, open_store=lambda: open_store(site.db))
         ctx = open_context(resolve_config(None), site.db)
         try:
             enrolment.enroll(ctx.store, key_dir, self.url)

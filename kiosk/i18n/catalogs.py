@@ -6,18 +6,20 @@ The ``.po`` files are the source of truth (translators edit them with normal too
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 from kiosk import __version__
-from kiosk.i18n.languages import UI_LANGUAGE_CODES
+from kiosk.i18n.languages import UI_LANGUAGE_CODES, language_info
 from kiosk.i18n.translator import DOMAIN, LOCALES_DIR, mo_path, po_path
 
 SOURCE_DIR = LOCALES_DIR.parent.parent
@@ -91,8 +93,21 @@ def _new_catalog(locale: str | None) -> Catalog:
     )
 
 
+def catalog_locale(lang: str) -> str:
+    """The Babel locale of a language's catalog (its plural rules): the code itself where
+    Babel knows it, else the language's CLDR locale ("ls", Leichte Sprache, is German)."""
+    try:
+        Locale.parse(lang)
+    except (ValueError, UnknownLocaleError):
+        return language_info(lang).babel_locale
+    return lang
+
+
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:
-    """Read a ``.po`` or ``.pot`` file."""
+    """Read a ``.po`` or ``.pot`` file (`locale` is a language code or a Babel locale)."""
+    if locale is not None and "_" not in locale:
+        with contextlib.suppress(ValueError):  # not one of our codes: a Babel locale as is
+            locale = catalog_locale(locale)
     with path.open("rb") as fp:
         return read_po(fp, locale=locale, domain=DOMAIN)
 
@@ -119,7 +134,8 @@ def update_catalogs(
     write_catalog(template, written[0])
     for lang in languages:
         path = po_path(lang, locales_dir)
-        catalog = read_catalog(path, locale=lang) if path.exists() else _new_catalog(lang)
+        catalog = read_catalog(path, locale=lang) if path.exists() \
+            else _new_catalog(catalog_locale(lang))
         catalog.update(template, update_header_comment=False)
         write_catalog(catalog, path)
         written.append(path)

@@ -54,19 +54,25 @@ LANGUAGES: tuple[LanguageInfo, ...] = (
     LanguageInfo("uk", "Українська", "ltr", "uk_UA"),
     LanguageInfo("tr", "Türkçe", "ltr", "tr_TR"),
     LanguageInfo("ru", "Русский", "ltr", "ru_RU"),
+    LanguageInfo("ls", "Leichte Sprache", "ltr", "de_DE"),
+    LanguageInfo("kmr", "Kurmancî", "ltr", "ku_TR"),
+    LanguageInfo("ro", "Română", "ltr", "ro_RO"),
+    LanguageInfo("ti", "ትግርኛ", "ltr", "ti_ER"),
+    LanguageInfo("bg", "Български", "ltr", "bg_BG"),
 )
-"""The user-interface languages with a complete catalog, in the order the welcome screen shows."""
+"""The user-interface languages with a complete catalog, in the order the welcome screen shows.
+
+"ls" is Leichte Sprache (easy-read German after DIN SPEC 33429; no ISO code exists): German
+numbers and dates, German speech, counselling in German. Pashto stays an interpreter language
+only: its letters ښ ځ ټ have no presentation forms, so the kiosk's own shaping cannot join
+them on terminals without shaping (README "Languages")."""
 
 # Languages a visitor may need an interpreter (Sprachmittler:in) for, beyond the UI languages.
 # Sources: domain research §6.3 (waves 2 and 3) and the BAMF shortage languages.
 INTERPRETER_ONLY_LANGUAGES: tuple[LanguageInfo, ...] = (
-    LanguageInfo("kmr", "Kurmancî", "ltr", "ku"),
     LanguageInfo("ckb", "سۆرانی", "rtl", "ckb", "arab"),
     LanguageInfo("prs", "دری", "rtl", "fa_AF", "arabext"),
     LanguageInfo("ps", "پښتو", "rtl", "ps", "arabext"),
-    LanguageInfo("ti", "ትግርኛ", "ltr", "ti"),
-    LanguageInfo("ro", "Română", "ltr", "ro"),
-    LanguageInfo("bg", "Български", "ltr", "bg"),
     LanguageInfo("pl", "Polski", "ltr", "pl"),
     LanguageInfo("es", "Español", "ltr", "es"),
     LanguageInfo("so", "Soomaali", "ltr", "so"),
@@ -107,6 +113,15 @@ def ui_language(code: str) -> LanguageInfo:
             f"language {code!r} has no kiosk catalog (UI languages: {', '.join(UI_LANGUAGE_CODES)})"
         )
     return info
+
+
+COUNSEL_LANGUAGE_OF: dict[str, str] = {"ls": "de"}
+"""A screen language whose visitors are counselled in another one (Leichte Sprache: German)."""
+
+
+def counsel_language_of(lang: str) -> str:
+    """The language of counselling a visitor using screen language `lang` needs."""
+    return COUNSEL_LANGUAGE_OF.get(lang, lang)
 
 
 def is_rtl(lang: str) -> bool:

@@ -120,6 +120,72 @@ CONCERN_CONTEXT = "concern"
 # --- when the terminal itself fails ------------------------------------------------------
 TERMINAL_NOT_WORKING = N_("This terminal is not working right now. Please ask at the desk.")
 
+# --- privacy notice (GDPR Art. 13), on the name screen -----------------------------------
+# TRANSLATORS: under the name field. {days} is an already formatted number; keep it in every
+# form. Plain words: who sees the name, how long it is kept, where to ask.
+PRIVACY_SHORT = NN_(
+    "Only the staff of this office see your name. It is deleted after {days} day. "
+    "Questions? Please ask at the desk.",
+    "Only the staff of this office see your name. It is deleted after {days} days. "
+    "Questions? Please ask at the desk.",
+)
+# TRANSLATORS: the tile that opens the full privacy notice.
+PRIVACY_MORE = N_("About your data")
+PRIVACY_TITLE = N_("Your data at lokal willkommen")
+# TRANSLATORS: the controller. "lokal willkommen" is a name: do not translate it.
+PRIVACY_CONTROLLER = N_(
+    "Responsible: the lokal willkommen office network in Dortmund (the City of Dortmund "
+    "with its welfare partners). Staff at the desk can give you the contact of the data "
+    "protection officer.")
+PRIVACY_PURPOSE = N_(
+    "Why: to call you by your number, to prepare your counselling in your language, and "
+    "for anonymous figures. Legal basis: the office's public task (GDPR Art. 6(1)(e)); your "
+    "first name only with your consent (Art. 6(1)(a)). You can leave it out.")
+# TRANSLATORS: {days} is an already formatted number; keep it in every form.
+PRIVACY_RETENTION = NN_(
+    "How long: your name and notes are deleted after {days} day. Only anonymous figures "
+    "stay (day, language, topic).",
+    "How long: your name and notes are deleted after {days} days. Only anonymous figures "
+    "stay (day, language, topic).",
+)
+PRIVACY_RIGHTS = N_(
+    "Your rights: you can ask what we store about you, get a copy, have it corrected or "
+    "deleted. Ask at the desk with your number or appointment code.")
+# TRANSLATORS: LDI NRW is the name of the authority; keep it and the web address.
+PRIVACY_COMPLAINT = N_(
+    "You can complain to the data protection authority of North Rhine-Westphalia: LDI NRW, "
+    "Düsseldorf, www.ldi.nrw.de.")
+
+# --- the copy of a visitor's data (GDPR Art. 15), printed or handed over -----------------
+EXPORT_TITLE = N_("Copy of your data (GDPR Art. 15)")
+# TRANSLATORS: {office} is the office's name, {date} a formatted date.
+EXPORT_INTRO = N_("{office} holds the following data about you on {date}.")
+# TRANSLATORS: {day} is a formatted date, {ticket} a number like A-017 (never translated).
+EXPORT_VISIT = N_("Visit on {day}, number {ticket}")
+# TRANSLATORS: {when} is a formatted date and time.
+EXPORT_APPOINTMENT = N_("Appointment on {when}")
+EXPORT_FIRST_NAME = N_("First name")
+EXPORT_NAME = N_("Name")
+EXPORT_PHONE = N_("Phone")
+EXPORT_NOTE = N_("Note by the staff")
+EXPORT_TOPICS = N_("Topics")
+EXPORT_LANGUAGE = N_("Language of counselling")
+EXPORT_INTERPRETER = N_("Interpreter for")
+EXPORT_RESULT = N_("Result")
+EXPORT_REFERRAL = N_("Referred to")
+# TRANSLATORS: shown instead of a value that is not stored (e.g. no name was given).
+EXPORT_NONE = N_("(not stored)")
+# TRANSLATORS: how a visit ended, in the copy of a visitor's data.
+OUTCOME_RESOLVED = N_("Question answered")
+OUTCOME_REFERRED = N_("Referred to a specialist service")
+OUTCOME_FOLLOW_UP = N_("Follow-up appointment")
+OUTCOME_OTHER = N_("Other")
+
 # --- printing ------------------------------------------------------------------------------
 # TRANSLATORS: on the ticket screen when the ticket printer fails; the number stays on screen.
 PRINT_FAILED = N_("The ticket could not be printed. Please remember your number.")
+
+# --- spoken by the waiting-room board ------------------------------------------------------
+# TRANSLATORS: spoken aloud (never shown) when a number is called. {ticket} is the number as
+# said aloud ("A 17"), {desk} the desk's number or name. Short: the waiting room hears it once.
+ANNOUNCE_CALL = N_("Number {ticket}, please go to desk {desk}.")

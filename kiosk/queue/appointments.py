@@ -129,6 +129,22 @@ class Appointments:
                               record=appt.id)
         return AppointmentInfo.of(appt)
 
+    def uncancel(self, appointment_id: str, staff_id: str | None = None) -> AppointmentInfo:
+        """Take a cancellation back (the console offers it for a few seconds).
+
+        The slot is checked again: a colleague may have booked the desk meanwhile.
+        """
+        with self.store.writing() as w:
+            appt = Appointment.get_or_none(Appointment.id == appointment_id)
+            if appt is None or appt.status != "cancelled" or appt.erased:
+                raise NotFound("no cancelled appointment with that id")
+            start = dt.datetime.fromtimestamp(appt.starts_at / 1000, self.queue.tz)
+            self._check_slot(start, appt.duration_min, appt.desk, exclude=appt.id)
+            appt = w.put(Appointment, appt.id, dict(status="booked"))
+            AuditEntry.create(at=self.queue.now_ms(), staff=staff_id, action="uncancel",
+                              record=appt.id)
+        return AppointmentInfo.of(appt)
+
     def day(self, day: dt.date | None = None) -> list[AppointmentInfo]:
         """The day's appointments at this location, by start time."""
         day = day or self.queue.now().date()

@@ -182,12 +182,14 @@ class QueueService:
 
     def recent_calls(self, limit: int = 8) -> list[BoardCall]:
         """The latest calls for the board: numbers and desks only."""
-        query = (Visit.select(Visit.ticket, Visit.desk, Visit.called_at, Visit.call_count)
+        query = (Visit.select(Visit.ticket, Visit.desk, Visit.called_at, Visit.call_count,
+                              Visit.language)
                  .where((Visit.location == self.location.code) & (Visit.day == self.today())
                         & Visit.called_at.is_null(False) & (Visit.erased == False)  # noqa: E712
                         & (Visit.status.in_([State.CALLED.value, State.IN_SERVICE.value])))
                  .order_by(Visit.called_at.desc()).limit(limit))
-        return [BoardCall(v.ticket, v.desk or "", v.called_at, v.call_count) for v in query]
+        return [BoardCall(v.ticket, v.desk or "", v.called_at, v.call_count, v.language or "")
+                for v in query]
 
     def ticket_info(self, visit_id: str) -> TicketInfo:
         """Position and estimate for a waiting visitor (counted in SQL: the queue can be long)."""

@@ -69,12 +69,14 @@ class TicketInfo:
 
 @dataclass(frozen=True)
 class BoardCall:
-    """One line of the waiting-room board: a number and a desk, nothing else."""
+    """One line of the waiting-room board: a number and a desk, and the language the visitor
+    chose (for the spoken announcement; never shown, never a name)."""
 
     ticket: str
     desk: str
     called_at: int
     call_count: int
+    language: str = ""
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ class BoardLine:
     ticket: str
     desk: str
     called_at: int
+    language: str = ""
+    """The visitor's screen language, for the spoken announcement only (never shown)."""
 
 
 class BoardFeed:
@@ -40,7 +42,8 @@ class BoardFeed:
         """
         labels = desk_labels(self.ctx.store, self.ctx.config)
         calls = self.ctx.queue.recent_calls(self.lines)
-        lines = [BoardLine(c.ticket, labels.get(c.desk, c.desk), c.called_at) for c in calls]
+        lines = [BoardLine(c.ticket, labels.get(c.desk, c.desk), c.called_at, c.language)
+                 for c in calls]
         keys = {(line.ticket, line.called_at) for line in lines}
         if self._seen is None:
             new: list[BoardLine] = []

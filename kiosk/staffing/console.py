@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kiosk.context import KioskContext
 from kiosk.queue import policy
@@ -18,6 +18,7 @@ from kiosk.queue.states import State
 from kiosk.queue.views import AppointmentInfo, VisitInfo
 from kiosk.staffing import duty
 from kiosk.staffing.audit import record_action
+from kiosk.staffing.desks import desk_labels
 from kiosk.staffing.mediators import MediatorNeed, MediatorRegister
 from kiosk.staffing.profiles import StaffDirectory, StaffProfile
 from kiosk.sync.state import last_sync_status
@@ -70,6 +71,19 @@ class ConsoleSnapshot:
     last_sync_at: int | None = None
     #: Changes made here that wait for the next sync.
     pending_sync: int = 0
+    #: Visitors called or in service at my desk (by me or a colleague at the same desk).
+    at_my_desk: tuple[VisitInfo, ...] = ()
+    #: Staff id → display name, for hints such as "→ Amira Haddad" (never an internal id).
+    staff_names: dict[str, str] = field(default_factory=dict)
+    #: Desk → the label the board shows ("Raum 2.14"; the desk code where none is set).
+    desk_labels: dict[str, str] = field(default_factory=dict)
+
+    def visit(self, visit_id: str | None) -> VisitInfo | None:
+        """The visit with this id wherever the screen shows it (None if it is not shown)."""
+        if visit_id is None:
+            return None
+        return next((v for v in (*(r.visit for r in self.waiting), *self.mine, *self.parked,
+                                 *self.missed) if v.id == visit_id), None)
 
 
 def filter_rows(rows: Iterable[QueueRow], language: str | None = None,
@@ -94,19 +108,50 @@ class Console:
         self.ctx = staffing.ctx
         self.queue = staffing.ctx.queue
         self.staff = staff
+        self._signed_off = False
 
     # --- duty ---------------------------------------------------------------------------
     def sign_on(self) -> None:
         """Mark this staff member on duty (call again as a heartbeat)."""
+        self._signed_off = False
         duty.sign_on(self.ctx.store, self.staff.id, self.queue.now_ms())
 
+    def keep_on_duty(self) -> None:
+        """Renew the heartbeat when it is due by the office clock, or gone.
+
+        Every console computes "im Dienst" from the heartbeats alone, so two consoles show the
+        same list; each must therefore keep its own beat true — also after the same profile
+        signed out at another console, which removed it. Once this console signed off it
+        never renews again (checked under the store's write lock, so a watcher that was
+        mid-poll cannot bring a signed-off colleague back onto the list).
+        """
+        if self._signed_off:
+            return
+        beat = duty.beat_of(self.staff.id)
+        now = self.queue.now_ms()
+        if beat is not None and now - beat < duty.HEARTBEAT_MINUTES * 60_000:
+            return
+        with self.ctx.store.db.atomic("IMMEDIATE"):
+            if not self._signed_off:
+                self.ctx.store.set_setting(duty.PREFIX + self.staff.id, str(now))
+
+    def busy_at_desk(self) -> list[VisitInfo]:
+        """Visitors called or in service at my desk now (read fresh, not from a snapshot)."""
+        return [v for v in self.queue.today_visits()
+                if v.status in (State.CALLED, State.IN_SERVICE)
+                and (v.staff == self.staff.id
+                     or (self.staff.desk is not None and v.desk == self.staff.desk))]
+
     def sign_off(self) -> None:
+        self._signed_off = True
         duty.sign_off(self.ctx.store, self.staff.id)
         record_action(self.queue.now_ms(), self.staff.id, "sign_out")
 
     # --- reading ------------------------------------------------------------------------
     def on_duty(self) -> list[StaffProfile]:
-        ids = set(duty.on_duty(self.queue.now_ms())) | {self.staff.id}
+        """Who is on duty, from the heartbeats alone: the same list on every console (a
+        console once added itself here, and two consoles then disagreed)."""
+        ids = set(duty.on_duty(self.queue.now_ms()))
         return [p for p in self.staffing.directory.list() if p.id in ids]
 
     def snapshot(self) -> ConsoleSnapshot:
@@ -144,7 +189,14 @@ class Console:
         needs = self.staffing.mediators.needs(waiting, upcoming, spoken_now, spoken_by_staff,
                                               self.queue.now().date(), self.queue.tz)
         last_sync, pending = last_sync_status(self.queue.store)
+        desk = self.staff.desk
         return ConsoleSnapshot(
+            at_my_desk=tuple(v for v in today if v.status in (State.CALLED, State.IN_SERVICE)
+                             and (v.staff == self.staff.id
+                                  or (desk is not None and v.desk == desk))),
+            staff_names={p.id: p.display_name
+                         for p in self.staffing.directory.list(include_inactive=True)},
+            desk_labels=desk_labels(self.ctx.store, self.ctx.config),
             now_ms=now, waiting=tuple(rows), last_sync_at=last_sync, pending_sync=pending,
             mine=tuple(v for v in today if v.staff == self.staff.id
                        and v.status in (State.CALLED, State.IN_SERVICE)),
@@ -204,3 +256,21 @@ def _candidate(v: VisitInfo, starts_at: int | None) -> policy.Candidate:
     return policy.Candidate(id=v.id, ticket=v.ticket, priority=v.priority, language=v.language,
                             checked_in_at=v.checked_in_at, appointment_starts_at=starts_at,
                             target_desk=v.target_desk, target_staff=v.target_staff)
+
+
+def action_target(snap: ConsoleSnapshot | None, *, picked: str | None = None,
+                  just_called: str | None = None, cursor: str | None = None) -> str | None:
+    """The visit a console action acts on.
+
+    A row the person explicitly picked comes first; then the visitor this console just
+    called (the screen forgets it once it left my desk); then my first call; only then the
+    row the cursor happens to rest on. (The cursor once stayed on a parked row after a new
+    call, and "begin" started the parked visitor's counselling instead of the new one's.)
+    """
+    if picked is not None:
+        return picked
+    if just_called is not None:
+        return just_called
+    if snap and snap.mine:
+        return snap.mine[0].id
+    return cursor

@@ -28,6 +28,15 @@ def sign_off(store: Store, staff_id: str) -> None:
         Setting.delete().where(Setting.key == PREFIX + staff_id).execute()
 
 
+def beat_of(staff_id: str) -> int | None:
+    """When `staff_id`'s console last beat (ms), None if it is not signed in."""
+    row = Setting.get_or_none(Setting.key == PREFIX + staff_id)
+    try:
+        return int(row.value) if row else None
+    except ValueError:
+        return None
+
+
 def on_duty(now_ms: int) -> list[str]:
     """Ids of staff whose console beat within the last `STALE_MINUTES`."""
     since = now_ms - STALE_MINUTES * 60_000

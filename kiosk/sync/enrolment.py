@@ -9,6 +9,7 @@ read it back out of a command's output.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,8 +86,14 @@ def certify_machine(admin_key: Path, passphrase: str, code: str, line: str,
     return Certified(writer, Path(out), [(e["scope"], e["gen"]) for e in bundle["keyring"]])
 
 
-def import_bundle(key_dir: Path, bundle_path: Path) -> Imported:
-    """Check a bundle against its root and this machine's keys, then install it."""
+def import_bundle(key_dir: Path, bundle_path: Path,
+                  open_store: Callable[[], Store] | None = None) -> Imported:
+    """Check a bundle against its root and this machine's keys, then install it.
+
+    A bundle may carry the root's revocation list: it is checked with the rest (an altered
+    list refuses the whole bundle) and kept in the store ``open_store`` opens, unless the
+    store holds a newer one, so a machine enrolled after a revocation refuses the revoked
+    machine from its first sync, whatever the server lists."""
     from kiosk.crypto import admin as adminkeys
     from kiosk.crypto.site_keys import (
         certificate_matches,
@@ -96,11 +103,12 @@ def import_bundle(key_dir: Path, bundle_path: Path) -> Imported:
         merge_keyring,
         save_trust,
     )
+    from wire.revocation import parse_verified
     from wire.trust import parse_root_public, verify_certificate, verify_keyring_entry
 
     key_dir = Path(key_dir)
-    root_line, cert, entries = adminkeys.parse_bundle(read_json(Path(bundle_path),
-                                                                "site bundle"))
+    data = read_json(Path(bundle_path), "site bundle")
+    root_line, cert, entries = adminkeys.parse_bundle(data)
     net, root = parse_root_public(root_line)
     verify_certificate(cert, root, net)
     keys = load_site_keys(key_dir)
@@ -110,9 +118,21 @@ def import_bundle(key_dir: Path, bundle_path: Path) -> Imported:
             "(run `kiosk keys public` and ask for its own bundle)")
     for entry in entries:
         verify_keyring_entry(entry, root, net)
+    revocations = adminkeys.bundle_revocations(data)
+    if revocations is not None:
+        parse_verified(revocations, root, net)
     drop_former_keyring(key_dir)
     save_trust(key_dir, root_line, cert)
-    added = merge_keyring(key_dir, entries, load_trust(key_dir), keys)
+    trust = load_trust(key_dir)
+    if revocations is not None and open_store is not None:
+        from kiosk.sync import revocations as held
+
+        store = open_store()
+        try:
+            held.consider(store, trust, revocations)
+        finally:
+            store.close()
+    added = merge_keyring(key_dir, entries, trust, keys)
     return Imported(cert.site, cert.office, net, list(added))
 
 

@@ -1,10 +1,11 @@
 """The kiosk display as deployed, headless: install step, rendered unit, launcher, X, xterm.
 
 The visitor unit's own command line runs with the launcher that `install-units.sh` installs,
-on a virtual screen (Xvfb) instead of the machine's. A visitor checks in four times — de, ar,
-fa, uk — by tapping (`xdotool` clicks) and typing into the real terminal. What the screen
-should show comes from a twin of the app run in Pilot at the same terminal size: its
-composed cells give the tiles to tap and the colour every blank cell must have on screen.
+on a virtual screen (Xvfb) instead of the machine's. A visitor checks in seven times — de, ar,
+fa, uk, Leichte Sprache, Kurmancî, Tigrinya — by tapping (`xdotool` clicks) and typing into
+the real terminal. What the screen should show comes from a twin of the app run in Pilot at
+the same terminal size: its composed cells give the tiles to tap and the colour every blank
+cell must have on screen.
 Screenshots are kept in a temporary directory (printed at the end) to look at.
 """
 
@@ -47,7 +48,7 @@ ROOT = Path(__file__).parents[2]
 DISPLAY_KIT = ROOT / "deploy" / "kiosk-display"
 TOOLS = ("xinit", "Xvfb", "xterm", "xdotool", "xauth", "import")
 SITE, LOCATION = "MEHU", "MEHU-1"
-LANGS = ("de", "ar", "fa", "uk")
+LANGS = ("de", "ar", "fa", "uk", "ls", "kmr", "ti")
 PICTOGRAMS = {"📅"} | {c.symbol for c in load_config(DEFAULT_CONFIG).concerns}
 
 

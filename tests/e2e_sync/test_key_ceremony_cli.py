@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 from tests.e2e_sync.harness import Server
@@ -124,5 +125,60 @@ def test_rotation_wraps_nothing_to_a_machine_the_server_adds(tmp_path: Path, cli
         gens = json.loads(out.stdout)["generations"]
         assert {g["generation"] for g in gens} == {3}
         assert all(code not in g["sites"] for g in gens)  # it learnt the published list
+    finally:
+        server.stop()
+
+
+def held_version(db: str) -> int:
+    with sqlite3.connect(db) as conn:
+        row = conn.execute("SELECT value FROM setting WHERE key = 'sync.revocations'"
+                           ).fetchone()
+    return json.loads(row[0])["version"] if row else 0
+
+
+def test_a_machine_enrolled_after_a_revocation_knows_it_before_its_first_sync(
+        tmp_path: Path, cli_env) -> None:
+    admin, pw, server = network(tmp_path, cli_env)
+    try:
+        a, _ = new_site(cli_env, tmp_path, "EVSC", admin, pw)
+        _, code = new_site(cli_env, tmp_path, "EVSC", admin, pw, "evsc-stolen")
+        kiosk(cli_env, "--db", a, "enroll", "--server", server.base)
+        kiosk(cli_env, "keys", "revoke", code, "--admin-key", str(admin), "--passphrase-file",
+              str(pw), "--upto-ctr", "0", "--out", str(tmp_path / "rev.json"), "--yes")
+
+        newcomer, _ = new_site(cli_env, tmp_path, "EVSC", admin, pw, "evsc-new")
+        assert held_version(newcomer) == 1  # from the bundle, before any server is asked
+
+        def withhold(ex: Exchange, forward) -> None:  # a server that never heard of it
+            forward()
+            if ex.method == "GET" and ex.path.startswith("/v1/revocations"):
+                ex.answer = json.dumps({"revocations": None}).encode()
+
+        doctored = DoctoredServer(server.base, withhold)
+        try:
+            kiosk(cli_env, "--db", newcomer, "enroll", "--server", doctored.base)
+            kiosk(cli_env, "--db", newcomer, "sync", ok=False)
+        finally:
+            doctored.close()
+        assert held_version(newcomer) == 1
+        taught = [json.loads(ex.body)["version"] for ex in doctored.seen
+                  if ex.method == "POST" and ex.path == "/v1/revocations"]
+        assert taught == [1]  # and it teaches the server the list the admin signed
+
+        # a bundle whose list was altered on the way is refused whole, nothing imported
+        late = str(tmp_path / "late.db")
+        kiosk(cli_env, "--db", late, "init", "--site", "EVSC")
+        line = kiosk(cli_env, "--db", late, "keys", "public").stdout.strip()
+        kiosk(cli_env, "keys", "enroll-site", "EVSC", "--public-key", line, "--admin-key",
+              str(admin), "--out", str(tmp_path / "late.bundle"), "--passphrase-file", str(pw))
+        bundle = json.loads((tmp_path / "late.bundle").read_text())
+        bundle["revocations"]["entries"] = []
+        (tmp_path / "altered.bundle").write_text(json.dumps(bundle))
+        keys_before = sorted(p.name for p in (tmp_path / "late-keys").iterdir())
+        bad = kiosk(cli_env, "--db", late, "keys", "import", str(tmp_path / "altered.bundle"),
+                    ok=False)
+        assert bad.returncode != 0 and "Traceback" not in bad.stderr and bad.stderr.strip()
+        assert sorted(p.name for p in (tmp_path / "late-keys").iterdir()) == keys_before
+        assert held_version(late) == 0
     finally:
         server.stop()

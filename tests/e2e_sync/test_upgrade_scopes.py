@@ -77,7 +77,10 @@ class Net:
         pip = self.prefix / "bin" / "pip"  # stand-in: this release is installed already
         pip.write_text(f'#!/bin/sh\necho "pip $*" >> "{self.work}/calls.log"\n')
         pip.chmod(0o755)
-        (self.admin / "passphrase").write_text("the admin's long passphrase\n")
+        # typed by the admin in real life; a file for the test, never on the stick with the key
+        self.passphrase = tmp / "run" / "admin-passphrase"
+        self.passphrase.parent.mkdir()
+        self.passphrase.write_text("the admin's long passphrase\n")
         self.db = tmp / "server" / "sync.sqlite3"
         self.db.parent.mkdir()
         self.url = f"sqlite:///{self.db}"
@@ -138,7 +141,8 @@ class Net:
 
     def run_block(self, block: str, machine: str | None = None) -> str:
         env = {**self.env, "PATH": f"{BIN}:{self.env['PATH']}", "PREFIX": str(self.prefix),
-               "ADMIN": str(self.admin), "SYNC_URL": self.base, "WORK": str(self.work),
+               "ADMIN": str(self.admin), "PASSPHRASE": str(self.passphrase),
+               "SYNC_URL": self.base, "WORK": str(self.work),
                "DATA": str(self.data(machine or "evsc1"))}
         done = subprocess.run(["bash", "-c", STAND_INS + block], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=300)
@@ -185,7 +189,7 @@ def build_old_network(net: Net) -> dict[str, set[str]]:
     """Three offices, two machines at EVSC, synced with the old release; visit ids by office."""
     root_line = net.old("kiosk", "keys", "init-network", "--network", "dortmund", "--out",
                         str(net.admin / "admin.key"), "--passphrase-file",
-                        str(net.admin / "passphrase")).stdout.strip()
+                        str(net.passphrase)).stdout.strip()
     net.old("sync_server", "trust", root_line, "--database", net.url)
     net.start_server(old=True)
     for machine, office in OFFICE_OF.items():
@@ -196,7 +200,7 @@ def build_old_network(net: Net) -> dict[str, set[str]]:
         bundle = net.admin / f"{machine}.v1.bundle"
         net.old("kiosk", "keys", "enroll-site", code, "--public-key", shown.stdout.strip(),
                 "--admin-key", str(net.admin / "admin.key"), "--passphrase-file",
-                str(net.admin / "passphrase"), "--out", str(bundle))
+                str(net.passphrase), "--out", str(bundle))
         net.old_kiosk(machine, "keys", "import", str(bundle))
         net.old_kiosk(machine, "enroll", "--server", net.base)
     for machine, names in CHECKINS.items():
@@ -281,7 +285,7 @@ def test_a_network_of_the_old_release_upgrades_with_nothing_lost(
     subprocess.run([str(BIN / "kiosk"), "keys", "enroll-site", shown.stderr.split()[-1],
                     "--public-key", shown.stdout.strip(), "--admin-key",
                     str(net.admin / "admin.key"), "--passphrase-file",
-                    str(net.admin / "passphrase"), "--out", str(net.admin / "evsc3.bundle")],
+                    str(net.passphrase), "--out", str(net.admin / "evsc3.bundle")],
                    env=net.env, capture_output=True, timeout=60, check=True)
     net.new_kiosk("evsc3", "keys", "import", str(net.admin / "evsc3.bundle"))
     net.new_kiosk("evsc3", "enroll", "--server", net.base)

@@ -26,7 +26,8 @@ TEMPLATE = read_catalog(TEMPLATE_PATH)
 TEMPLATE_KEYS = {(m.context, m.id) for m in TEMPLATE if m.id}
 
 # Letters each language's translations must contain (catches English pasted as a translation).
-SCRIPT_OF = {"ar": "ARABIC", "fa": "ARABIC", "uk": "CYRILLIC", "ru": "CYRILLIC"}
+SCRIPT_OF = {"ar": "ARABIC", "fa": "ARABIC", "uk": "CYRILLIC", "ru": "CYRILLIC",
+             "bg": "CYRILLIC", "ti": "ETHIOPIC"}
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,8 +40,9 @@ def _ids(message) -> tuple[str, ...]:
     return message.id if isinstance(message.id, tuple) else (message.id,)
 
 
-def test_all_eight_languages_have_catalogs() -> None:
-    assert LANGS == ["de", "ar", "fa", "en", "fr", "uk", "tr", "ru"]
+def test_all_thirteen_languages_have_catalogs() -> None:
+    assert LANGS == ["de", "ar", "fa", "en", "fr", "uk", "tr", "ru",
+                     "ls", "kmr", "ro", "ti", "bg"]
     for lang in LANGS:
         assert po_path(lang).is_file(), lang
 

@@ -66,6 +66,11 @@ def test_languages_are_ordered_endonyms_with_direction() -> None:
         ("uk", "Українська", "ltr"),
         ("tr", "Türkçe", "ltr"),
         ("ru", "Русский", "ltr"),
+        ("ls", "Leichte Sprache", "ltr"),  # easy-read German (DIN SPEC 33429)
+        ("kmr", "Kurmancî", "ltr"),
+        ("ro", "Română", "ltr"),
+        ("ti", "ትግርኛ", "ltr"),
+        ("bg", "Български", "ltr"),
     ]
     assert is_rtl("ar") and is_rtl("fa") and is_rtl("ps") and is_rtl("ckb")
     assert not is_rtl("de") and not is_rtl("ti")
@@ -189,7 +194,7 @@ def test_unknown_and_interpreter_only_languages_are_refused_clearly() -> None:
     with pytest.raises(UnknownLanguageError, match="'xx'"):
         translator("xx")
     with pytest.raises(UnknownLanguageError, match="no kiosk catalog"):
-        translator("kmr")
+        translator("ps")  # Pashto: an interpreter language only (README "Languages")
     with pytest.raises(UnknownLanguageError):
         is_rtl("xx")
 

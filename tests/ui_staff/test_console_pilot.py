@@ -35,6 +35,12 @@ async def call_shown(pilot, visit_id: str) -> None:
                    "focus on my calls")
 
 
+def form_error(app) -> str:
+    """The refusal an open form shows ("" when none is open or it shows none)."""
+    errors = app.screen.query("#form-error")
+    return str(errors.first().render()) if errors and errors.first().display else ""
+
+
 async def signed_in(pilot, staff_id: str, pin: str):
     await sign_in(pilot, staff_id, pin)
     await wait_for(pilot, lambda: pilot.app.screen.id == "queue-screen"
@@ -197,12 +203,24 @@ async def test_booking_shows_code_once_and_double_booking_is_refused(ctx, staffi
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen.id == "appointments-screen")
         await wait_for(pilot, lambda: len(app.screen.rows) == 1, "day view shows it")
+        # the code was shown once, in the dialog; it does not linger for passers-by
+        assert "gebucht" in status_text(app) and code not in status_text(app)
         await pilot.press("b")
         await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
-        _fill(app, date="25.11.2026", time="10:45", desk="2", language="de")
+        _fill(app, date="25.11.2026", time="10:45", desk="2", language="de", name="Mina")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "Doppelbuchung abgelehnt" in status_text(app))
+        # refused in the dialog, which stays open with every field as typed, time marked
+        await wait_for(pilot, lambda: "Doppelbuchung abgelehnt" in form_error(app))
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)
+        assert dialog.values()["time"] == "10:45" and dialog.values()["name"] == "Mina"
+        assert dialog.query_one("#f-time").has_class("invalid")
+        assert not dialog.query_one("#f-name").has_class("invalid")
         assert len(ctx.appointments.day(dt.date(2026, 11, 25))) == 1
+        dialog.query_one("#f-time", Input).value = "11:30"  # one field changed, not six
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoticeDialog), "second code")
+        assert len(ctx.appointments.day(dt.date(2026, 11, 25))) == 2
     # the code is what the visitor kiosk accepts on the day, and only then
     try:
         ctx.appointments.check_in(code)
@@ -219,12 +237,13 @@ async def test_booking_in_the_past_and_bad_time_refused(ctx, staffing):
         await _open_booking(pilot, app)
         _fill(app, date="23.11.2026", time="10:30", desk="2")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "nicht in der Vergangenheit" in status_text(app))
-        await pilot.press("b")
-        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
+        await wait_for(pilot, lambda: "nicht in der Vergangenheit" in form_error(app))
+        assert app.screen.query_one("#f-date").has_class("invalid")
         _fill(app, date="25.11.2026", time="25:99", desk="2")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "Uhrzeit sieht so aus" in status_text(app))
+        await wait_for(pilot, lambda: "Uhrzeit sieht so aus" in form_error(app))
+        assert app.screen.query_one("#f-time").has_class("invalid")
+        assert not app.screen.query_one("#f-date").has_class("invalid")
     assert ctx.appointments.day(dt.date(2026, 11, 23)) == []
 
 

@@ -267,16 +267,25 @@ async def _appointment(pilot: Pilot, text: str, i: int, *, field: str) -> None:
     await _open_form(pilot, "b")
     fill(pilot.app, **_slot(i), language="de")
     await enter(pilot, field, text)
-    await submit_form(pilot)
-    # A booking answers twice: "booked" in the status line, then the code in a notice (shown
-    # once); a refusal only in the status line, as an error. Wait for the last answer.
+    # The booking form books on ctrl+s: the code comes in a notice (shown once), a refusal
+    # stays in the open form, with the field marked and every value kept.
+    form = pilot.app.screen
+    type_text(pilot, CTRL_S)
+
     def answered() -> bool:
         screen = pilot.app.screen
         if isinstance(screen, NoticeDialog):
             return screen.is_mounted
-        return "error" in screen.query_one("#status").classes
+        return screen is form and form.query_one("#form-error").display
 
     await wait_for(pilot, answered, "the code, or a refusal")
+    pilot.app.refused_in_form = pilot.app.screen is form
+    if pilot.app.screen is form:
+        assert form.query_one(f"#f-{field}").has_class("invalid")
+        assert form.values()[field] == text  # kept as typed
+        assert_terminal_safe(pilot.app)  # the refusal shows next to the hostile text
+        type_text(pilot, ESCAPE)
+        await wait_for(pilot, lambda: pilot.app.screen.id == "appointments-screen", "back")
     if isinstance(pilot.app.screen, NoticeDialog):  # acknowledge the code
         type_text(pilot, ENTER)
         await wait_for(pilot, lambda: pilot.app.screen.id == "appointments-screen", "back")
@@ -394,7 +403,8 @@ async def test_typed_text_is_shown_literally_and_never_acts(ctx, staffing, field
                 else:
                     assert_terminal_safe(app)
             else:  # refused by the field's own rules: a calm message, nothing stored
-                assert "error" in app.screen.query_one("#status").classes, (field_name, hid)
+                assert ("error" in app.screen.query_one("#status").classes
+                        or getattr(app, "refused_in_form", False)), (field_name, hid)
                 assert_terminal_safe(app)
             assert spy.fired == []
         assert app.is_running

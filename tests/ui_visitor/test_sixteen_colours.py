@@ -75,7 +75,8 @@ async def test_tiles_keep_a_background_and_focus_is_framed(ctx, linux_console, l
         for tile in tiles:
             shown = _background(cells_in(before, tile.region))
             assert shown and screen_bg not in shown, (tile.id, shown, screen_bg)
-            assert _text_contrast(cells_in(before, tile.region)) >= 3, tile.id
+            if tile.value != "speak":  # the speaker tile is a pictogram: no letters to read
+                assert _text_contrast(cells_in(before, tile.region)) >= 3, tile.id
 
         await pilot.press("tab")
         await pilot.pause()

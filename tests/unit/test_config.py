@@ -43,6 +43,8 @@ def test_hours_and_next_opening(config):
     ('mon = ["09:00-12:00"], tue', 'mon = ["9-12"], tue', "offices[1].locations[0].hours.mon[0]"),
     ('code = "HOHO"', 'code = "MEHU"', "offices[2]"),
     ("retention_days = 90", "retention_days = -1", "network.retention_days"),
+    ('alarm_hook = ""', 'alarm_hook = ""\nalarm_hok = "x"', "staff.alarm_hok"),
+    ('alarm_hook = ""', "alarm_hook = 3", "staff.alarm_hook"),
 ])
 def test_a_bad_value_names_file_and_key(tmp_path, old, new, key):
     assert old in SHIPPED

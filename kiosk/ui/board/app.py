@@ -1,4 +1,5 @@
-"""The waiting-room board: the newest call large and highlighted, earlier calls below, a bell.
+"""The waiting-room board: the newest call large and highlighted, earlier calls below, a bell,
+and each new call announced aloud (gong, German, the visitor's language; `kiosk.speech`).
 
 No input at all: the app declares no bindings (not even quit), so nobody in the waiting
 room can close it; it is stopped by its service manager. It reads only
@@ -21,6 +22,8 @@ from textual.widgets import Label, Static
 from textual.worker import get_current_worker
 
 from kiosk.context import KioskContext
+from kiosk.privacy.redaction import redact_at_start
+from kiosk.speech.announce import Announcer
 from kiosk.staffing.board import BoardFeed, BoardLine
 from kiosk.staffing.watch import POLL_SECONDS, ChangeWatcher
 from kiosk.terminal_text import printable
@@ -66,10 +69,13 @@ class BoardApp(CalmCrash, App[None], inherit_bindings=False):
     CRASH_PROGRAM = "kiosk board"
 
     def __init__(self, ctx: KioskContext, *, poll_seconds: float = POLL_SECONDS,
-                 on_show: Callable[[Sequence[BoardLine]], None] | None = None) -> None:
+                 on_show: Callable[[Sequence[BoardLine]], None] | None = None,
+                 announcer: Announcer | None = None) -> None:
         super().__init__()
         use_terminal_palette(self)
         self.ctx = ctx
+        self.announcer = announcer
+        """Says each new call aloud (None: the office has announcements off)."""
         self.feed = BoardFeed(ctx)
         self.poll_seconds = poll_seconds
         self.on_show = on_show
@@ -83,6 +89,10 @@ class BoardApp(CalmCrash, App[None], inherit_bindings=False):
     def on_mount(self) -> None:
         self.push_screen(BoardScreen(id="board"))
         self.watch_store()
+
+    def on_unmount(self) -> None:
+        if self.announcer is not None:
+            self.announcer.close()  # no player process outlives the board
 
     @work(thread=True, exclusive=True, group="board-watch")
     def watch_store(self) -> None:
@@ -120,6 +130,10 @@ class BoardApp(CalmCrash, App[None], inherit_bindings=False):
         if new:
             self.bells += 1
             self.bell()
+            if self.announcer is not None:
+                now = self.ctx.queue.now().astimezone(tz)
+                for line in reversed(new):  # oldest first: the order they were called in
+                    self.announcer.announce(line.ticket, line.desk, line.language or None, now)
             newest.add_class("fresh")
             self.set_timer(FRESH_SECONDS, lambda: newest.remove_class("fresh"))
         if self.on_show is not None:
@@ -127,6 +141,17 @@ class BoardApp(CalmCrash, App[None], inherit_bindings=False):
 
 
 def make_board_app(ctx: KioskContext, *, poll_seconds: float = POLL_SECONDS,
-                   on_show: Callable[[Sequence[BoardLine]], None] | None = None) -> BoardApp:
-    """The board over an open context (the CLI, the tests and the office test use this)."""
-    return BoardApp(ctx, poll_seconds=poll_seconds, on_show=on_show)
+                   on_show: Callable[[Sequence[BoardLine]], None] | None = None,
+                   announcer: Announcer | None = None) -> BoardApp:
+    """The board over an open context (the CLI, the tests and the office test use this).
+
+    Without `announcer`, calls are announced as the office's `[speech]` settings say.
+    """
+    redact_at_start(ctx)
+    settings = ctx.config.office(ctx.store.site).speech
+    if announcer is None and settings.announce != "off":
+        from kiosk.speech.setup import make_speaker, speech_cache_dir
+
+        speaker = make_speaker(settings, speech_cache_dir(ctx.store.path))
+        announcer = Announcer(speaker, settings.announce, settings.quiet_hours)
+    return BoardApp(ctx, poll_seconds=poll_seconds, on_show=on_show, announcer=announcer)

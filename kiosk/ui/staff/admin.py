@@ -12,7 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from kiosk.queue.errors import InvalidInput, QueueError
 from kiosk.staffing.console import Staffing
@@ -21,12 +21,20 @@ from kiosk.staffing.forms import parse_codes
 from kiosk.staffing.profiles import StaffProfile
 from kiosk.terminal_text import printable
 from kiosk.ui.inert import CELL_LIMIT, inert, inert_text
-from kiosk.ui.staff.dialogs import FOCUS_BINDINGS, ChoiceDialog, FieldSpec, FormDialog
+from kiosk.ui.staff.dialogs import (
+    FOCUS_BINDINGS,
+    ChoiceDialog,
+    ConfirmDialog,
+    FieldSpec,
+    FormDialog,
+)
+from kiosk.ui.staff.keybar import KeyBar
 from kiosk.ui.staff.texts import error_text, language_name
+from kiosk.ui.staff.undo import UNDO_SECONDS, UndoOffer
 from kiosk.ui.staff.widgets import FittedTable
 
 
-class AdminScreen(Screen[None], inherit_bindings=False):
+class AdminScreen(UndoOffer, Screen[None], inherit_bindings=False):
     """Staff profiles and desk labels of this office."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -36,6 +44,7 @@ class AdminScreen(Screen[None], inherit_bindings=False):
         Binding("s", "desk", "Schalter"),
         Binding("d", "toggle_active", "(De)aktivieren"),
         Binding("l", "desk_label", "Schalter benennen"),
+        Binding("r", "undo", "Rückgängig"),
         *FOCUS_BINDINGS,
     ]
 
@@ -52,7 +61,7 @@ class AdminScreen(Screen[None], inherit_bindings=False):
                           id="staff-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="desks")
         yield Static("", id="status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#staff-table", FittedTable).focus()
@@ -99,7 +108,8 @@ class AdminScreen(Screen[None], inherit_bindings=False):
         return next((p for p in self.profiles if p.id == key), None)
 
     @work(thread=True, group="admin-action")
-    def run(self, fn: Callable[[], str]) -> None:
+    def run(self, fn: Callable[[], str], undo: Callable[[], str] | None = None) -> None:
+        """Run an action; with `undo`, offer to take it back for a few seconds."""
         try:
             text = fn()
         except QueueError as exc:  # known errors become a German message; bugs surface
@@ -108,6 +118,8 @@ class AdminScreen(Screen[None], inherit_bindings=False):
         finally:
             self.staffing.ctx.store.close()
         self.app.call_from_thread(self.say, text)
+        if undo is not None:
+            self.app.call_from_thread(self.offer_undo, undo)
         self.app.call_from_thread(self.load)
 
     def _desk_options(self) -> list[tuple[str, str]]:
@@ -182,9 +194,29 @@ class AdminScreen(Screen[None], inherit_bindings=False):
         if profile.id == self.admin.id:
             self.say("Das eigene Profil kann hier nicht deaktiviert werden.", True)
             return
-        self.run(lambda: (self.staffing.directory.set_active(
-            profile.id, not profile.active, by=self.admin.id)
-            and f"{profile.display_name} {'deaktiviert' if profile.active else 'aktiviert'}."))
+        if not profile.active:
+            self.run(lambda: self._set_active(profile, True))
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.run(lambda: self._set_active(profile, False),
+                         undo=lambda: self._set_active(profile, True))
+
+        self.app.push_screen(ConfirmDialog(
+            f"{profile.display_name} deaktivieren?",
+            f"{profile.display_name} kann sich dann nicht mehr anmelden und erscheint nicht "
+            f"mehr im Dienst. {UNDO_SECONDS:.0f} Sekunden lang mit r rückgängig zu machen; "
+            "später wieder mit d aktivieren.", yes="Deaktivieren"), confirmed)
+
+    def _set_active(self, profile: StaffProfile, active: bool) -> str:
+        self.staffing.directory.set_active(profile.id, active, by=self.admin.id)
+        if active:
+            return f"{profile.display_name} aktiviert."
+        return f"{profile.display_name} deaktiviert – r: rückgängig ({UNDO_SECONDS:.0f} s)."
+
+    def run_undo(self, reverse: Callable[[], str]) -> None:
+        self.run(reverse)
 
     def action_desk_label(self) -> None:
         ctx = self.staffing.ctx

@@ -1,6 +1,7 @@
 """Appointments: the day view per desk; book, move, cancel; arrival by code at the desk.
 
-The visitor's code is shown once, right after booking (only its hash is stored).
+The visitor's code is shown once, right after booking (only its hash is stored). A
+cancellation is confirmed first and can be taken back for `UNDO_SECONDS`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Select, Static
+from textual.widgets import Label, Select, Static
 
 from kiosk.config import WEEKDAYS
 from kiosk.queue.errors import QueueError
@@ -22,12 +23,21 @@ from kiosk.queue.views import AppointmentInfo
 from kiosk.staffing.console import Console
 from kiosk.staffing.forms import parse_minutes, parse_slot
 from kiosk.ui.inert import inert, inert_text
-from kiosk.ui.staff.dialogs import FOCUS_BINDINGS, FieldSpec, FormDialog, NoticeDialog
+from kiosk.ui.staff.booking import Booked, booking_dialog, explain
+from kiosk.ui.staff.dialogs import (
+    FOCUS_BINDINGS,
+    ConfirmDialog,
+    FieldSpec,
+    FormDialog,
+    NoticeDialog,
+)
+from kiosk.ui.staff.keybar import KeyBar
 from kiosk.ui.staff.texts import STATUS, WEEKDAY, clock_text, error_text, language_name
+from kiosk.ui.staff.undo import UNDO_SECONDS, UndoOffer
 from kiosk.ui.staff.widgets import FittedTable, concern_text
 
 
-class AppointmentsScreen(Screen[None], inherit_bindings=False):
+class AppointmentsScreen(UndoOffer, Screen[None], inherit_bindings=False):
     """One day's appointments at this location, optionally for one desk."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -38,6 +48,7 @@ class AppointmentsScreen(Screen[None], inherit_bindings=False):
         Binding("b", "book", "Buchen"),
         Binding("v", "move", "Verschieben"),
         Binding("s", "cancel", "Stornieren"),
+        Binding("r", "undo", "Rückgängig"),
         Binding("e", "arrive", "Code einlösen"),
         *FOCUS_BINDINGS,
     ]
@@ -60,7 +71,7 @@ class AppointmentsScreen(Screen[None], inherit_bindings=False):
                           "Name", "Telefon", "Status", id="appt-table", cursor_type="row",
                           zebra_stripes=True)
         yield Static("", id="status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#appt-table", FittedTable).focus()
@@ -122,8 +133,8 @@ class AppointmentsScreen(Screen[None], inherit_bindings=False):
         return next(a for a in self.rows if a.id == key)
 
     @work(thread=True, group="appt-action")
-    def run(self, fn: Callable[[], str], notice: str | None = None) -> None:
-        """Run a booking action; show its message (or a notice dialog), then reload."""
+    def run(self, fn: Callable[[], str]) -> None:
+        """Run an appointment action; show its message, then reload."""
         try:
             text = fn()
         except QueueError as exc:  # known errors become a German message; bugs surface
@@ -132,87 +143,97 @@ class AppointmentsScreen(Screen[None], inherit_bindings=False):
         finally:
             self.console.ctx.store.close()
         self.app.call_from_thread(self.say, text)
-        if notice:
-            self.app.call_from_thread(self.app.push_screen, NoticeDialog(notice, text))
         self.app.call_from_thread(self.load)
 
     # --- actions ------------------------------------------------------------------------
-    def _slot_fields(self, when: dt.datetime | None = None, desk: str | None = None,
-                     minutes: int = 30) -> list[FieldSpec]:
-        desks = self.console.ctx.config.office(self.console.ctx.store.site).desks
-        when = when or dt.datetime.combine(self.day, dt.time(10, 0))
-        return [FieldSpec("date", "Datum", value=f"{when:%d.%m.%Y}"),
-                FieldSpec("time", "Uhrzeit", value=f"{when:%H:%M}"),
-                FieldSpec("minutes", "Dauer (min)", value=str(minutes)),
-                FieldSpec("desk", "Schalter", "select", desk or self.desk or self.console.staff
-                          .desk or "", [(f"Schalter {d}", d) for d in desks])]
-
     def action_book(self) -> None:
-        ctx = self.console.ctx
-        office = ctx.config.office(ctx.store.site)
-        fields = [*self._slot_fields(),
-                  FieldSpec("language", "Beratungssprache", "select", "de",
-                            [(language_name(c), c) for c in office.languages]),
-                  FieldSpec("interpreter", "Dolmetsch für", "select", "",
-                            [(language_name(c), c) for c in ctx.config.interpreter_languages]),
-                  FieldSpec("concern", "Anliegen", "select", "",
-                            [(c.label, c.id) for c in ctx.config.concerns]),
-                  FieldSpec("name", "Vorname (optional)"),
-                  FieldSpec("phone", "Telefon (optional)")]
-        self.app.push_screen(FormDialog("Termin buchen", fields, ok="Buchen"), self._book)
+        self.app.push_screen(booking_dialog(self.console, self.day, self.desk), self._booked)
 
-    def _book(self, values: dict | None) -> None:
-        if values is None:
+    def _booked(self, booked: Booked | None) -> None:
+        """Show the code once, in a dialog; the status line never holds it."""
+        if booked is None:
             return
-        staff = self.console.staff.id
-
-        def book() -> str:
-            when = parse_slot(values["date"], values["time"], self.queue.tz)
-            _info, code = self.console.ctx.appointments.book(
-                when, values["language"] or "de", minutes=parse_minutes(values["minutes"]),
-                desk=values["desk"], interpreter_language=values["interpreter"],
-                concerns=[values["concern"]] if values["concern"] else [],
-                name=values["name"] or None, phone=values["phone"].strip() or None,
-                staff_id=staff)
-            self.day = when.date()
-            return (f"Termin am {when:%d.%m.%Y um %H:%M} Uhr gebucht.\n\n"
-                    f"Code für die Besucherin / den Besucher:\n\n      {code}\n\n"
-                    "Der Code wird nur jetzt angezeigt – bitte aufschreiben oder mitgeben.")
-
-        self.run(book, notice="Termin gebucht")
+        self.day = booked.when.date()
+        self.say(f"Termin am {booked.when:%d.%m.%Y um %H:%M} Uhr gebucht "
+                 "(der Code wurde einmal angezeigt).")
+        self.app.push_screen(NoticeDialog("Termin gebucht", booked.notice()))
+        self.load()
 
     def action_move(self) -> None:
         appt = self._selected()
         if appt is None:
             return
         when = dt.datetime.fromtimestamp(appt.starts_at / 1000, self.queue.tz)
-        fields = self._slot_fields(when, appt.desk, appt.duration_min)
+        desks = self.console.ctx.config.office(self.console.ctx.store.site).desks
+        fields = [FieldSpec("date", "Datum", value=f"{when:%d.%m.%Y}"),
+                  FieldSpec("time", "Uhrzeit", value=f"{when:%H:%M}"),
+                  FieldSpec("minutes", "Dauer (min)", value=str(appt.duration_min)),
+                  FieldSpec("desk", "Schalter", "select", appt.desk or "",
+                            [(f"Schalter {d}", d) for d in desks])]
 
-        def done(values: dict | None) -> None:
-            if values is None:
-                return
-
-            def move() -> str:
+        def move(values: dict) -> str:
+            try:
                 new = parse_slot(values["date"], values["time"], self.queue.tz)
                 self.console.ctx.appointments.move(
                     appt.id, new, minutes=parse_minutes(values["minutes"]),
                     desk=values["desk"], staff_id=self.console.staff.id)
-                return f"Termin verschoben auf {new:%d.%m.%Y %H:%M} Uhr."
+            finally:
+                self.console.ctx.store.close()
+            return f"Termin verschoben auf {new:%d.%m.%Y %H:%M} Uhr."
 
-            self.run(move)
+        def done(text: str | None) -> None:
+            if text:
+                self.say(text)
+                self.load()
 
-        self.app.push_screen(FormDialog("Termin verschieben", fields, ok="Verschieben"), done)
+        self.app.push_screen(FormDialog(
+            f"Termin {clock_text(appt.starts_at, self.queue.tz)} verschieben", fields,
+            ok="Verschieben", submit=move, explain=explain), done)
 
     def action_cancel(self) -> None:
         appt = self._selected()
         if appt is None:
             return
+        if appt.status != "booked":
+            self.say("Nur gebuchte Termine können storniert werden.", True)
+            return
+        when = dt.datetime.fromtimestamp(appt.starts_at / 1000, self.queue.tz)
+        desk = f", Schalter {appt.desk}" if appt.desk else ""
 
-        def cancel() -> str:
-            self.console.ctx.appointments.cancel(appt.id, staff_id=self.console.staff.id)
-            return "Termin storniert."
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._cancel(appt.id, f"{when:%d.%m. %H:%M} Uhr{desk}")
 
-        self.run(cancel)
+        self.app.push_screen(ConfirmDialog(
+            f"Termin {when:%d.%m. %H:%M} Uhr stornieren?",
+            f"Termin am {when:%d.%m.%Y um %H:%M} Uhr{desk} stornieren?\n"
+            f"Danach {UNDO_SECONDS:.0f} Sekunden lang mit r rückgängig zu machen.",
+            yes="Stornieren"), confirmed)
+
+    @work(thread=True, group="appt-action")
+    def _cancel(self, appointment_id: str, what: str) -> None:
+        try:
+            self.console.ctx.appointments.cancel(appointment_id, staff_id=self.console.staff.id)
+        except QueueError as exc:  # known errors become a German message; bugs surface
+            self.app.call_from_thread(self.say, error_text(exc, self.queue.tz), True)
+            return
+        finally:
+            self.console.ctx.store.close()
+        self.app.call_from_thread(self._cancelled, appointment_id, what)
+
+    def _cancelled(self, appointment_id: str, what: str) -> None:
+        self.say(f"Termin {what} storniert – r: rückgängig ({UNDO_SECONDS:.0f} s).")
+
+        def restore() -> str:
+            self.console.ctx.appointments.uncancel(appointment_id,
+                                                   staff_id=self.console.staff.id)
+            return "Stornierung zurückgenommen: der Termin ist wieder gebucht."
+
+        self.offer_undo(restore)
+        self.load()
+
+    def run_undo(self, reverse: Callable[[], str]) -> None:
+        self.run(reverse)
 
     def action_arrive(self) -> None:
         def done(values: dict | None) -> None:

@@ -1,18 +1,19 @@
 """Small modal dialogs that return typed results (`dismiss(value)`), never reach into parents.
 
-`ChoiceDialog` picks one value from a list, `FormDialog` collects a few fields as a dict,
-`NoticeDialog` shows a text once (e.g. an appointment code) until acknowledged.
+`ChoiceDialog` picks one value from a list, `FormDialog` collects a few fields as a dict (and
+can check them before it closes), `ConfirmDialog` asks before anything that cannot simply be
+taken back, `NoticeDialog` shows a text once (e.g. an appointment code) until acknowledged.
 Titles, labels and options often carry a person's name: they are always shown literally
 (`kiosk.ui.inert`); only a `NoticeDialog` given ready-made `Content` shows styles.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -21,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from kiosk.queue.errors import QueueError
 from kiosk.text_rules import JOINERS
 from kiosk.ui.inert import PrintableHighlighter, inert, inert_text
 
@@ -87,25 +89,49 @@ class FieldSpec:
     placeholder: str = ""
 
 
-class FormDialog(ModalScreen[dict | None], inherit_bindings=False):
-    """A few labelled fields; returns {name: value} on "OK", None on Escape/"Abbrechen"."""
+#: What an empty choice reads (Textual's own prompt is the English "Select").
+SELECT_PROMPT = "bitte wählen"
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """Why a form's values were refused: a German sentence and the fields to mark."""
+
+    text: str
+    fields: tuple[str, ...] = ()
+
+
+class FormDialog(ModalScreen[object], inherit_bindings=False):
+    """A few labelled fields; returns {name: value} on "OK", None on Escape/"Abbrechen".
+
+    With `submit`, "OK" first hands the values to it (in a thread: it may write the store)
+    and the dialog closes with its result only if it succeeds; a `QueueError` keeps the
+    dialog open with every field as typed, says why and marks the wrong field (`explain`
+    turns the error into a `Rejected`). A booking that failed on a busy desk then costs one
+    changed field, not six retyped ones.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Abbrechen"),
                 Binding("ctrl+s", "submit", "Speichern"), *FOCUS_BINDINGS]
 
     def __init__(self, title: str, fields: Sequence[FieldSpec], ok: str = "OK",
-                 error: str = "") -> None:
+                 error: str = "", *, submit: Callable[[dict], object] | None = None,
+                 explain: Callable[[QueueError], Rejected] | None = None) -> None:
         super().__init__(classes="dialog")
         self.title_text = title
         self.fields = list(fields)
         self.ok = ok
         self.error = error
+        self.submit = submit
+        self.explain = explain or (lambda exc: Rejected(str(exc)))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box form"):
             yield Label(inert(self.title_text, limit=None), classes="dialog-title")
-            if self.error:
-                yield Static(inert(self.error, limit=None), classes="dialog-error")
+            error = Static(inert(self.error, limit=None), classes="dialog-error",
+                           id="form-error")
+            error.display = bool(self.error)
+            yield error
             for spec in self.fields:
                 with Horizontal(classes="form-row"):
                     yield Label(inert(spec.label), classes="form-label")
@@ -120,7 +146,8 @@ class FormDialog(ModalScreen[dict | None], inherit_bindings=False):
         if spec.kind == "select":
             options = [(inert_text(label), v) for label, v in spec.options]
             value = spec.value if any(v == spec.value for _, v in options) else Select.NULL
-            return Select(options, value=value, id=wid, allow_blank=value is Select.NULL)
+            return Select(options, value=value, id=wid, allow_blank=value is Select.NULL,
+                          prompt=SELECT_PROMPT)
         if spec.kind == "checkbox":
             return Checkbox(value=bool(spec.value), id=wid)
         return TextField(str(spec.value), placeholder=spec.placeholder, id=wid,
@@ -138,7 +165,32 @@ class FormDialog(ModalScreen[dict | None], inherit_bindings=False):
 
     @on(Button.Pressed, "#ok")
     def action_submit(self) -> None:
-        self.dismiss(self.values())
+        if self.submit is None:
+            self.dismiss(self.values())
+            return
+        self.query_one("#ok", Button).disabled = True
+        self._check(self.values())
+
+    @work(thread=True, exclusive=True, group="form-submit")
+    def _check(self, values: dict) -> None:
+        try:
+            result = self.submit(values)
+        except QueueError as exc:  # known errors are shown in the dialog; bugs surface
+            self.app.call_from_thread(self.reject, self.explain(exc))
+            return
+        self.app.call_from_thread(self.dismiss, result)
+
+    def reject(self, why: Rejected) -> None:
+        """Keep the dialog open: say why, mark the wrong fields, focus the first of them."""
+        self.query_one("#ok", Button).disabled = False
+        error = self.query_one("#form-error", Static)
+        error.update(inert(why.text, limit=None))
+        error.display = True
+        for spec in self.fields:
+            self.query_one(f"#f-{spec.name}").set_class(spec.name in why.fields, "invalid")
+        marked = [f for f in why.fields if any(s.name == f for s in self.fields)]
+        if marked:
+            self.query_one(f"#f-{marked[0]}").focus()
 
     @on(Input.Submitted)
     def _enter(self) -> None:
@@ -147,6 +199,38 @@ class FormDialog(ModalScreen[dict | None], inherit_bindings=False):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool], inherit_bindings=False):
+    """Ask before an action that cannot simply be taken back; "Abbrechen" has the focus, so
+    an Enter pressed out of habit does nothing harmful. Returns True only for "yes"."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "answer(False)", "Abbrechen"), *FOCUS_BINDINGS]
+
+    def __init__(self, title: str, text: str, yes: str) -> None:
+        super().__init__(classes="dialog")
+        self.title_text = title
+        self.text = text
+        self.yes = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label(inert(self.title_text, limit=None), classes="dialog-title")
+            yield Static(inert(self.text, limit=None, multiline=True), id="confirm-text")
+            with Horizontal(classes="form-buttons"):
+                yield Button(self.yes, id="yes", variant="error")
+                yield Button("Abbrechen", id="no", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
 
 
 class NoticeDialog(ModalScreen[None], inherit_bindings=False):

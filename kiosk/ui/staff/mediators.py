@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from kiosk.queue.errors import QueueError
 from kiosk.staffing.console import Console
@@ -16,7 +17,8 @@ from kiosk.staffing.forms import parse_codes, parse_weekdays
 from kiosk.staffing.mediators import MediatorInfo, MediatorNeed
 from kiosk.terminal_text import printable
 from kiosk.ui.inert import CELL_LIMIT, inert, inert_text
-from kiosk.ui.staff.dialogs import FOCUS_BINDINGS, FieldSpec, FormDialog
+from kiosk.ui.staff.dialogs import FOCUS_BINDINGS, ConfirmDialog, FieldSpec, FormDialog
+from kiosk.ui.staff.keybar import KeyBar
 from kiosk.ui.staff.texts import (
     clock_text,
     error_text,
@@ -24,16 +26,18 @@ from kiosk.ui.staff.texts import (
     mediator_hints,
     weekdays_text,
 )
+from kiosk.ui.staff.undo import UNDO_SECONDS, UndoOffer
 from kiosk.ui.staff.widgets import FittedTable
 
 
-class MediatorsScreen(Screen[None], inherit_bindings=False):
+class MediatorsScreen(UndoOffer, Screen[None], inherit_bindings=False):
     """Needs first (visitors and appointments nobody on duty can talk to), then the register."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Zurück"),
         Binding("n", "add", "Neu"),
         Binding("d", "deactivate", "Austragen"),
+        Binding("r", "undo", "Rückgängig"),
         *FOCUS_BINDINGS,
     ]
 
@@ -49,7 +53,7 @@ class MediatorsScreen(Screen[None], inherit_bindings=False):
         yield FittedTable("Name", "Sprachen", "Wochentage", "Kontakt", id="mediator-table",
                           cursor_type="row", zebra_stripes=True)
         yield Static("", id="status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#mediator-table", FittedTable).focus()
@@ -114,18 +118,40 @@ class MediatorsScreen(Screen[None], inherit_bindings=False):
 
     def action_deactivate(self) -> None:
         key = self.query_one("#mediator-table", FittedTable).selected_key()
-        if key is not None:
-            self._deactivate(key)
+        mediator = next((m for m in self.mediators if m.id == key), None)
+        if mediator is None:
+            return
+        name = printable(mediator.name, limit=CELL_LIMIT)
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._set_active(mediator.id, False, name)
+
+        self.app.push_screen(ConfirmDialog(
+            f"{name} austragen?",
+            f"{name} wird in keinem Büro mehr als Sprachmittler:in vorgeschlagen. "
+            f"{UNDO_SECONDS:.0f} Sekunden lang mit r rückgängig zu machen.",
+            yes="Austragen"), confirmed)
 
     @work(thread=True, group="med-action")
-    def _deactivate(self, mediator_id: str) -> None:
+    def _set_active(self, mediator_id: str, active: bool, name: str) -> None:
         try:
-            self.console.staffing.mediators.set_active(mediator_id, False,
+            self.console.staffing.mediators.set_active(mediator_id, active,
                                                        by=self.console.staff.id)
         except QueueError as exc:  # known errors become a German message; bugs surface
             self.app.call_from_thread(self.say, error_text(exc), True)
             return
         finally:
             self.console.ctx.store.close()
-        self.app.call_from_thread(self.say, "Aus dem Register ausgetragen.")
+        if active:
+            self.app.call_from_thread(self.say, f"{name} ist wieder im Register.")
+        else:
+            self.app.call_from_thread(
+                self.say, f"{name} aus dem Register ausgetragen – r: rückgängig "
+                          f"({UNDO_SECONDS:.0f} s).")
+            self.app.call_from_thread(
+                self.offer_undo, lambda: self._set_active(mediator_id, True, name))
         self.app.call_from_thread(self.load)
+
+    def run_undo(self, reverse: Callable[[], object]) -> None:
+        reverse()  # starts the worker that puts the mediator back

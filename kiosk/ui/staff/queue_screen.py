@@ -18,17 +18,30 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Select, Static
+from textual.widgets import Button, Label, Select, Static
 from textual.worker import get_current_worker
 
 from kiosk.queue.errors import QueueError
 from kiosk.queue.views import VisitInfo
-from kiosk.staffing import duty
-from kiosk.staffing.console import OUTCOMES, REASON_CODES, Console, ConsoleSnapshot, filter_rows
+from kiosk.staffing.console import (
+    OUTCOMES,
+    REASON_CODES,
+    Console,
+    ConsoleSnapshot,
+    action_target,
+    filter_rows,
+)
 from kiosk.staffing.watch import POLL_SECONDS, ChangeWatcher
 from kiosk.terminal_text import printable
 from kiosk.ui.inert import CELL_LIMIT, inert
-from kiosk.ui.staff.dialogs import FOCUS_BINDINGS, ChoiceDialog, FieldSpec, FormDialog
+from kiosk.ui.staff.dialogs import (
+    FOCUS_BINDINGS,
+    ChoiceDialog,
+    ConfirmDialog,
+    FieldSpec,
+    FormDialog,
+)
+from kiosk.ui.staff.keybar import KeyBar
 from kiosk.ui.staff.texts import (
     OUTCOME,
     REASON,
@@ -37,9 +50,10 @@ from kiosk.ui.staff.texts import (
     error_text,
     language_name,
     mediator_hints,
+    result_text,
     sync_text,
 )
-from kiosk.ui.staff.widgets import MineTable, QueueTable
+from kiosk.ui.staff.widgets import FittedTable, MineTable, QueueTable
 
 #: Reload at least this often even without changes: waiting minutes move on.
 REFRESH_SECONDS = 30.0
@@ -56,7 +70,7 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         Binding("f", "finish", "Abschluss"),
         Binding("p", "park", "Parken"),
         Binding("u", "priority", "Dringend"),
-        Binding("t", "transfer", "Weiter an"),
+        Binding("t", "transfer", "Weitergeben"),
         Binding("z", "restore", "Zurückholen"),
         Binding("a", "app.appointments", "Termine"),
         Binding("m", "app.mediators", "Sprachmittl."),
@@ -64,6 +78,7 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         Binding("x", "app.admin", "Verwaltung"),
         Binding("question_mark,f1", "app.help", "Hilfe"),
         Binding("ctrl+l", "app.sign_out", "Abmelden"),
+        Binding("d", "app.privacy", "Datenschutz"),
         *FOCUS_BINDINGS,
     ]
 
@@ -74,6 +89,11 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         self.loads = 0
         self._language: str | None = None
         self._concern: str | None = None
+        #: The visitor this console just called: what actions act on unless a row is picked.
+        self.current: str | None = None
+        self._current_at = 0
+        #: A call-next is being checked or asked about (a second `n` meanwhile is ignored).
+        self._calling = False
 
     # --- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -89,6 +109,7 @@ class QueueScreen(Screen[None], inherit_bindings=False):
             yield Label("Anliegen", classes="filter-label")
             yield Select([(c.label, c.id) for c in ctx.config.concerns], prompt="alle",
                          id="filter-concern")
+            yield Button("Notruf (F12)", id="alarm-button", variant="error")
         with Vertical(id="mine-box"):
             yield Label("Bei mir · geparkt · verpasst", classes="section")
             yield MineTable(id="mine")
@@ -97,7 +118,7 @@ class QueueScreen(Screen[None], inherit_bindings=False):
             yield QueueTable(id="queue")
         yield Static("", id="needs")
         yield Static("", id="status")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#queue", QueueTable).focus()
@@ -106,21 +127,25 @@ class QueueScreen(Screen[None], inherit_bindings=False):
     # --- loading ------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="watch")
     def watch_store(self) -> None:
-        """Reload when the store changed (or every REFRESH_SECONDS); keep the duty beat."""
+        """Reload when the store changed, the minute turned (or every REFRESH_SECONDS); keep
+        the duty beat."""
         worker = get_current_worker()
         watcher = ChangeWatcher(self.console.ctx.store.db)
         # -inf, not 0: time.monotonic() counts from boot, and a machine that booted less than
         # a heartbeat ago would otherwise wait minutes for its first beat and first load.
-        last_load = last_beat = -math.inf
+        last_load = -math.inf
+        last_minute = None
         try:
             while not worker.is_cancelled:
                 now = time.monotonic()
-                if now - last_beat > duty.HEARTBEAT_MINUTES * 60:
-                    self.console.sign_on()
-                    last_beat = now
-                if watcher.changed() or now - last_load > REFRESH_SECONDS:
+                self.console.keep_on_duty()
+                # the header's clock and "next for me" change with the minute (the fairness
+                # bound, a due appointment) even when nobody writes to the store
+                minute = self.console.queue.now_ms() // 60_000
+                if (watcher.changed() or minute != last_minute
+                        or now - last_load > REFRESH_SECONDS):
                     snap = self.console.snapshot()
-                    last_load = now
+                    last_load, last_minute = now, minute
                     if worker.is_cancelled:
                         break
                     self.app.call_from_thread(self.show, snap)
@@ -150,14 +175,21 @@ class QueueScreen(Screen[None], inherit_bindings=False):
                   f"im Dienst: {duty_names} · nächste:r für mich: ", limit=None),
             inert(snap.next_ticket or "—", "bold"), f" · {clock_text(snap.now_ms, tz)} Uhr"))
         mine = [*snap.mine, *snap.parked, *snap.missed]
-        self.query_one("#mine", MineTable).show(mine, ctx.config, tz)
+        if (self.current is not None and snap.now_ms > self._current_at
+                and all(v.id != self.current for v in snap.mine)):
+            self.current = None  # it left my desk (a colleague, another console)
+        mine_table = self.query_one("#mine", MineTable)
+        mine_table.show(mine, ctx.config, tz)
+        if self.current is not None and mine_table.picked_row() is None:
+            mine_table.select(self.current)  # the cursor shows what the keys act on
         rows = filter_rows(snap.waiting, self._language, self._concern)
         shown = f"{len(rows)} von {len(snap.waiting)}" if len(rows) != len(snap.waiting) \
             else str(len(snap.waiting))
         sync = sync_text(snap.last_sync_at, snap.pending_sync, snap.now_ms, tz)
         self.query_one("#queue-title", Label).update(Content.assemble(
             f"Warteschlange ({shown} wartend)   ", (sync, "dim")))
-        self.query_one("#queue", QueueTable).show(rows, ctx.config)
+        self.query_one("#queue", QueueTable).show(rows, ctx.config, snap.staff_names,
+                                                  snap.desk_labels)
         self.query_one("#needs", Static).update(self._needs_text(snap))
 
     def _needs_text(self, snap: ConsoleSnapshot) -> Content:
@@ -176,6 +208,10 @@ class QueueScreen(Screen[None], inherit_bindings=False):
             lines.append(Content(f" … und {len(snap.needs) - 4} weitere (Taste m)"))
         return Content("\n").join(lines)
 
+    @on(Button.Pressed, "#alarm-button")
+    def _alarm(self) -> None:
+        self.app.run_action("app.alarm")
+
     @on(Select.Changed, "#filter-language")
     def _language_filter(self, event: Select.Changed) -> None:
         self._language = None if event.value is Select.NULL else str(event.value)
@@ -190,15 +226,17 @@ class QueueScreen(Screen[None], inherit_bindings=False):
 
     # --- selection ----------------------------------------------------------------------
     def selected(self) -> str | None:
-        """The visit an action applies to: the focused table's row, else my current call."""
+        """The visit an action applies to (`kiosk.staffing.console.action_target`)."""
         focused = self.focused
-        if isinstance(focused, QueueTable | MineTable):
-            picked = focused.selected_key()
-            if picked:
-                return picked
-        if self.snapshot and self.snapshot.mine:
-            return self.snapshot.mine[0].id
-        return None
+        table = focused if isinstance(focused, FittedTable) else None
+        return action_target(self.snapshot, picked=table.picked_row() if table else None,
+                             just_called=self.current,
+                             cursor=table.selected_key() if table else None)
+
+    def ticket(self, visit_id: str) -> str:
+        """The ticket number that names a visit in titles and messages."""
+        visit = self.snapshot.visit(visit_id) if self.snapshot else None
+        return visit.ticket if visit else "Besuch"
 
     def say(self, text: str, error: bool = False) -> None:
         status = self.query_one("#status", Static)
@@ -220,15 +258,23 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         if result is None:
             text = "Niemand wartet auf mich."
         else:
-            text = f"{label}: {result.ticket} ({STATUS.get(result.status, result.status)})"
+            text = result_text(label, result.ticket, result.status, result.call_count)
         self.app.call_from_thread(self._done, text, result)
 
     def _done(self, text: str, result: VisitInfo | None) -> None:
         self.say(text)
-        if result is not None and result.status in ("called", "in_service"):
+        if result is None:
+            return
+        if result.status in ("called", "in_service") and result.staff == self.console.staff.id:
+            self.current = result.id
+            self._current_at = result.called_at or 0
+            for table in self.query(FittedTable):
+                table.picked = None
             mine = self.query_one("#mine", MineTable)
             mine.focus()
             self.call_after_refresh(mine.select, result.id)
+        elif result.id == self.current:
+            self.current = None
 
     def _need_selection(self) -> str | None:
         visit = self.selected()
@@ -237,11 +283,46 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         return visit
 
     def action_call_next(self) -> None:
+        if not self._calling:
+            self._calling = True
+            self.check_desk_then_call()
+
+    @work(thread=True, group="action")
+    def check_desk_then_call(self) -> None:
+        """Call next, but ask first when my desk already has someone called or in service
+        (pressing n several times once called four people to one desk)."""
+        try:
+            busy = self.console.busy_at_desk()
+        finally:
+            self.console.ctx.store.close()
+        if not busy:
+            self.app.call_from_thread(self._call_next)
+            return
+        tickets = ", ".join(f"{v.ticket} ({STATUS.get(v.status, v.status)})" for v in busy)
+        where = (f"Schalter {self.console.staff.desk}" if self.console.staff.desk
+                 else "Bei Ihnen")
+        self.app.call_from_thread(self.app.push_screen, ConfirmDialog(
+            "Noch jemand am Schalter",
+            f"{where}: {tickets}.\nTrotzdem die nächste Person aufrufen?",
+            yes="Trotzdem aufrufen"), self._confirmed_call)
+
+    def _confirmed_call(self, yes: bool | None) -> None:
+        if yes:
+            self._call_next()
+        else:
+            self._calling = False
+
+    def _call_next(self) -> None:
+        self._calling = False
         self.run("Aufgerufen", self.console.call_next)
 
     def action_call_selected(self) -> None:
-        if visit := self._need_selection():
-            self.run("Aufgerufen", self.console.call, visit)
+        table = self.query_one("#queue", QueueTable)
+        visit = table.picked_row() or (table.selected_key() if self.focused is table else None)
+        if visit is None:
+            self.say("Bitte zuerst in der Warteschlange eine Person markieren.", True)
+            return
+        self.run("Aufgerufen", self.console.call, visit)
 
     def action_recall(self) -> None:
         if visit := self._need_selection():
@@ -271,7 +352,8 @@ class QueueScreen(Screen[None], inherit_bindings=False):
                 self.run("Priorität gesetzt", self.console.prioritise, visit,
                          None if code == "normal" else code)
 
-        self.app.push_screen(ChoiceDialog("Priorität – Grund (kein Freitext)", options), chosen)
+        self.app.push_screen(ChoiceDialog(
+            f"{self.ticket(visit)}: Priorität – Grund (kein Freitext)", options), chosen)
 
     def action_transfer(self) -> None:
         visit = self._need_selection()
@@ -283,22 +365,26 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         options += [(f"staff:{p.id}", f"An {p.display_name}")
                     for p in (self.snapshot.on_duty if self.snapshot else ())
                     if p.id != self.console.staff.id]
+        labels = dict(options)
 
         def chosen(target: str | None) -> None:
             if target is None:
                 return
             kind, _, value = target.partition(":")
+            label = f"Weitergegeben {labels[target].replace('An ', 'an ', 1)}"
             if kind == "desk":
-                self.run("Weitergegeben", self.console.transfer, visit, desk=value)
+                self.run(label, self.console.transfer, visit, desk=value)
             else:
-                self.run("Weitergegeben", self.console.transfer, visit, to_staff=value)
+                self.run(label, self.console.transfer, visit, to_staff=value)
 
-        self.app.push_screen(ChoiceDialog("Weitergeben an …", options), chosen)
+        self.app.push_screen(ChoiceDialog(f"{self.ticket(visit)} weitergeben an …", options),
+                             chosen)
 
     def action_finish(self) -> None:
         visit = self._need_selection()
         if visit is None:
             return
+        info = self.snapshot.visit(visit) if self.snapshot else None
         referrals = [(r.name, r.id) for r in self.console.ctx.config.referrals]
         fields = [
             FieldSpec("outcome", "Ergebnis", "select", "resolved",
@@ -312,5 +398,8 @@ class QueueScreen(Screen[None], inherit_bindings=False):
                 return
             self.run("Abgeschlossen", self.console.finish, visit, values["outcome"] or "",
                      values["referral"], values["note"])
+            if values["outcome"] == "follow_up" and info is not None:
+                self.app.book_follow_up(info)
 
-        self.app.push_screen(FormDialog("Besuch abschließen", fields, ok="Abschluss"), done)
+        self.app.push_screen(FormDialog(f"{self.ticket(visit)} abschließen", fields,
+                                        ok="Abschluss"), done)

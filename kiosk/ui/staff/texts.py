@@ -68,8 +68,9 @@ Personen mit einer Sprache, die niemand im Dienst spricht, sind mit ⚑ markiert
 Nach {max_calls} Aufrufen ohne Erscheinen gilt ein Besuch als verpasst; mit [b]z[/b]
 kommt er mit seinem alten Platz zurück in die Warteschlange.
 
-Aktionen wirken auf die markierte Zeile der Tabelle, in der der Cursor steht; steht er
-nirgends, auf die Person, die ich gerade aufgerufen habe.
+Aktionen wirken auf die Person, die ich gerade aufgerufen habe – oder auf die Zeile, die
+ich danach mit Pfeiltasten oder Maus ausgewählt habe. Jeder Dialog nennt die Nummer.
+[b]F12[/b] sendet einen stillen Notruf an alle Konsolen des Büros, [b]F8[/b] bestätigt ihn.
 """
 
 
@@ -100,11 +101,24 @@ def mediator_hints(need: MediatorNeed, *, others_days: bool = True) -> str:
                f"({printable(m.contact, limit=DISPLAY_LIMIT) or 'ohne Kontakt'})"
                for m in need.available]
     if others_days:
-        helpers += [f"{printable(m.name, limit=DISPLAY_LIMIT)} nur "
-                    f"{weekdays_text(m.weekdays, '/')}" for m in need.others]
+        helpers += [f"{printable(m.name, limit=DISPLAY_LIMIT)} "
+                    + (f"nur {weekdays_text(m.weekdays, '/')}" if m.weekdays
+                       else "(Tage nach Absprache)") for m in need.others]
     else:
         helpers += [printable(m.name, limit=DISPLAY_LIMIT) for m in need.others]
     return "; ".join(helpers)
+
+
+def result_text(label: str, ticket: str, status: str, call_count: int = 0) -> str:
+    """The status line after an action: what happened to which ticket, in words.
+
+    A last recall makes the visit "missed"; "Erneut aufgerufen (verpasst)" read as if the
+    visitor had been called once more, so that case says what really happened.
+    """
+    if status == "missed":
+        return (f"{ticket} ist nach {call_count} Aufrufen nicht gekommen und steht jetzt "
+                "unter „verpasst“ (z holt zurück).")
+    return f"{label}: {ticket} ({STATUS.get(status, status)})"
 
 
 def clock_text(ms: int, tz: dt.tzinfo) -> str:

@@ -69,6 +69,50 @@ class FittedTable(DataTable):
         """
         super().__init__(**kwargs)
         self.labels = labels
+        #: The row a person moved the cursor to (keys or mouse) since the screen last
+        #: forgot it: an explicit choice. Where the cursor merely stayed is none.
+        self.picked: str | None = None
+
+    def _pick(self) -> None:
+        self.picked = self.selected_key()
+
+    def action_cursor_up(self) -> None:
+        super().action_cursor_up()
+        self._pick()
+
+    def action_cursor_down(self) -> None:
+        super().action_cursor_down()
+        self._pick()
+
+    def action_page_up(self) -> None:
+        super().action_page_up()
+        self._pick()
+
+    def action_page_down(self) -> None:
+        super().action_page_down()
+        self._pick()
+
+    def action_scroll_top(self) -> None:
+        super().action_scroll_top()
+        self._pick()
+
+    def action_scroll_bottom(self) -> None:
+        super().action_scroll_bottom()
+        self._pick()
+
+    async def _on_click(self, event) -> None:
+        await super()._on_click(event)
+        self._pick()
+
+    def picked_row(self) -> str | None:
+        """The explicitly picked row, if it is still shown."""
+        if self.picked is None:
+            return None
+        try:
+            self.get_row_index(self.picked)
+        except RowDoesNotExist:
+            return None
+        return self.picked
 
     def on_mount(self) -> None:
         if not self.columns:
@@ -125,7 +169,11 @@ class QueueTable(FittedTable):
         super().__init__("Nr.", "Art", "Anliegen", "Sprache", "Dolmetsch", "Wartet", "Name",
                          "Hinweis", cursor_type="row", zebra_stripes=True, **kwargs)
 
-    def show(self, rows: Sequence[QueueRow], config: NetworkConfig) -> None:
+    def show(self, rows: Sequence[QueueRow], config: NetworkConfig,
+             names: dict[str, str] | None = None,
+             desk_labels: dict[str, str] | None = None) -> None:
+        """Fill the table; `names` (staff id → name) and `desk_labels` (desk → the board's
+        label) word the transfer hint, never an internal id."""
         out = []
         for r in rows:
             v = r.visit
@@ -137,9 +185,13 @@ class QueueTable(FittedTable):
                 hints.append(inert_text(
                     f"⚑ Sprachmittlung {language_name(r.mediator_language)} ", "bold yellow"))
             if v.target_desk:
-                hints.append(inert_text(f"→ Schalter {v.target_desk} ", "cyan"))
+                label = (desk_labels or {}).get(v.target_desk, v.target_desk)
+                where = f"Schalter {v.target_desk}" + (
+                    f" ({printable(label, limit=CELL_LIMIT)})" if label != v.target_desk else "")
+                hints.append(inert_text(f"→ {where} ", "cyan"))
             if v.target_staff:
-                hints.append(inert_text(f"→ {v.target_staff} ", "cyan"))
+                name = (names or {}).get(v.target_staff) or v.target_staff
+                hints.append(inert_text(f"→ {printable(name, limit=CELL_LIMIT)} ", "cyan"))
             ticket = inert_text(v.ticket, "bold" if r.speakable and not r.elsewhere else "dim")
             lang = inert_text(language_name(v.language), "green" if r.speakable else "")
             out.append((v.id, (

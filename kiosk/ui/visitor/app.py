@@ -12,6 +12,7 @@ still there?".
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -23,6 +24,10 @@ from textual.binding import Binding, BindingType
 from textual.timer import Timer
 
 from kiosk.context import KioskContext
+from kiosk.i18n import messages as M
+from kiosk.privacy.redaction import redact_at_start
+from kiosk.speech.read_aloud import ReadAloud
+from kiosk.speech.speaker import Speaker
 from kiosk.ui.crash import CalmCrash, calm_lines
 from kiosk.ui.theme import use_terminal_palette
 from kiosk.ui.visitor.flow import CheckInDraft, Problem, TicketView, VisitorFlow
@@ -78,11 +83,14 @@ class VisitorApp(CalmCrash, App[None], inherit_bindings=False):
     CRASH_PROGRAM = "kiosk visitor"
 
     def __init__(self, ctx: KioskContext, idle_timeout: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 read_aloud: ReadAloud | None = None) -> None:
         super().__init__()
         use_terminal_palette(self)
         self.ctx = ctx
         self.flow = VisitorFlow(ctx)
+        self.read_aloud = read_aloud or ReadAloud(None, "off")
+        """The read-aloud policy and its speaker (tests read what was said)."""
         self.idle_timeout = idle_timeout
         self._clock = clock
         self.idle = IdleClock(idle_timeout, clock)
@@ -103,13 +111,17 @@ class VisitorApp(CalmCrash, App[None], inherit_bindings=False):
         self.idle.touch()
         self._idle = self.set_interval(IDLE_TICK_SECONDS, self.check_idle_time)
 
+    def on_unmount(self) -> None:
+        self.read_aloud.close()  # no player process outlives the terminal
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
             self.idle.touch()
         await super().on_event(event)
 
     def _wording(self) -> Wording:
-        return wording_for(self.flow.language, self.ctx.config.visitor)
+        return dataclasses.replace(wording_for(self.flow.language, self.ctx.config.visitor),
+                                   speaker_tile=self.read_aloud.shows_tile)
 
     def _welcome(self) -> WelcomeScreen:
         office = self.ctx.config.office(self.ctx.store.site)
@@ -126,6 +138,7 @@ class VisitorApp(CalmCrash, App[None], inherit_bindings=False):
         current opening status.
         """
         self.flow.reset()
+        self.read_aloud.forget()
         self.last_ticket = None
         self._checking_in = False
         with self.batch_update():  # one paint for the welcome screen, not one per step
@@ -162,7 +175,10 @@ class VisitorApp(CalmCrash, App[None], inherit_bindings=False):
         if isinstance(screen, StillThereScreen):
             screen.show_seconds(self.idle.seconds_left())
         elif isinstance(screen, StepScreen) and screen.ASK_BEFORE_RESET:
-            self.push_screen(StillThereScreen(self._wording(), self.idle.seconds_left()))
+            wording = self._wording()
+            self.push_screen(StillThereScreen(wording, self.idle.seconds_left()))
+            self.read_aloud.focus_moved(wording.lang, [wording(M.IDLE_TITLE),
+                                                       wording(M.IDLE_TAP)])
 
     def crash_lines(self, width: int) -> list[str]:
         """The failure message in the visitor's language and German, or in every language."""
@@ -170,6 +186,27 @@ class VisitorApp(CalmCrash, App[None], inherit_bindings=False):
         languages = [chosen, "de"] if chosen else list(self.flow.ui_languages())
         settings = self.ctx.config.visitor
         return calm_lines(languages, width, settings.bidi, settings.native_digits)
+
+    # --- speech -------------------------------------------------------------------------
+    def on_step_screen_speak(self, message: StepScreen.Speak) -> None:
+        """Hand what a step could say to the read-aloud policy (nothing before a language)."""
+        language = self.flow.draft.language
+        if isinstance(message.screen, WelcomeScreen) or language is None:
+            self.read_aloud.silence()
+            return
+        if message.screen is not self.screen:
+            return  # a step that is no longer on top (its message arrived late)
+        if message.reason == "screen" and isinstance(message.screen, TicketScreen):
+            view = message.screen.view
+            self.read_aloud.ticket_shown(language, view.ticket, view.people_ahead,
+                                         view.estimate_minutes, appointment=view.appointment,
+                                         printed=message.screen.printed)
+        elif message.reason == "screen":
+            self.read_aloud.screen_shown(language, message.texts)
+        elif message.reason == "focus":
+            self.read_aloud.focus_moved(language, message.texts)
+        else:
+            self.read_aloud.tile_tapped(language, message.texts)
 
     # --- the steps ----------------------------------------------------------------------
     def on_step_screen_back(self, message: StepScreen.Back) -> None:
@@ -227,7 +264,7 @@ class VisitorApp(CalmCrash, App[None], inherit_bindings=False):
 
     def on_counsel_screen_chosen(self, message: CounselScreen.Chosen) -> None:
         self.flow.choose_counsel_language(message.code)
-        self.push_screen(NameScreen(self._wording()))
+        self.push_screen(NameScreen(self._wording(), self.ctx.config.retention_days))
 
     def on_name_screen_entered(self, message: NameScreen.Entered) -> None:
         if self._checking_in:  # a second tap while the first check-in is being written
@@ -334,7 +371,8 @@ class VisitorApp(CalmCrash, App[None], inherit_bindings=False):
 
 
 def make_visitor_app(ctx: KioskContext, *, idle_timeout: float | None = None,
-                     clock: Callable[[], float] = time.monotonic) -> App:
+                     clock: Callable[[], float] = time.monotonic,
+                     speaker: Speaker | None = None) -> App:
     """Build the visitor terminal for `ctx`.
 
     Args:
@@ -342,8 +380,15 @@ def make_visitor_app(ctx: KioskContext, *, idle_timeout: float | None = None,
         idle_timeout: seconds of no input before the terminal forgets the visitor;
             default `config.visitor.idle_timeout_seconds`.
         clock: the monotonic clock idle time and the PIN cooldown are measured on.
+        speaker: what reads aloud; default the office's speech settings (`[speech]`).
     """
     seconds = idle_timeout if idle_timeout is not None else ctx.config.visitor.idle_timeout_seconds
     if seconds <= 0:
         raise ValueError(f"idle timeout must be positive, not {seconds}")
-    return VisitorApp(ctx, float(seconds), clock)
+    redact_at_start(ctx)
+    settings = ctx.config.office(ctx.store.site).speech
+    if speaker is None and settings.read_aloud != "off":
+        from kiosk.speech.setup import make_speaker, speech_cache_dir
+
+        speaker = make_speaker(settings, speech_cache_dir(ctx.store.path))
+    return VisitorApp(ctx, float(seconds), clock, ReadAloud(speaker, settings.read_aloud))

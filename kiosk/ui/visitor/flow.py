@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 
 from kiosk.context import KioskContext
 from kiosk.i18n import messages as M
-from kiosk.i18n.languages import UI_LANGUAGE_CODES, UnknownLanguageError, language_info
+from kiosk.i18n.languages import (
+    UI_LANGUAGE_CODES,
+    UnknownLanguageError,
+    counsel_language_of,
+    language_info,
+)
 from kiosk.i18n.translator import translator
 from kiosk.queue.errors import AppointmentNotFound, Closed, InvalidInput
 from kiosk.queue.validation import MAX_NAME, clean_first_name
@@ -204,8 +209,9 @@ class VisitorFlow:
         """The visitor's own language first when it needs an interpreter, then the site's."""
         site = self.site_languages()
         options = []
-        if self.language not in site:
-            options.append(LanguageOption(self.language, _endonym(self.language), True))
+        own = counsel_language_of(self.language)  # Leichte Sprache is counselled in German
+        if own not in site:
+            options.append(LanguageOption(own, _endonym(own), True))
         options += [LanguageOption(c, _endonym(c), False) for c in site]
         return options
 

@@ -2,8 +2,9 @@
 
 A visitor at a touch terminal has no physical keyboard, and a Latin one would not help most of
 them anyway. The name keyboard follows the layout people know from their phones in their own
-script (Arabic, Persian, Ukrainian, Russian; German, French and Turkish Latin with their own
-letters), with a switch to Latin for names written in Latin letters. The code keypad offers the
+script (Arabic, Persian, Ukrainian, Russian, Bulgarian; German, French, Turkish, Kurmancî and
+Romanian Latin with their own letters), with a switch to Latin for names written in Latin
+letters. The code keypad offers the
 appointment code's alphabet only, so a visitor cannot type a character no code contains.
 Nothing here imports Textual: the widgets in ``keypad.py`` draw what this module describes.
 """
@@ -86,8 +87,23 @@ LAYOUTS: dict[str, Layout] = {
         "a s d f g h j k l ş i",
         "z x c v b n m ö ç"), upper=(("i", "İ"), ("ı", "I"))),
     "en": LATIN,
+    "bg": Layout("АБВ", _rows(  # the phonetic layout most Bulgarian phones use
+        "я в е р т ъ у и о п ш щ",
+        "а с д ф г х й к л ю",
+        "з ь ц ж б н м ч")),
+    "kmr": Layout("ABC", _rows(
+        "q w e ê r t y u û i î o p",
+        "a s d f g h j k l ş",
+        "z x c ç v b n m")),
+    "ro": Layout("ABC", _rows(  # ș and ț with comma below, as Romanian writes them
+        "q w e r t y u i o p ă",
+        "a s d f g h j k l ș ț",
+        "z x c v b n m â î")),
 }
-"""The name keyboard of each UI language; a language without its own uses ``LATIN``."""
+"""The name keyboard of each UI language; a language without its own uses ``LATIN`` (Tigrinya:
+a Ge'ez keyboard has hundreds of syllables and is not offered; its visitors may type a name
+in Latin letters or go on without one)."""
+LAYOUTS["ls"] = LAYOUTS["de"]  # Leichte Sprache: German letters
 
 KEY_LABELS: dict[str, str] = {ZWNJ: "‹نیم‌فاصله›", SPACE: "␣", BACKSPACE: "⌫"}
 """What keys with invisible or special text show instead."""

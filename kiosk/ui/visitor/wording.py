@@ -24,11 +24,13 @@ class Wording:
         lang: the UI language code ("fa").
         bidi: "app" (the kiosk reorders right-to-left text) or "terminal" (the terminal does).
         native_digits: show Arabic-Indic / Persian digits where the language uses them.
+        speaker_tile: the steps offer the speaker tile that reads them aloud.
     """
 
     lang: str
     bidi: BidiMode = "app"
     native_digits: bool = False
+    speaker_tile: bool = False
 
     @property
     def direction(self) -> Direction:

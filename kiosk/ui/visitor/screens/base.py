@@ -4,14 +4,18 @@ Right-to-left languages mirror the rows that carry meaning by position (the navi
 rows of tiles); text is reordered by `BidiText`, and the focus moves in reading order (from the
 right in Arabic and Persian), starting at the step's first choice. Esc and Backspace go back
 where a keyboard is attached. Screens never touch the store or the flow: they post messages,
-and the app decides.
+and the app decides. That includes speech: a step says what could be heard (`Speak`: its
+prompt and focused tile when it appears, a tile when the focus moves to it, everything on
+the speaker tile 🔊) and the app's read-aloud policy decides whether it is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import ClassVar
+from dataclasses import dataclass
+from typing import ClassVar, Literal
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
@@ -78,10 +82,24 @@ class StepScreen(Screen[None]):
     class StartOver(Message):
         """The visitor wants to forget everything and start at the welcome screen."""
 
+    @dataclass
+    class Speak(Message):
+        """What could be read aloud now, in reading order (already in the visitor's language).
+
+        `reason`: "screen" (the step appeared), "focus" (a tile got the focus) or "tile"
+        (the visitor tapped the speaker tile).
+        """
+
+        screen: StepScreen
+        texts: tuple[str, ...]
+        reason: Literal["screen", "focus", "tile"]
+
     def __init__(self, wording: Wording) -> None:
         super().__init__()
         self.wording = wording
         self.set_class(wording.rtl, "rtl")
+        self._quiet_focus: Widget | None = None
+        self._last_tile: Tile | None = None
 
     @property
     def focus_chain(self) -> list[Widget]:
@@ -109,7 +127,35 @@ class StepScreen(Screen[None]):
         if self.focused is None:
             target = self.first_focus()
             if target is not None:
+                self._quiet_focus = target  # it is read with the prompt, not on its own
                 self.set_focus(target)
+        focused = self.focused if isinstance(self.focused, Tile) else None
+        self.post_message(self.Speak(self, (*self.prompt_texts(), *self.tile_texts(focused)),
+                                     "screen"))
+
+    # --- what can be heard ----------------------------------------------------------------
+    def prompt_texts(self) -> list[str]:
+        """The step's question and hint (the title bar), in logical order."""
+        return [w.text for w in self.query("#title-bar BidiText").results(BidiText)]
+
+    @staticmethod
+    def tile_texts(tile: Widget | None) -> list[str]:
+        """What a tile says, without the German keyword under a concern (another language)."""
+        if not isinstance(tile, Tile) or tile.value == "speak":
+            return []
+        return [w.text for w in tile.query(BidiText).results(BidiText)
+                if not w.has_class("keyword")]
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        widget = event.widget
+        if isinstance(widget, Tile) and widget.value != "speak":
+            self._last_tile = widget
+        if widget is self._quiet_focus:
+            self._quiet_focus = None
+            return
+        texts = self.tile_texts(widget)
+        if texts:
+            self.post_message(self.Speak(self, tuple(texts), "focus"))
 
     def action_back(self) -> None:
         self.post_message(self.Back())
@@ -131,6 +177,9 @@ class StepScreen(Screen[None]):
         if self.START_OVER:
             items.append(text_tile(f"↺ {self.wording(M.START_AGAIN)}", self.wording,
                                    "start-over", id="start-over", classes="nav start-over"))
+        if self.wording.speaker_tile:
+            items.append(Tile(Static("🔊", classes="tile-text"), value="speak", id="speak",
+                              classes="nav speak"))
         items += [Static(classes="spacer"), *forward]
         return Horizontal(*mirrored(items, self.wording.rtl), id="nav")
 
@@ -148,6 +197,11 @@ class StepScreen(Screen[None]):
         if event.tile.value == "start-over":
             event.stop()
             self.post_message(self.StartOver())
+            return
+        if event.tile.value == "speak":
+            event.stop()
+            self.post_message(self.Speak(
+                self, (*self.prompt_texts(), *self.tile_texts(self._last_tile)), "tile"))
             return
         event.stop()
         self.tile_pressed(event.tile)

@@ -14,7 +14,8 @@ from kiosk.ui.visitor.entry import CodeText, NameText
 from kiosk.ui.visitor.flow import UNLISTED, ConcernOption, LanguageOption
 from kiosk.ui.visitor.keyboards import BACKSPACE, CLEAR, name_layout
 from kiosk.ui.visitor.keypad import CodeKeypad, Keyboard, NameKeyboard, TypedField
-from kiosk.ui.visitor.screens.base import StepScreen, rows_mirrored, text_tile
+from kiosk.ui.visitor.screens.base import StepScreen, mirrored, rows_mirrored, text_tile
+from kiosk.ui.visitor.screens.privacy import PrivacyNoticeScreen, more_tile, short_notice_text
 from kiosk.ui.visitor.widgets import BidiText, Tile
 from kiosk.ui.visitor.wording import Wording
 
@@ -246,12 +247,18 @@ class NameScreen(EntryStep):
 
         name: str | None
 
+    def __init__(self, wording: Wording, retention_days: int = 90) -> None:
+        super().__init__(wording)
+        self.retention_days = retention_days
+        """Days the name is kept, for the privacy notice (``retention_days`` of the config)."""
+
     def compose(self) -> ComposeResult:
         w = self.wording
         yield self.title_bar(w(M.NAME_PROMPT), w(M.NAME_WHY))
+        field = TypedField(NameText(INPUT_MAX, name_layout(w.lang)), w, id="name")
         yield Vertical(
-            Horizontal(TypedField(NameText(INPUT_MAX, name_layout(w.lang)), w, id="name"),
-                       classes="entry-row"),
+            Horizontal(*mirrored([field, more_tile(w)], w.rtl), classes="entry-row"),
+            short_notice_text(w, self.retention_days),
             BidiText("", w, id="problem"),
             id="entry")
         yield NameKeyboard(w, id="keyboard")
@@ -263,7 +270,9 @@ class NameScreen(EntryStep):
         self.post_message(self.Entered(event.value))
 
     def tile_pressed(self, tile: Tile) -> None:
-        if tile.value == "skip":
+        if tile.value == "privacy":
+            self.app.push_screen(PrivacyNoticeScreen(self.wording, self.retention_days))
+        elif tile.value == "skip":
             self.post_message(self.Entered(None))
         elif tile.value == "continue":
             self.post_message(self.Entered(self.field().value))

@@ -70,6 +70,10 @@ class TicketScreen(StepScreen):
     def on_mount(self) -> None:
         self.set_timer(self.show_seconds, self._done)
 
+    def prompt_texts(self) -> list[str]:
+        """The card as shown; the app reads the ticket itself (digit by digit)."""
+        return [w.text for w in self.query("#ticket-card BidiText").results(BidiText)]
+
     def _done(self) -> None:
         self.post_message(self.Done())
 
@@ -100,3 +104,7 @@ class ClosedScreen(StepScreen):
         parts.append(BidiText(w(M.HELP_DESK), w, id="help"))
         yield Vertical(*parts, id="closed-card")
         yield self.nav_bar()
+
+    def prompt_texts(self) -> list[str]:
+        """The notice: closed, when we open, come back, ask at the desk."""
+        return [w.text for w in self.query("#closed-card BidiText").results(BidiText)]
