@@ -2,7 +2,7 @@
 
 Proportions follow shared/research/domain.md §3 (Arabic, Persian, Ukrainian, Turkish and
 Russian are the largest groups) and §1 ("each person brings at least three questions").
-Rows are written in bulk through the store's writer (`Writer.put_stamped`), with per-field
+Rows are written in bulk through the store's writer (`WriteTransaction.put_stamped`), with per-field
 clocks of the day they happened and outbox rows exactly as a live check-in would leave them,
 so that benchmarks and sync see the same shape as real data.
 """

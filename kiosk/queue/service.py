@@ -18,7 +18,7 @@ from kiosk.queue.estimate import estimate_wait_minutes
 from kiosk.queue.states import Action, State, next_state
 from kiosk.queue.validation import check_language, clean_first_name
 from kiosk.queue.views import BoardCall, TicketInfo, VisitInfo
-from kiosk.store.db import Store, Writer
+from kiosk.store.db import Store, WriteTransaction
 from kiosk.store.models import Appointment, AuditEntry, Visit
 
 #: Finished services considered for the waiting-time estimate.
@@ -75,7 +75,7 @@ class QueueService:
                 out.append(concern)
         return out
 
-    def _allocate(self, w: Writer, prefix: str) -> tuple[str, int]:
+    def _allocate(self, w: WriteTransaction, prefix: str) -> tuple[str, int]:
         """The day's next number for this location and prefix, under the write lock.
 
         Taken from the visits themselves (not a separate counter), so that a replacement
@@ -131,7 +131,7 @@ class QueueService:
             ))
         return visit.id
 
-    def _check_in_appointment(self, w: Writer, appt: Appointment) -> Visit:
+    def _check_in_appointment(self, w: WriteTransaction, appt: Appointment) -> Visit:
         prefix = self.settings.appointment_prefix
         day, seq = self._allocate(w, prefix)
         visit = w.put(Visit, None, dict(
@@ -224,7 +224,7 @@ class QueueService:
         AuditEntry.create(at=self.now_ms(), staff=staff, action=action, record=record,
                           detail=detail)
 
-    def _transition(self, w: Writer, visit_id: str, action: Action, staff: str | None,
+    def _transition(self, w: WriteTransaction, visit_id: str, action: Action, staff: str | None,
                     fields: dict | None = None, detail: str | None = None) -> Visit:
         visit = Visit.get_or_none(Visit.id == visit_id)
         if visit is None or visit.erased:
@@ -262,7 +262,7 @@ class QueueService:
             visit = self._call(w, chosen.id, staff_id, desk)
         return VisitInfo.of(visit)
 
-    def _call(self, w: Writer, visit_id: str, staff_id: str, desk: str | None) -> Visit:
+    def _call(self, w: WriteTransaction, visit_id: str, staff_id: str, desk: str | None) -> Visit:
         visit = Visit.get_by_id(visit_id)
         return self._transition(w, visit_id, Action.CALL, staff_id, dict(
             staff=staff_id, desk=desk, called_at=self.now_ms(),

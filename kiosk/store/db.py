@@ -179,7 +179,7 @@ class Store:
         Setting.insert(key=key, value=value).on_conflict_replace().execute()
 
     @contextmanager
-    def writing(self) -> Iterator[Writer]:
+    def writing(self) -> Iterator[WriteTransaction]:
         """A write transaction that holds the store's write lock from its first statement.
 
         The clock is loaded and saved under the lock, so that every process at the site
@@ -187,7 +187,7 @@ class Store:
         """
         self.ensure_present()
         with self.db.atomic("IMMEDIATE"):
-            writer = Writer(self)
+            writer = WriteTransaction(self)
             yield writer
             writer.save_clock()
         if writer.erased:
@@ -210,7 +210,7 @@ class Store:
             self.db.close()
 
 
-class Writer:
+class WriteTransaction:
     """The handle of one write transaction: stamps synced fields and fills the outbox."""
 
     def __init__(self, store: Store) -> None:

@@ -6,13 +6,13 @@ request under GDPR Art. 17) and reaches other sites as an envelope they apply.
 
 from __future__ import annotations
 
-from kiosk.store.db import Store, Writer
+from kiosk.store.db import Store, WriteTransaction
 from kiosk.store.models import Outbox, SyncedModel
 from kiosk.sync import records
 from kiosk.sync.apply import MergeWork, forget_erased, write_rows, write_sync_records
 
 
-def erase_record(writer: Writer, model: type[SyncedModel], record_id: str) -> None:
+def erase_record(writer: WriteTransaction, model: type[SyncedModel], record_id: str) -> None:
     """Erase a record network-wide (GDPR Art. 17), inside a ``store.writing()`` transaction.
 
     The row, its conflict-log entries and its clocks go at once (``secure_delete`` is on);

@@ -31,7 +31,7 @@ from kiosk.crypto.site_keys import (
 )
 from kiosk.crypto.site_keys import load_trust as _load_trust
 from kiosk.paths import key_dir_for
-from kiosk.store.db import Store, Writer, init_store, open_store
+from kiosk.store.db import Store, WriteTransaction, init_store, open_store
 from kiosk.store.models import Appointment, Visit, database
 from kiosk.sync.client import run_sync
 from kiosk.sync.erase import erase_record
@@ -134,7 +134,7 @@ class Site:
         self.skew_ms = 0
 
     @contextmanager
-    def writing(self) -> Iterator[Writer]:
+    def writing(self) -> Iterator[WriteTransaction]:
         """A write transaction whose clock runs ``skew_ms`` off the real wall clock."""
         with self.activate().writing() as w:
             w.clock.physical = lambda: wall_clock_ms() + self.skew_ms
