@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg2
-import pytest
 
 from kiosk.context import make_context
 from kiosk.stats.publish import stats_id
@@ -23,7 +20,8 @@ from kiosk.store.models import Appointment, DailyStats, Visit
 from kiosk.ui.board.app import make_board_app
 from tests.conftest import BERLIN, KIOSK, FakeClock
 from tests.e2e_store.canaries import leaks
-from tests.e2e_sync.harness import Network, Server, Site
+from tests.e2e_sync.harness import Server, Site
+from tests.e2e_sync.test_restores import server  # noqa: F401  (SQLite and PostgreSQL)
 from tests.privacy.people import CANARY, OTHER, appointment, visit
 
 PG = dict(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
@@ -38,23 +36,6 @@ def _pg(sql: str, dbname: str = "postgres") -> list[tuple]:
         return cur.fetchall() if cur.description else []
     finally:
         conn.close()
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def any_server(request: pytest.FixtureRequest, tmp_path: Path,
-               network: Network) -> Iterator[Server]:
-    (tmp_path / "srv").mkdir()
-    name = None
-    if request.param == "postgres":
-        name = "lw_privacy_" + uuid.uuid4().hex[:10]
-        _pg(f'CREATE DATABASE "{name}"')
-    url = f"postgresql://postgres@127.0.0.1:5432/{name}" if name else None
-    srv = Server(tmp_path / "srv", network.admin.root_line(), url=url).start()
-    srv.pg_name = name
-    yield srv
-    srv.stop()
-    if name:
-        _pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _start(site: Site, now: dt.datetime) -> None:
@@ -136,7 +117,7 @@ def test_a_machine_offline_past_retention_redacts_before_it_shows_anything(make_
     assert Visit.get_by_id(today).first_name is None
 
 
-def _server_leaks(server: Server, name: str) -> dict[str, list[str]]:
+def _server_leaks(server: Server, name: str) -> dict[str, list[str]]:  # noqa: F811
     """Forms of ``name`` in the server's database: every file of the SQLite database, or
     every value of every table of the PostgreSQL one (bytea columns as raw bytes)."""
     out: dict[str, list[str]] = {}
@@ -170,9 +151,9 @@ def _files_leak(site: Site, name: str) -> dict[str, list[str]]:
 
 
 def test_an_erasure_from_the_command_line_leaves_no_trace_anywhere(tmp_path, network,
-                                                                 any_server, config):
-    a1 = Site(tmp_path, "EVSC", network, any_server, config)
-    a2 = Site(tmp_path, "EVSC", network, any_server, config)
+                                                                 server, config):  # noqa: F811
+    a1 = Site(tmp_path, "EVSC", network, server, config)
+    a2 = Site(tmp_path, "EVSC", network, server, config)
     try:
         now = dt.datetime.now(BERLIN)
         starts = now.replace(hour=8, minute=0, second=0, microsecond=0)
@@ -204,7 +185,7 @@ def test_an_erasure_from_the_command_line_leaves_no_trace_anywhere(tmp_path, net
         for site in (a1, a2):
             assert _files_leak(site, CANARY) == {}, site.writer
             assert _files_leak(site, OTHER) != {}  # the search does find a name that stays
-        assert _server_leaks(any_server, CANARY) == {}
+        assert _server_leaks(server, CANARY) == {}
     finally:
         a1.close()
         a2.close()
