@@ -237,10 +237,7 @@ def cmd_rotate(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    from kiosk.crypto import admin as adminkeys
-    from kiosk.crypto import revocation
-    from kiosk.sync import ceremony
-    from kiosk.sync import revocations as site_revocations
+    from kiosk.sync import ceremony, revoking
     from wire.ids import check_site
 
     check_site(args.code, "CODE")
@@ -252,34 +249,24 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     site = _Site(args)
     try:
         passphrase = _passphrase(args)
-        admin = adminkeys.load_admin(Path(args.admin_key), passphrase)
-        if site.enrolled and admin.root_line() != site.trust.root_line:
-            return fail("this admin key belongs to another network than this site",
-                        EXIT_SECURITY)
+        admin_key = Path(args.admin_key)
+        admin = revoking.load_admin(admin_key, passphrase, site_root_line=(
+            site.trust.root_line if site.enrolled else None))
         state = _state(args, site)
         if not state and not args.out:  # the admin laptop, online: the list only
             api = site.api(args.server)
             try:
-                state = {"revocations": api.call("GET", "/v1/revocations",
-                                                 signed=False).get("revocations")}
+                state = revoking.fetch_published(api)
             finally:
                 api.close()
-        published = revocation.verified_list(admin, state.get("revocations"))
-        upto = args.upto_ctr
-        source = "given with --upto-ctr"
-        if upto is None:
-            upto = ceremony.high_water(state, args.code)
-            source = "the last counter the server acknowledged from it"
-        if upto is None:
-            return fail(f"the server's state does not name {args.code}'s counter: pass "
-                        "--upto-ctr N (its envelopes up to N stay valid)", EXIT_USAGE)
+        plan = revoking.plan_revocation(admin, state, args.code, args.upto_ctr)
+        upto = plan.upto
         if not _confirm(args, f"Revoke {args.code} ({args.reason}): its envelopes up to "
-                              f"counter {upto} ({source}) stay valid, every later one is "
-                              "refused by every site."):
+                              f"counter {upto} ({plan.source}) stay valid, every later one "
+                              "is refused by every site."):
             return fail("not confirmed (answer yes, or pass --yes); nothing changed",
                         EXIT_USAGE)
-        rl = revocation.revoke(admin, args.code, upto, args.reason, published)
-        adminkeys.save_admin(Path(args.admin_key), admin, passphrase)
+        rl = revoking.sign_revocation(plan, args.reason, admin_key, passphrase)
         if args.out:
             ceremony.write_revocations(Path(args.out), rl)
             print(f"revocation list version {rl.version} written to {args.out}: publish it "
@@ -287,11 +274,12 @@ def cmd_revoke(args: argparse.Namespace) -> int:
             return 0
         api = site.api(args.server or (state.get("server") if not site.enrolled else None))
         try:
-            answer = ceremony.publish_revocations(api, rl)
+            here = site.enrolled and resolve_exists(args)
+            answer = revoking.publish_revocation(
+                api, rl, store=site.store() if here else None,
+                trust=site.trust if here else None)
         finally:
             api.close()
-        if site.enrolled and resolve_exists(args):
-            site_revocations.consider(site.store(), site.trust, rl.to_dict())
     finally:
         site.close()
     locked = ", ".join(answer.get("locked_out", [])) or "none (already locked out)"
