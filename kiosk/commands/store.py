@@ -156,26 +156,18 @@ def cmd_checkin(args: argparse.Namespace) -> int:
 def cmd_seed(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from kiosk.demo.seed import demo_visits, insert_visits
+    from kiosk.demo.office_seed import seed_office
 
     if args.visits < 0 or args.waiting < 0:
         return fail("--visits and --waiting must not be negative", EXIT_INVALID)
     rng = random.Random(args.seed)
-    with context_from_args(args) as ctx:
-        rows = demo_visits(ctx.config, ctx.store, args.visits, end=ctx.queue.now().date(),
-                           rng=rng)
-        with Progress("[progress.description]{task.description}", BarColumn(),
-                      MofNCompleteColumn(), TimeRemainingColumn(), transient=False,
-                      disable=not sys.stderr.isatty(), console=None) as bar:
-            task = bar.add_task("seeding visits", total=args.visits)
-            made = insert_visits(ctx.store, rows, progress=lambda n: bar.advance(task, n))
-        languages = ["ar", "fa", "de", "uk", "tr", "ru", "en", "fr"]
-        concerns = [c.id for c in ctx.config.concerns]
-        for i in range(args.waiting):
-            lang = languages[i % len(languages)]
-            counsel = lang if lang in ctx.config.office(ctx.store.site).languages else "de"
-            ctx.queue.check_in(rng.sample(concerns, k=1 + i % 2), counsel,
-                               None if counsel == lang else lang, enforce_hours=False)
+    with context_from_args(args) as ctx, Progress(
+            "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+            TimeRemainingColumn(), transient=False, disable=not sys.stderr.isatty(),
+            console=None) as bar:
+        task = bar.add_task("seeding visits", total=args.visits)
+        made = seed_office(ctx, args.visits, args.waiting, rng,
+                           progress=lambda n: bar.advance(task, n))
     print(f"seeded {made} past visits and {args.waiting} waiting now")
     return 0
 

@@ -3,10 +3,10 @@ them with a second machine.
 
 Why: an admin or a reviewer should see the product as the seven offices will, without a
 server, a USB stick or a key ceremony. Every step is the real admin contract
-(kiosk/sync/README.md) — the key steps through the enrolment service the `kiosk keys`
-commands call (kiosk/sync/enrolment.py), the rest as the `kiosk` subcommands an admin types,
-run in this process — and a real `sync-server serve` subprocess, so the demo also proves
-that the contract works.
+(kiosk/sync/README.md), through the same services the `kiosk` commands an admin types call
+(the store's init, the demo office seed, the queue's check-in, the enrolment service, the
+sync client), and a real `sync-server serve` subprocess, so the demo also proves that the
+contract works.
 
 The server runs in its own session (process group); :meth:`DemoNetwork.stop` ends that group,
 so nothing is left running after Ctrl+C.
@@ -15,8 +15,8 @@ so nothing is left running after Ctrl+C.
 from __future__ import annotations
 
 import contextlib
-import io
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -24,9 +24,10 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -65,19 +66,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def kiosk_cli(*argv: str) -> str:
-    """Run one `kiosk` command in this process; its standard output, or DemoError."""
-    from kiosk.cli import main
+@contextlib.contextmanager
+def step(what: str) -> Iterator[None]:
+    """Turn a named error of the step ``what`` into DemoError (one line, no traceback)."""
+    from kiosk.commands.common import describe_error
 
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(argv))
-    if code == 130:
-        raise KeyboardInterrupt
-    if code != 0:
-        shown = " ".join(a for a in argv if not a.startswith("lwsite1."))
-        raise DemoError(f"`kiosk {shown}` failed (exit {code}): {err.getvalue().strip()}")
-    return out.getvalue() + err.getvalue()
+    try:
+        yield
+    except DemoError:
+        raise
+    except Exception as exc:
+        described = describe_error(exc)
+        if described is None:
+            raise
+        raise DemoError(f"{what} failed (exit {described[1]}): {described[0]}") from None
 
 
 class DemoNetwork:
@@ -133,12 +135,11 @@ class DemoNetwork:
                          "staff, keys, enrolment (its office's records come by sync)")
             self.make_site(site)
         self.say(f"[{steps - 1}/{steps}] a check-in at {self.sites[0].office} right now")
-        self.ticket = kiosk_cli("--db", str(self.sites[0].db), "checkin", "--language", "ar",
-                                "--concern", "post").split()[0]
+        self.ticket = self._check_in(self.sites[0])
         self.say(f"[{steps}/{steps}] sync round (every machine twice)")
         for _ in range(2):
             for site in self.sites:
-                kiosk_cli("--db", str(site.db), "sync")
+                self._sync(site)
 
     def start_server(self) -> None:
         """`sync-server serve` in its own process group; waits until it answers."""
@@ -163,13 +164,56 @@ class DemoNetwork:
 
     def make_site(self, site: DemoSite) -> None:
         """init, seed, staff, keys public → enroll-site → import → enroll (the contract)."""
-        db = str(site.db)
-        kiosk_cli("--db", db, "init", "--site", site.office)
+        self._init(site)
         if site.seeded:
-            kiosk_cli("--db", db, "seed", "--visits", str(self.visits), "--waiting",
-                      str(self.waiting), "--seed", str(len(site.office) + ord(site.office[0])))
+            with step(f"seeding {site.office}"), self._context(site) as ctx:
+                from kiosk.demo.office_seed import seed_office
+
+                seed_office(ctx, self.visits, self.waiting,
+                            random.Random(len(site.office) + ord(site.office[0])))
         self._add_staff(site.db)
         self._enrol(site)
+
+    @staticmethod
+    def _context(site: DemoSite) -> Any:
+        from kiosk.context import open_context
+        from kiosk.paths import resolve_config
+
+        return open_context(resolve_config(None), site.db)
+
+    @staticmethod
+    def _init(site: DemoSite) -> None:
+        """The store at the office's first location and the machine's keys beside it, as
+        `kiosk init --site OFFICE` makes them."""
+        from kiosk.config import load_config
+        from kiosk.crypto.site_keys import create_site_keys
+        from kiosk.paths import key_dir_for, resolve_config
+        from kiosk.store.db import init_store
+
+        with step(f"creating {site.office}'s store"):
+            office = load_config(resolve_config(None)).office(site.office)
+            store = init_store(site.db, office.code, office.locations[0].code)
+            try:
+                writer = store.writer
+            finally:
+                store.close()
+            create_site_keys(key_dir_for(site.db), writer)
+
+    def _check_in(self, site: DemoSite) -> str:
+        """A walk-in (Arabic, post) checked in now, outside opening hours too; its ticket."""
+        with step(f"the check-in at {site.office}"), self._context(site) as ctx:
+            return ctx.queue.check_in(["post"], "ar", enforce_hours=False).ticket
+
+    def _sync(self, site: DemoSite) -> None:
+        """One sync of ``site`` with the demo's server (the URL its enrolment saved)."""
+        from kiosk.paths import key_dir_for
+        from kiosk.sync.client import run_sync
+
+        with step(f"the sync of {site.code or site.office}"), self._context(site) as ctx:
+            report = run_sync(ctx.store, ctx.config, key_dir_for(site.db))
+        if report.quarantined:
+            raise DemoError(f"the sync of {site.code or site.office} quarantined "
+                            f"{report.quarantined} envelopes")
 
     def _enrol(self, site: DemoSite) -> None:
         """keys public → enroll-site → import → enroll, through the enrolment service."""
