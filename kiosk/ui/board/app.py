@@ -31,6 +31,7 @@ from kiosk.ui.board.bigtext import BigText
 from kiosk.ui.crash import CalmCrash, calm_lines
 from kiosk.ui.inert import CELL_LIMIT, inert
 from kiosk.ui.theme import use_terminal_palette
+from kiosk.ui.thread_store import thread_store
 
 #: Seconds the newest call stays highlighted after it appears.
 FRESH_SECONDS = 15.0
@@ -99,7 +100,7 @@ class BoardApp(CalmCrash, App[None], inherit_bindings=False):
         worker = get_current_worker()
         watcher = ChangeWatcher(self.ctx.store.db)
         last = -math.inf  # monotonic() counts from boot: a fresh machine must load at once
-        try:
+        with thread_store(self.ctx.store):
             while not worker.is_cancelled:
                 now = time.monotonic()
                 if watcher.changed() or now - last > REFRESH_SECONDS:
@@ -107,8 +108,6 @@ class BoardApp(CalmCrash, App[None], inherit_bindings=False):
                     last = now
                     self.call_from_thread(self.show, lines, new)
                 time.sleep(self.poll_seconds)
-        finally:
-            self.ctx.store.close()
 
     def show(self, lines: list[BoardLine], new: list[BoardLine]) -> None:
         """Display the calls (newest first) and ring once if any is new."""

@@ -32,6 +32,7 @@ from kiosk.ui.staff.keybar import KeyBar
 from kiosk.ui.staff.texts import error_text, language_name
 from kiosk.ui.staff.undo import UNDO_SECONDS, UndoOffer
 from kiosk.ui.staff.widgets import FittedTable
+from kiosk.ui.thread_store import thread_store
 
 
 class AdminScreen(UndoOffer, Screen[None], inherit_bindings=False):
@@ -72,12 +73,10 @@ class AdminScreen(UndoOffer, Screen[None], inherit_bindings=False):
         ctx = self.staffing.ctx
         from kiosk.sync.erasure_hold import pending_count
 
-        try:
+        with thread_store(ctx.store):
             profiles = self.staffing.directory.list(include_inactive=True)
             labels = desk_labels(ctx.store, ctx.config)
             held = pending_count(ctx.store)
-        finally:
-            ctx.store.close()
         self.app.call_from_thread(self.show, profiles, labels, held)
 
     def show(self, profiles: list[StaffProfile], labels: dict[str, str],
@@ -110,13 +109,12 @@ class AdminScreen(UndoOffer, Screen[None], inherit_bindings=False):
     @work(thread=True, group="admin-action")
     def run(self, fn: Callable[[], str], undo: Callable[[], str] | None = None) -> None:
         """Run an action; with `undo`, offer to take it back for a few seconds."""
-        try:
-            text = fn()
-        except QueueError as exc:  # known errors become a German message; bugs surface
-            self.app.call_from_thread(self.say, error_text(exc), True)
-            return
-        finally:
-            self.staffing.ctx.store.close()
+        with thread_store(self.staffing.ctx.store):
+            try:
+                text = fn()
+            except QueueError as exc:  # known errors become a German message; bugs surface
+                self.app.call_from_thread(self.say, error_text(exc), True)
+                return
         self.app.call_from_thread(self.say, text)
         if undo is not None:
             self.app.call_from_thread(self.offer_undo, undo)

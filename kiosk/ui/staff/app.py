@@ -28,6 +28,7 @@ from kiosk.ui.staff.dialogs import FieldSpec, FormDialog, NoticeDialog
 from kiosk.ui.staff.queue_screen import QueueScreen
 from kiosk.ui.staff.signin import SignInScreen
 from kiosk.ui.staff.texts import POLICY_HELP, error_text
+from kiosk.ui.thread_store import thread_store
 
 
 class StaffApp(CalmCrash, App[None], inherit_bindings=False):
@@ -74,7 +75,7 @@ class StaffApp(CalmCrash, App[None], inherit_bindings=False):
         worker = get_current_worker()
         watcher = ChangeWatcher(self.ctx.store.db)
         last = -float("inf")
-        try:
+        with thread_store(self.ctx.store):
             while not worker.is_cancelled:
                 now = time.monotonic()
                 if watcher.changed() or now - last > self.ALARM_REFRESH_SECONDS:
@@ -85,8 +86,6 @@ class StaffApp(CalmCrash, App[None], inherit_bindings=False):
                     if not worker.is_cancelled:
                         self.call_from_thread(self.show_alarms, alarms, names)
                 time.sleep(POLL_SECONDS)
-        finally:
-            self.ctx.store.close()
 
     def show_alarms(self, alarms: list[alarm.Alarm], names: dict[str, str]) -> None:
         """Put the banner on every open screen; ring for a colleague's open call."""
@@ -125,11 +124,9 @@ class StaffApp(CalmCrash, App[None], inherit_bindings=False):
     @work(thread=True, group="alarm-send")
     def send_alarm(self, staff: str | None, desk: str | None) -> None:
         ctx = self.ctx
-        try:
+        with thread_store(ctx.store):
             sent = alarm.raise_alarm(ctx.store, desk=desk, staff=staff, origin=self.origin,
                                      now_ms=ctx.queue.now_ms())
-        finally:
-            ctx.store.close()
         alarm.run_hook(ctx.config.staff.alarm_hook, sent, ctx.store.site, ctx.queue.tz)
 
     def on_alarm_banner_acknowledge(self, _event: AlarmBanner.Acknowledge) -> None:
@@ -142,11 +139,9 @@ class StaffApp(CalmCrash, App[None], inherit_bindings=False):
 
     @work(thread=True, group="alarm-ack")
     def ack_alarm(self, alarm_id: str, staff: str | None) -> None:
-        try:
+        with thread_store(self.ctx.store):
             alarm.acknowledge(self.ctx.store, alarm_id, staff=staff,
                               now_ms=self.ctx.queue.now_ms())
-        finally:
-            self.ctx.store.close()
 
     async def action_quit(self) -> None:
         """Leave the duty list before closing, so colleagues' hints stay true."""
@@ -216,14 +211,13 @@ class StaffApp(CalmCrash, App[None], inherit_bindings=False):
 
     @work(thread=True, group="admin")
     def check_admin(self, who: str, pin: str) -> None:
-        try:
-            admin = self.staffing.directory.authenticate(who, pin, need_admin=True)
-        except QueueError as exc:  # known errors become a German message; bugs surface
-            self.call_from_thread(self.notify, error_text(exc, self.ctx.queue.tz),
-                                  severity="error", markup=False)
-            return
-        finally:
-            self.ctx.store.close()
+        with thread_store(self.ctx.store):
+            try:
+                admin = self.staffing.directory.authenticate(who, pin, need_admin=True)
+            except QueueError as exc:  # known errors become a German message; bugs surface
+                self.call_from_thread(self.notify, error_text(exc, self.ctx.queue.tz),
+                                      severity="error", markup=False)
+                return
         from kiosk.ui.staff.admin import AdminScreen
 
         self.call_from_thread(self.push_screen, AdminScreen(self.staffing, admin))
@@ -236,17 +230,13 @@ class StaffApp(CalmCrash, App[None], inherit_bindings=False):
 
     @work(thread=True, group="signout")
     def sign_out(self, console: Console) -> None:
-        try:
+        with thread_store(self.ctx.store):
             console.sign_off()
-        finally:
-            self.ctx.store.close()
 
 
 def _sign_off(console: Console) -> None:
-    try:
+    with thread_store(console.ctx.store):
         console.sign_off()
-    finally:
-        console.ctx.store.close()
 
 
 def make_staff_app(ctx: KioskContext) -> StaffApp:

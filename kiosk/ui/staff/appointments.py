@@ -35,6 +35,7 @@ from kiosk.ui.staff.keybar import KeyBar
 from kiosk.ui.staff.texts import STATUS, WEEKDAY, clock_text, error_text, language_name
 from kiosk.ui.staff.undo import UNDO_SECONDS, UndoOffer
 from kiosk.ui.staff.widgets import FittedTable, concern_text
+from kiosk.ui.thread_store import thread_store
 
 
 class AppointmentsScreen(UndoOffer, Screen[None], inherit_bindings=False):
@@ -80,10 +81,8 @@ class AppointmentsScreen(UndoOffer, Screen[None], inherit_bindings=False):
     # --- loading ------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="appt-load")
     def load(self) -> None:
-        try:
+        with thread_store(self.console.ctx.store):
             rows = self.console.ctx.appointments.day(self.day)
-        finally:
-            self.console.ctx.store.close()
         self.app.call_from_thread(self.show, rows)
 
     def show(self, rows: list[AppointmentInfo]) -> None:
@@ -135,13 +134,12 @@ class AppointmentsScreen(UndoOffer, Screen[None], inherit_bindings=False):
     @work(thread=True, group="appt-action")
     def run(self, fn: Callable[[], str]) -> None:
         """Run an appointment action; show its message, then reload."""
-        try:
-            text = fn()
-        except QueueError as exc:  # known errors become a German message; bugs surface
-            self.app.call_from_thread(self.say, error_text(exc, self.queue.tz), True)
-            return
-        finally:
-            self.console.ctx.store.close()
+        with thread_store(self.console.ctx.store):
+            try:
+                text = fn()
+            except QueueError as exc:  # known errors become a German message; bugs surface
+                self.app.call_from_thread(self.say, error_text(exc, self.queue.tz), True)
+                return
         self.app.call_from_thread(self.say, text)
         self.app.call_from_thread(self.load)
 
@@ -172,13 +170,11 @@ class AppointmentsScreen(UndoOffer, Screen[None], inherit_bindings=False):
                             [(f"Schalter {d}", d) for d in desks])]
 
         def move(values: dict) -> str:
-            try:
+            with thread_store(self.console.ctx.store):
                 new = parse_slot(values["date"], values["time"], self.queue.tz)
                 self.console.ctx.appointments.move(
                     appt.id, new, minutes=parse_minutes(values["minutes"]),
                     desk=values["desk"], staff_id=self.console.staff.id)
-            finally:
-                self.console.ctx.store.close()
             return f"Termin verschoben auf {new:%d.%m.%Y %H:%M} Uhr."
 
         def done(text: str | None) -> None:
@@ -212,13 +208,12 @@ class AppointmentsScreen(UndoOffer, Screen[None], inherit_bindings=False):
 
     @work(thread=True, group="appt-action")
     def _cancel(self, appointment_id: str, what: str) -> None:
-        try:
-            self.console.ctx.appointments.cancel(appointment_id, staff_id=self.console.staff.id)
-        except QueueError as exc:  # known errors become a German message; bugs surface
-            self.app.call_from_thread(self.say, error_text(exc, self.queue.tz), True)
-            return
-        finally:
-            self.console.ctx.store.close()
+        with thread_store(self.console.ctx.store):
+            try:
+                self.console.ctx.appointments.cancel(appointment_id, staff_id=self.console.staff.id)
+            except QueueError as exc:  # known errors become a German message; bugs surface
+                self.app.call_from_thread(self.say, error_text(exc, self.queue.tz), True)
+                return
         self.app.call_from_thread(self._cancelled, appointment_id, what)
 
     def _cancelled(self, appointment_id: str, what: str) -> None:

@@ -17,6 +17,7 @@ from kiosk.staffing.console import Console
 from kiosk.staffing.forms import parse_minutes, parse_slot
 from kiosk.ui.staff.dialogs import FieldSpec, FormDialog, Rejected
 from kiosk.ui.staff.texts import error_text, language_name
+from kiosk.ui.thread_store import thread_store
 
 #: Which form fields an error of the booking service is about.
 _FIELDS = {"starts_at": ("date", "time"), "duration": ("minutes",), "date": ("date",),
@@ -88,7 +89,7 @@ def booking_dialog(console: Console, day: dt.date, desk: str | None = None,
     tz = ctx.queue.tz
 
     def book(values: dict) -> Booked:
-        try:
+        with thread_store(ctx.store):
             at = parse_slot(values["date"], values["time"], tz)
             _info, code = ctx.appointments.book(
                 at, values["language"] or "de", minutes=parse_minutes(values["minutes"]),
@@ -96,8 +97,6 @@ def booking_dialog(console: Console, day: dt.date, desk: str | None = None,
                 concerns=[values["concern"]] if values["concern"] else [],
                 name=values["name"] or None, phone=values["phone"].strip() or None,
                 staff_id=staff)
-        finally:
-            ctx.store.close()
         return Booked(at, code)
 
     title = (f"Folgetermin für {follow_up.ticket} buchen" if follow_up

@@ -21,6 +21,7 @@ from textual_plotext import PlotextPlot
 from kiosk.context import KioskContext
 from kiosk.staffing.quality import TOLERANCE_MINUTES, EstimateQuality
 from kiosk.stats.chart_data import CHARTED, Bars, DailyVisits, FiguresView, count_ticks
+from kiosk.ui.thread_store import thread_store
 
 RANGES = (7, 30, 90)
 """The ranges `r` steps through, in days up to today."""
@@ -81,11 +82,9 @@ class FiguresScreen(Screen[None], inherit_bindings=False):
         queue = self.ctx.queue
         last = queue.now().date()
         first = last - dt.timedelta(days=self.days - 1)
-        try:
+        with thread_store(self.ctx.store):
             figures = collect(first, last, own_office=self.own_office)
             quality = estimate_quality(queue.location.code, queue.today())
-        finally:
-            self.ctx.store.close()
         view = figures_view(figures, self.ctx.config,
                             self.own_office if self.office_only else None, language_name)
         self.app.call_from_thread(self.show, view, quality)

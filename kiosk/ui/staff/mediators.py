@@ -28,6 +28,7 @@ from kiosk.ui.staff.texts import (
 )
 from kiosk.ui.staff.undo import UNDO_SECONDS, UndoOffer
 from kiosk.ui.staff.widgets import FittedTable
+from kiosk.ui.thread_store import thread_store
 
 
 class MediatorsScreen(UndoOffer, Screen[None], inherit_bindings=False):
@@ -61,11 +62,9 @@ class MediatorsScreen(UndoOffer, Screen[None], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="med-load")
     def load(self) -> None:
-        try:
+        with thread_store(self.console.ctx.store):
             needs = self.console.snapshot().needs
             mediators = self.console.staffing.mediators.list()
-        finally:
-            self.console.ctx.store.close()
         self.app.call_from_thread(self.show, needs, mediators)
 
     def show(self, needs: tuple[MediatorNeed, ...], mediators: list[MediatorInfo]) -> None:
@@ -104,15 +103,14 @@ class MediatorsScreen(UndoOffer, Screen[None], inherit_bindings=False):
     def _add(self, values: dict | None) -> None:
         if values is None:
             return
-        try:
-            m = self.console.staffing.mediators.add(
-                values["name"], parse_codes(values["languages"]), contact=values["contact"],
-                weekdays=parse_weekdays(values["weekdays"]), by=self.console.staff.id)
-        except QueueError as exc:  # known errors become a German message; bugs surface
-            self.app.call_from_thread(self.say, error_text(exc), True)
-            return
-        finally:
-            self.console.ctx.store.close()
+        with thread_store(self.console.ctx.store):
+            try:
+                m = self.console.staffing.mediators.add(
+                    values["name"], parse_codes(values["languages"]), contact=values["contact"],
+                    weekdays=parse_weekdays(values["weekdays"]), by=self.console.staff.id)
+            except QueueError as exc:  # known errors become a German message; bugs surface
+                self.app.call_from_thread(self.say, error_text(exc), True)
+                return
         self.app.call_from_thread(self.say, f"{printable(m.name, limit=CELL_LIMIT)} eingetragen.")
         self.app.call_from_thread(self.load)
 
@@ -135,14 +133,13 @@ class MediatorsScreen(UndoOffer, Screen[None], inherit_bindings=False):
 
     @work(thread=True, group="med-action")
     def _set_active(self, mediator_id: str, active: bool, name: str) -> None:
-        try:
-            self.console.staffing.mediators.set_active(mediator_id, active,
-                                                       by=self.console.staff.id)
-        except QueueError as exc:  # known errors become a German message; bugs surface
-            self.app.call_from_thread(self.say, error_text(exc), True)
-            return
-        finally:
-            self.console.ctx.store.close()
+        with thread_store(self.console.ctx.store):
+            try:
+                self.console.staffing.mediators.set_active(mediator_id, active,
+                                                           by=self.console.staff.id)
+            except QueueError as exc:  # known errors become a German message; bugs surface
+                self.app.call_from_thread(self.say, error_text(exc), True)
+                return
         if active:
             self.app.call_from_thread(self.say, f"{name} ist wieder im Register.")
         else:

@@ -26,6 +26,7 @@ from kiosk.queue.errors import InvalidInput
 from kiosk.staffing.console import Console
 from kiosk.ui.inert import inert
 from kiosk.ui.staff.dialogs import FOCUS_BINDINGS, TextField
+from kiosk.ui.thread_store import thread_store
 
 BY = [("Ticket und Tag", "ticket"), ("Termincode", "code"), ("Vorname", "name")]
 
@@ -136,13 +137,12 @@ class PrivacyScreen(Screen[None], inherit_bindings=False):
     @work(thread=True, exclusive=True, group="privacy")
     def find(self, selector: Selector) -> None:
         ctx = self.console.ctx
-        try:
-            sel, records = Finder(ctx.store, ctx.config, ctx.queue.now()).find(selector)
-        except InvalidInput as exc:
-            self.app.call_from_thread(self._found, None, [], str(exc))
-            return
-        finally:
-            ctx.store.close()
+        with thread_store(ctx.store):
+            try:
+                sel, records = Finder(ctx.store, ctx.config, ctx.queue.now()).find(selector)
+            except InvalidInput as exc:
+                self.app.call_from_thread(self._found, None, [], str(exc))
+                return
         self.app.call_from_thread(self._found, sel, records, "")
 
     def _found(self, sel: Selector | None, records: list[PersonRecord], problem: str) -> None:
@@ -172,15 +172,14 @@ class PrivacyScreen(Screen[None], inherit_bindings=False):
     @work(thread=True, exclusive=True, group="privacy")
     def export(self, sel: Selector, records: list[PersonRecord], out: Path) -> None:
         ctx = self.console.ctx
-        try:
-            result = export_records(ctx.store, ctx.config, sel, records, out,
-                                    ctx.queue.now(), staff=self.console.staff.id)
-        except OSError as exc:
-            self.app.call_from_thread(self.say, f"Konnte nicht schreiben: {out} "
-                                      f"({exc.strerror or exc.__class__.__name__})", True)
-            return
-        finally:
-            ctx.store.close()
+        with thread_store(ctx.store):
+            try:
+                result = export_records(ctx.store, ctx.config, sel, records, out,
+                                        ctx.queue.now(), staff=self.console.staff.id)
+            except OSError as exc:
+                self.app.call_from_thread(self.say, f"Konnte nicht schreiben: {out} "
+                                          f"({exc.strerror or exc.__class__.__name__})", True)
+                return
         names = ", ".join(p.name for p in result.files)
         self.app.call_from_thread(self.say, f"Auskunft erstellt ({len(records)} Einträge, "
                                   f"{', '.join(result.languages)}) in {out}: {names}")
@@ -205,14 +204,13 @@ class PrivacyScreen(Screen[None], inherit_bindings=False):
     @work(thread=True, exclusive=True, group="privacy")
     def erase(self, sel: Selector, records: list[PersonRecord], reason: str) -> None:
         ctx = self.console.ctx
-        try:
-            result = erase_records(ctx.store, sel, records, reason, ctx.queue.now(),
-                                   staff=self.console.staff.id)
-        except InvalidInput as exc:
-            self.app.call_from_thread(self.say, str(exc), True)
-            return
-        finally:
-            ctx.store.close()
+        with thread_store(ctx.store):
+            try:
+                result = erase_records(ctx.store, sel, records, reason, ctx.queue.now(),
+                                       staff=self.console.staff.id)
+            except InvalidInput as exc:
+                self.app.call_from_thread(self.say, str(exc), True)
+                return
         self.app.call_from_thread(self._erased, result.visits, result.appointments)
 
     def _erased(self, visits: int, appointments: int) -> None:

@@ -54,6 +54,7 @@ from kiosk.ui.staff.texts import (
     sync_text,
 )
 from kiosk.ui.staff.widgets import FittedTable, MineTable, QueueTable
+from kiosk.ui.thread_store import thread_store
 
 #: Reload at least this often even without changes: waiting minutes move on.
 REFRESH_SECONDS = 30.0
@@ -135,7 +136,7 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         # a heartbeat ago would otherwise wait minutes for its first beat and first load.
         last_load = -math.inf
         last_minute = None
-        try:
+        with thread_store(self.console.ctx.store):
             while not worker.is_cancelled:
                 now = time.monotonic()
                 self.console.keep_on_duty()
@@ -150,8 +151,6 @@ class QueueScreen(Screen[None], inherit_bindings=False):
                         break
                     self.app.call_from_thread(self.show, snap)
                 time.sleep(POLL_SECONDS)
-        finally:
-            self.console.ctx.store.close()
 
     def show(self, snap: ConsoleSnapshot) -> None:
         """Display a snapshot (runs on the UI thread).
@@ -247,14 +246,13 @@ class QueueScreen(Screen[None], inherit_bindings=False):
     @work(thread=True, group="action")
     def run(self, label: str, fn: Callable[..., VisitInfo | None], *args, **kwargs) -> None:
         """Run a console action off the UI thread and report its result in the status line."""
-        try:
-            result = fn(*args, **kwargs)
-        except QueueError as exc:  # known errors become a German message; bugs surface
-            self.app.call_from_thread(self.say, error_text(exc, self.console.ctx.queue.tz),
-                                      True)
-            return
-        finally:
-            self.console.ctx.store.close()
+        with thread_store(self.console.ctx.store):
+            try:
+                result = fn(*args, **kwargs)
+            except QueueError as exc:  # known errors become a German message; bugs surface
+                self.app.call_from_thread(self.say, error_text(exc, self.console.ctx.queue.tz),
+                                          True)
+                return
         if result is None:
             text = "Niemand wartet auf mich."
         else:
@@ -291,10 +289,8 @@ class QueueScreen(Screen[None], inherit_bindings=False):
     def check_desk_then_call(self) -> None:
         """Call next, but ask first when my desk already has someone called or in service
         (pressing n several times once called four people to one desk)."""
-        try:
+        with thread_store(self.console.ctx.store):
             busy = self.console.busy_at_desk()
-        finally:
-            self.console.ctx.store.close()
         if not busy:
             self.app.call_from_thread(self._call_next)
             return

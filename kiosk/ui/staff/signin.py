@@ -21,6 +21,7 @@ from kiosk.terminal_text import printable
 from kiosk.ui.inert import CELL_LIMIT, inert
 from kiosk.ui.staff.dialogs import FOCUS_BINDINGS
 from kiosk.ui.staff.texts import error_text, language_name
+from kiosk.ui.thread_store import thread_store
 
 
 class SignInScreen(Screen[None], inherit_bindings=False):
@@ -55,8 +56,8 @@ class SignInScreen(Screen[None], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="signin-load")
     def load_profiles(self) -> None:
-        profiles = self.staffing.directory.list()
-        self.staffing.ctx.store.close()
+        with thread_store(self.staffing.ctx.store):
+            profiles = self.staffing.directory.list()
         self.app.call_from_thread(self._show_profiles, profiles)
 
     def _show_profiles(self, profiles: list[StaffProfile]) -> None:
@@ -92,13 +93,12 @@ class SignInScreen(Screen[None], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="signin")
     def check_pin(self, staff_id: str, pin: str) -> None:
-        try:
-            profile = self.staffing.directory.authenticate(staff_id, pin)
-        except QueueError as exc:  # known errors become a German message; bugs surface
-            text = error_text(exc, self.staffing.ctx.queue.tz)
-            self.app.call_from_thread(self.query_one("#status", Static).update, inert(
-                text, limit=None))
-            return
-        finally:
-            self.staffing.ctx.store.close()
+        with thread_store(self.staffing.ctx.store):
+            try:
+                profile = self.staffing.directory.authenticate(staff_id, pin)
+            except QueueError as exc:  # known errors become a German message; bugs surface
+                text = error_text(exc, self.staffing.ctx.queue.tz)
+                self.app.call_from_thread(self.query_one("#status", Static).update, inert(
+                    text, limit=None))
+                return
         self.app.call_from_thread(self.post_message, self.SignedIn(profile))
