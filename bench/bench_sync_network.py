@@ -151,7 +151,7 @@ def main() -> None:
         items = [(e["seq"], b64d(e["env"])) for e in page["envelopes"]]
         dks = data_keys(fresh.key_dir, trust, keys)
         pubs = {s: b64d(c) for s, c in store.db.execute_sql(
-            "SELECT site, certificate FROM sync_peer")}
+            "SELECT site, sign_pub FROM sync_peer")}
         for workers in (1, 2):
             with Opener(workers=workers, threshold=1) as opener:
                 opener.open(items[:50], pubs, dks, trust.net,

@@ -112,7 +112,12 @@ class Office:
 
 @dataclass(frozen=True)
 class Concern:
-    """A concern category (Anliegen) a visitor can pick at the terminal."""
+    """A concern category (Anliegen) a visitor can pick at the terminal.
+
+    ``keyword`` is resolved where the file is read: the configured German word(s), or for a
+    default concern that gives none the default's German keyword
+    (``kiosk.i18n.concerns``), so every reader uses the one value.
+    """
 
     id: str
     symbol: str
@@ -387,6 +392,20 @@ def _office(reader: _Reader, speech: SpeechSettings | None = None) -> Office:
     )
 
 
+def _default_keyword(concern_id: str) -> str:
+    """The default concern's German keyword, "" for a concern of the network's own.
+
+    Imported only when a concern gives no keyword of its own: the visitor terminal starts
+    without the concern catalogue (the shipped file names every keyword).
+    """
+    from kiosk.i18n.concerns import concern as default_concern
+
+    try:
+        return default_concern(concern_id).keyword_de
+    except KeyError:
+        return ""
+
+
 def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
     """Build and validate a `NetworkConfig` from parsed TOML."""
     root = _Reader(path, data, "")
@@ -432,7 +451,8 @@ def parse_config(data: dict[str, Any], path: Path) -> NetworkConfig:
         labels = c.table("labels")
         concerns.append(Concern(
             id=c.text("id", pattern=_ID), symbol=c.text("symbol", "•"),
-            keyword=c.text("keyword", ""), label=c.text("label"),
+            keyword=c.text("keyword", "") or _default_keyword(c.text("id", pattern=_ID)),
+            label=c.text("label"),
             labels={k: labels.text(k) for k in labels.data}, private=c.get("private", bool, False),
         ))
     if len({c.id for c in concerns}) != len(concerns):

@@ -114,7 +114,9 @@ class Header:
             (the server routes by it; the office code is no secret, the server already
             knows which machine wrote what).
         gen: data-key generation of the scope used to encrypt.
-        rid: random uuid4 hex record id (never derived from content or time).
+        rid: the record's wire id, 32 hex digits in the shape of a version-4 UUID, derived
+            with SHA-256 from the record's kind and id (the same on every site; it reveals
+            neither, and carries no time).
         site: writer site code; must be the site authenticated for the push.
         ctr: writer's monotonic counter; the newest per (rid, site) supersedes older ones.
         op: ``put`` (the writer's merged state) or ``erase`` (sticky erasure, empty body).

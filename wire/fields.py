@@ -68,11 +68,12 @@ def check_str(value: Any, field: str, pattern: re.Pattern[str]) -> str:
 
 
 def check_rid(value: Any) -> str:
-    """A random record id: 32 lowercase hex digits of a version-4 UUID (no time, no MAC)."""
+    """A record's wire id: 32 lowercase hex digits in the shape of a version-4 UUID (a SHA-256
+    hash of kind and id, not random; no time, no MAC)."""
     if not isinstance(value, str) or not _HEX32.fullmatch(value):
         raise InvalidFieldError("rid must be 32 lowercase hex digits")
     if not _UUID4.fullmatch(value):  # version nibble 4, RFC 4122 variant
-        raise InvalidFieldError("rid must be a random (version 4) UUID")
+        raise InvalidFieldError("rid must have the shape of a version 4 UUID")
     return value
 
 

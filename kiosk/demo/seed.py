@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.clock.hlc import Timestamp
 from kiosk.config import WEEKDAYS, NetworkConfig
+from kiosk.queue.outcomes import OUTCOMES
 from kiosk.queue.service import format_ticket
 from kiosk.store.db import Store
 from kiosk.store.models import Visit
@@ -26,7 +27,8 @@ LANGUAGE_WEIGHTS = {"de": 18, "ar": 24, "fa": 14, "uk": 14, "tr": 8, "ru": 6, "e
 FIRST_NAMES = ["Amina", "Omid", "Olena", "Yusuf", "Fatemeh", "Mehmet", "Ahmad", "Daria",
                "Samira", "Ali", "Irina", "Ayşe", "Hassan", "Nour", "Zahra", "Mariam",
                "Bogdan", "Leyla", "Karim", "Sofia"]
-OUTCOMES = [("resolved", 60), ("referred", 25), ("follow_up", 10), ("other", 5)]
+OUTCOME_WEIGHTS = dict(zip(OUTCOMES, (60, 25, 10, 5), strict=True))
+"""How often each outcome is drawn, in the order of ``kiosk.queue.outcomes.OUTCOMES``."""
 _FIELDS = Visit.SYNCED_FIELDS
 
 
@@ -47,8 +49,8 @@ def demo_visits(config: NetworkConfig, store: Store, count: int, *, end: dt.date
     weights = list(LANGUAGE_WEIGHTS.values())
     concerns = [c.id for c in config.concerns]
     referrals = [r.id for r in config.referrals] or [None]
-    outcome_names = [o for o, _ in OUTCOMES]
-    outcome_weights = [w for _, w in OUTCOMES]
+    outcome_names = list(OUTCOME_WEIGHTS)
+    outcome_weights = list(OUTCOME_WEIGHTS.values())
     day = end
     made = 0
     while made < count:

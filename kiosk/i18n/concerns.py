@@ -20,12 +20,13 @@ class Concern:
 
     Attributes:
         id: stable id stored with the visit and used in statistics.
-        label: the msgctxt "concern" msgid of its label, translated per visitor.
+        label_msgid: the translation key of its label — msgctxt "concern" and the English
+            label as msgid (not the id), translated per visitor.
         keyword_de: the German word(s) from official letters, shown untranslated.
     """
 
     id: str
-    label: Contextual
+    label_msgid: Contextual
     keyword_de: str
 
 
@@ -105,4 +106,4 @@ def concern(concern_id: str) -> Concern:
 
 def concern_label(concern_id: str, lang: str) -> str:
     """The concern's label in the visitor's language (use ``keyword_de`` for the line below)."""
-    return translator(lang).pgettext(*concern(concern_id).label)
+    return translator(lang).pgettext(*concern(concern_id).label_msgid)

@@ -20,6 +20,7 @@ from kiosk.i18n.formatting import format_date, format_time
 from kiosk.i18n.languages import UI_LANGUAGE_CODES, UnknownLanguageError, endonym
 from kiosk.i18n.translator import translator
 from kiosk.privacy.lookup import PersonRecord, Selector
+from kiosk.queue.outcomes import FOLLOW_UP, OTHER, REFERRED, RESOLVED
 from kiosk.store.db import Store
 from kiosk.store.models import AuditEntry
 from kiosk.terminal_text import printable
@@ -30,8 +31,9 @@ KEEP_DAYS = 7
 """Copies in the default directory are deleted by the daily redaction after this many days:
 they are for handing over, not for keeping."""
 AUDIT_ACTION = "privacy.export"
-_OUTCOMES = {"resolved": M.OUTCOME_RESOLVED, "referred": M.OUTCOME_REFERRED,
-             "follow_up": M.OUTCOME_FOLLOW_UP, "other": M.OUTCOME_OTHER}
+OUTCOME_LABELS = {RESOLVED: M.OUTCOME_RESOLVED, REFERRED: M.OUTCOME_REFERRED,
+                  FOLLOW_UP: M.OUTCOME_FOLLOW_UP, OTHER: M.OUTCOME_OTHER}
+"""The export's label (msgid) of each outcome code of ``kiosk.queue.outcomes``."""
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,8 @@ def render_text(records: Sequence[PersonRecord], lang: str, config: NetworkConfi
                     (M.EXPORT_TOPICS, _concerns(f.get("concerns") or [], lang)),
                     (M.EXPORT_LANGUAGE, _language(f.get("language"))),
                     (M.EXPORT_INTERPRETER, _language(f.get("interpreter_language"))),
-                    (M.EXPORT_RESULT, t.gettext(_OUTCOMES[f["outcome"]])
-                     if f.get("outcome") in _OUTCOMES else f.get("outcome")),
+                    (M.EXPORT_RESULT, t.gettext(OUTCOME_LABELS[f["outcome"]])
+                     if f.get("outcome") in OUTCOME_LABELS else f.get("outcome")),
                     (M.EXPORT_REFERRAL, referrals.get(f.get("referral") or "", f.get("referral"))),
                     (M.EXPORT_NOTE, f.get("note"))]
         else:

@@ -15,6 +15,7 @@ from kiosk.config import NetworkConfig
 from kiosk.queue import policy
 from kiosk.queue.errors import Closed, InvalidInput, NotFound
 from kiosk.queue.estimate import estimate_wait_minutes
+from kiosk.queue.outcomes import OUTCOMES, REFERRED
 from kiosk.queue.states import Action, State, next_state
 from kiosk.queue.validation import check_language, clean_first_name
 from kiosk.queue.views import BoardCall, TicketInfo, VisitInfo
@@ -339,9 +340,9 @@ class QueueService:
     def finish(self, visit_id: str, staff_id: str, outcome: str,
                referral: str | None = None, note: str | None = None) -> VisitInfo:
         """Close a visit with an outcome: resolved, referred (to whom), follow_up, other."""
-        if outcome not in ("resolved", "referred", "follow_up", "other"):
+        if outcome not in OUTCOMES:
             raise InvalidInput("outcome", "unknown", f"unknown outcome {outcome!r}")
-        if outcome == "referred":
+        if outcome == REFERRED:
             known = {r.id for r in self.config.referrals}
             if referral not in known:
                 raise InvalidInput("referral", "unknown",

@@ -33,7 +33,7 @@ def _ids_by_text(lang: str) -> dict[str, str]:
         if "{" not in msgid:
             out.setdefault(t.gettext(msgid), name)
     for c in DEFAULT_CONCERNS:
-        out.setdefault(t.pgettext(*c.label), f"concern.{c.id}")
+        out.setdefault(t.pgettext(*c.label_msgid), f"concern.{c.id}")
     return out
 
 
@@ -64,6 +64,6 @@ def every_prompt(lang: str, prefixes: str = "AT") -> dict[str, str]:
     """
     t = translator(lang)
     out = {name: t.gettext(msgid) for name, msgid in message_ids().items() if "{" not in msgid}
-    out.update({f"concern.{c.id}": t.pgettext(*c.label) for c in DEFAULT_CONCERNS})
+    out.update({f"concern.{c.id}": t.pgettext(*c.label_msgid) for c in DEFAULT_CONCERNS})
     out.update({f"char.{d}": d for d in "0123456789" + prefixes.upper()})
     return out

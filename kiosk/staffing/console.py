@@ -25,8 +25,6 @@ from kiosk.sync.state import last_sync_status
 
 #: Why a visitor is called first; codes only, never free text (audited as they are).
 REASON_CODES = ("medical", "safety", "disability", "pregnancy", "small_children", "elderly")
-#: How a visit can end; "referred" needs a referral id from the configuration.
-OUTCOMES = ("resolved", "referred", "follow_up", "other")
 #: Booked appointments this many days ahead are checked for languages nobody speaks.
 LOOKAHEAD_DAYS = 7
 

@@ -278,7 +278,7 @@ class WriteTransaction:
         model.insert_many(rows).execute()
         newest = [max(row["clocks"].values()) for row in rows]
         self.store.db.cursor().executemany(  # one statement, prepared once by sqlite3
-            'INSERT OR REPLACE INTO "outbox" ("record", "kind", "changed_at") VALUES (?, ?, ?)',
+            'INSERT OR REPLACE INTO "outbox" ("record", "kind", "clock") VALUES (?, ?, ?)',
             [(row["id"], model.KIND, stamp) for row, stamp in zip(rows, newest, strict=True)])
         self.clock.observe(Timestamp.parse(max(newest)))
         self._dirty = True
@@ -309,7 +309,7 @@ class WriteTransaction:
                                           **dict.fromkeys(names, stamp)}), rid)
              for rid, clocks in rows])
         self.store.db.cursor().executemany(
-            'INSERT OR REPLACE INTO "outbox" ("record", "kind", "changed_at") VALUES (?, ?, ?)',
+            'INSERT OR REPLACE INTO "outbox" ("record", "kind", "clock") VALUES (?, ?, ?)',
             [(rid, model.KIND, stamp) for rid, _ in rows])
         return len(rows)
 
@@ -321,7 +321,7 @@ class WriteTransaction:
 
     def _queue(self, record_id: str, kind: str, stamp: str) -> None:
         self.store.db.execute_sql(
-            'INSERT OR REPLACE INTO "outbox" ("record", "kind", "changed_at") VALUES (?, ?, ?)',
+            'INSERT OR REPLACE INTO "outbox" ("record", "kind", "clock") VALUES (?, ?, ?)',
             (record_id, kind, stamp))
 
     def save_clock(self) -> None:

@@ -137,9 +137,23 @@ def v5_erasure_holds(db: SqliteDatabase) -> None:
             db.execute_sql(statement)
 
 
+_V6_NAMES = """
+ALTER TABLE "outbox" RENAME COLUMN "changed_at" TO "clock";
+ALTER TABLE "sync_peer" RENAME COLUMN "certificate" TO "sign_pub"
+"""
+
+
+def v6_names(db: SqliteDatabase) -> None:
+    """Columns named for what they hold: the outbox row's hybrid-logical clock (``clock``,
+    not a time) and a peer's public signing key (``sign_pub``, not its certificate)."""
+    for statement in _V6_NAMES.split(";"):
+        if statement.strip():
+            db.execute_sql(statement)
+
+
 #: Every migration in order; the store's version is the number applied.
 MIGRATIONS: list[Migration] = [v1_initial, v2_priority_transfer_mediators, v3_sync, v4_scopes,
-                               v5_erasure_holds]
+                               v5_erasure_holds, v6_names]
 LATEST = len(MIGRATIONS)
 
 

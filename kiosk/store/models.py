@@ -203,7 +203,8 @@ class Outbox(BaseModel):
 
     record = CharField(primary_key=True, max_length=32)
     kind = CharField()
-    changed_at = CharField()
+    clock = CharField()
+    """The hybrid-logical clock of the change that queued the row (it orders the push)."""
 
 
 SYNCED_MODELS: dict[str, type[SyncedModel]] = {

@@ -1,11 +1,13 @@
 """Sync bookkeeping tables of the local store (created by migration 3).
 
-* :class:`SyncRecord` — per record id: its random wire id (rid), erasure tombstone, and for
-  each field the clock last exchanged with the server (``synced``) and the base clock that
-  travels with it, so a concurrent overwrite can be told from a sequential one.
+* :class:`SyncRecord` — per record id: its wire id (rid, a SHA-256 hash of kind and id),
+  erasure tombstone, and for each field the clock last exchanged with the server
+  (``synced``) and the base clock that travels with it, so a concurrent overwrite can be
+  told from a sequential one.
 * :class:`Quarantine` — envelopes that failed verification or could not be applied yet.
 * :class:`Conflict` — values that lost to a concurrent write, kept for staff review.
-* :class:`Peer` — other sites' root-signed certificates as last fetched from the server.
+* :class:`Peer` — other sites' public signing keys, taken from their root-checked certificates
+  as last fetched from the server.
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ class Conflict(BaseModel):
 
 class Peer(BaseModel):
     site = CharField(primary_key=True)
-    certificate = TextField()
+    sign_pub = TextField()
+    """The peer's public signing key (base64) from its root-checked certificate."""
     fetched_at = IntegerField()
 
     class Meta:

@@ -27,6 +27,6 @@ def erase_record(writer: WriteTransaction, model: type[SyncedModel], record_id: 
     write_rows(store, model, [w])
     write_sync_records(store, [w])
     forget_erased(store, [w])
-    Outbox.insert(record=record_id, kind=model.KIND, changed_at=stamp
+    Outbox.insert(record=record_id, kind=model.KIND, clock=stamp
                   ).on_conflict_replace().execute()
     writer.erased = True

@@ -49,7 +49,7 @@ def refresh(store: Store, data: dict[str, Any], trust: Trust) -> None:
         store.set_setting(RETIRED_PEERS, json.dumps(retired))
         store.db.execute_sql("DELETE FROM sync_peer")
         store.db.cursor().executemany(
-            "INSERT OR REPLACE INTO sync_peer (site, certificate, fetched_at) "
+            "INSERT OR REPLACE INTO sync_peer (site, sign_pub, fetched_at) "
             "VALUES (?, ?, ?)", rows)
 
 
@@ -58,7 +58,7 @@ def keys(store: Store, own: SiteKeys, trust: Trust) -> dict[str, bytes]:
     ``SITE!CTR`` for a writer on the root-signed revocation list, good up to its counter
     CTR). A writer on the revocation list gets no other key, whatever the server lists."""
     out = {site: b64d(pub) for site, pub in
-           store.db.execute_sql("SELECT site, certificate FROM sync_peer")}
+           store.db.execute_sql("SELECT site, sign_pub FROM sync_peer")}
     out.setdefault(own.writer, b64d(trust.certificate.sign_pub))
     for site, pub, upto in json.loads(store.setting(RETIRED_PEERS) or "[]"):
         out[f"{site}{RETIRED}{upto}"] = b64d(pub)

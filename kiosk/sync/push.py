@@ -38,7 +38,7 @@ class Pending:
 
     record: str
     kind: str
-    changed_at: str
+    clock: str
     rid: str
     ctr: int
     state: State
@@ -50,10 +50,10 @@ class Pending:
 
 
 def outbox_snapshot(store: Store) -> list[tuple[str, str, str]]:
-    """(record, kind, changed_at) of every outbox row, oldest change first."""
+    """(record, kind, clock) of every outbox row, oldest change first."""
     return list(store.db.execute_sql(
-        f'SELECT record, kind, changed_at FROM "{Outbox._meta.table_name}" '
-        "ORDER BY changed_at, record"))
+        f'SELECT record, kind, clock FROM "{Outbox._meta.table_name}" '
+        "ORDER BY clock, record"))
 
 
 def reserve(store: Store, rows: list[tuple[str, str, str]]) -> list[Pending]:
@@ -76,7 +76,7 @@ def reserve(store: Store, rows: list[tuple[str, str, str]]) -> list[Pending]:
                 meta[rec] = (rid, bool(erased), json.loads(bases), clock_column.unpack(synced))
                 erasure_clocks[rec] = clock or ""
         new_meta = []
-        for record, kind, changed_at in rows:
+        for record, kind, clock in rows:
             row = loaded.get(kind, {}).get(record)
             rid, was_erased, bases, synced = meta.get(
                 record, (records.rid_for(kind, record), False, {}, {}))
@@ -87,7 +87,7 @@ def reserve(store: Store, rows: list[tuple[str, str, str]]) -> list[Pending]:
                 new_meta.append((rid, record, kind, records.scope_of(kind, store.site)))
             state = records.row_state(SYNCED_MODELS[kind], values, clocks,
                                       erased or was_erased, bases, synced)
-            out.append(Pending(record, kind, changed_at, rid, 0, state,
+            out.append(Pending(record, kind, clock, rid, 0, state,
                                erased_clock=erasure_clocks.get(record, "")))
         if new_meta:
             store.db.cursor().executemany(
@@ -180,8 +180,8 @@ def acknowledge(store: Store, pending: list[Pending]) -> None:
     """After the server stored a batch: outbox rows go (unless changed since), clocks noted."""
     with store.db.atomic("IMMEDIATE"):
         store.db.cursor().executemany(
-            f'DELETE FROM "{Outbox._meta.table_name}" WHERE record = ? AND changed_at = ?',
-            [(p.record, p.changed_at) for p in pending])
+            f'DELETE FROM "{Outbox._meta.table_name}" WHERE record = ? AND clock = ?',
+            [(p.record, p.clock) for p in pending])
         rows = []
         for p in pending:
             if p.state.erased:

@@ -95,7 +95,7 @@ class BodyError(ValueError):
 
 
 def rid_for(kind: str, record_id: str) -> str:
-    """The record's random-looking wire id: a version-4 UUID shape from a hash of the id.
+    """The record's wire id: a SHA-256 hash of kind and id, in the shape of a version-4 UUID.
 
     Every site derives the same rid for the same record; the clear header then reveals
     neither the kind nor anything about the id.

@@ -28,7 +28,7 @@ PHASE = "scopes_upgrade"
 that had nothing of the old format (checked once, so later syncs do not scan)."""
 RESEALED_AT = "scopes_upgrade_resealed_at"
 REQUEUE_STAMP = "0"
-"""``changed_at`` of a re-sealed record's outbox row: sorts before any real change, and a
+"""``clock`` of a re-sealed record's outbox row: sorts before any real change, and a
 real change meanwhile replaces the row (so it is pushed with its newest state)."""
 
 
@@ -80,7 +80,7 @@ def reseal(store: Store, office: str, now_s: int) -> int:
             scopes.append((scope, rid))
         db.cursor().executemany("UPDATE sync_record SET scope = ? WHERE rid = ?", scopes)
         db.cursor().executemany(
-            'INSERT OR IGNORE INTO "outbox" ("record", "kind", "changed_at") VALUES (?, ?, ?)',
+            'INSERT OR IGNORE INTO "outbox" ("record", "kind", "clock") VALUES (?, ?, ?)',
             [(record, kind, REQUEUE_STAMP) for record, kind in queue])
         # another office's record cannot be pushed from here (its scope is not ours)
         db.cursor().executemany('DELETE FROM "outbox" WHERE record = ?',

@@ -71,13 +71,13 @@ def requeue_everything(store: Store) -> int:
         column = "site" if kind in OFFICE_KINDS else OWNED_NETWORK_KINDS.get(kind)
         own = (f' WHERE "{column}" = ?', (store.site,)) if column else ("", ())
         cursor = store.db.execute_sql(
-            f'INSERT OR IGNORE INTO "{Outbox._meta.table_name}" (record, kind, changed_at) '
+            f'INSERT OR IGNORE INTO "{Outbox._meta.table_name}" (record, kind, clock) '
             f'SELECT id, ?, ? FROM "{model._meta.table_name}"{own[0]}', (kind, "0", *own[1]))
         total += cursor.rowcount
     store.set_setting(REPUSH_TOMBSTONES, "1")  # markers without a record id: see push.py
     kinds = sorted(SYNCED_MODELS)
     cursor = store.db.execute_sql(
-        f'INSERT OR IGNORE INTO "{Outbox._meta.table_name}" (record, kind, changed_at) '
+        f'INSERT OR IGNORE INTO "{Outbox._meta.table_name}" (record, kind, clock) '
         "SELECT record, kind, ? FROM sync_record WHERE erased = 1 AND record IS NOT NULL "
         f"AND kind IN ({', '.join('?' * len(kinds))}) AND scope IN (?, ?)",
         ("0", *kinds, store.site, NETWORK_SCOPE))

@@ -65,7 +65,7 @@ def test_every_msgid_in_the_template_is_a_used_message_or_a_configured_concern()
     constants = _message_constants()
     shown = {_msgid(constants[name]) for name in used if name in constants}
     configured = {c.id for c in load_config(DEFAULT_CONFIG).concerns}
-    labels = {c.label.message for c in DEFAULT_CONCERNS if c.id in configured}
+    labels = {c.label_msgid.message for c in DEFAULT_CONCERNS if c.id in configured}
     stray = []
     for message in read_catalog(TEMPLATE_PATH):
         if not message.id:

@@ -21,7 +21,7 @@ def test_seeded_visits_are_in_the_outbox_with_their_own_clocks(config, store_pat
         rows = list(demo_visits(config, store, 120, end=dt.date(2026, 11, 24),
                                 rng=random.Random(3)))
         assert insert_visits(store, iter(rows), batch=50) == 120
-        queued = {o.record: o.changed_at for o in Outbox.select()}
+        queued = {o.record: o.clock for o in Outbox.select()}
         assert queued == {r["id"]: r["clocks"]["status"] for r in rows}
         assert Visit.select().count() == 120
     finally:

@@ -18,6 +18,7 @@ from kiosk.store.db import (
     open_store,
 )
 from kiosk.store.models import Outbox, Visit
+from kiosk.store.sync_models import Peer
 
 
 def test_pragmas_make_acknowledged_writes_durable(store_path):
@@ -91,6 +92,8 @@ def test_a_store_made_by_release_1_upgrades_and_keeps_its_data(tmp_path):
         " status, priority, concerns, language, call_count, checked_in_at, first_name)"
         " VALUES ('a'||hex(randomblob(15)), '{}', 0, 'EVSC', 'EVSC-EV', '2025-11-20', 'A', 7,"
         " 'A-007', 'walk_in', 'finished', 2, '[\"post\"]', 'fa', 1, 1763625600000, 'Leyla')")
+    con.execute("INSERT INTO outbox (record, kind, changed_at)"
+                " SELECT id, 'visit', '0001763625600000-0000-EVSC-0001' FROM visit")
     con.commit()
     con.close()
 
@@ -100,6 +103,27 @@ def test_a_store_made_by_release_1_upgrades_and_keeps_its_data(tmp_path):
     assert (visit.ticket, visit.first_name, visit.concerns) == ("A-007", "Leyla", ["post"])
     assert visit.priority_reason is None and visit.target_desk is None
     assert store.db.table_exists("mediator")
+    assert Outbox.get().clock == "0001763625600000-0000-EVSC-0001"
+    store.close()
+
+
+def test_a_store_of_schema_5_keeps_its_outbox_clocks_and_peer_keys(tmp_path):
+    """Version 6 renamed two columns for what they hold; the rows must survive it."""
+    path = tmp_path / "v5.db"
+    db = migrations.SqliteDatabase(str(path))
+    db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    migrations.upgrade(db, target=5)
+    db.execute_sql("INSERT INTO setting VALUES ('site','EVSC'),('location','EVSC-EV'),"
+                   "('writer','EVSC-0001')")
+    db.execute_sql("INSERT INTO outbox (record, kind, changed_at) VALUES ('r1', 'visit', 'c1')")
+    db.execute_sql("INSERT INTO sync_peer (site, certificate, fetched_at)"
+                   " VALUES ('LUED-0001', 'c2lnbg==', 1)")
+    db.close()
+
+    store = open_store(path)
+    assert migrations.schema_version(store.db) == migrations.LATEST
+    assert [(o.record, o.clock) for o in Outbox.select()] == [("r1", "c1")]
+    assert [(p.site, p.sign_pub) for p in Peer.select()] == [("LUED-0001", "c2lnbg==")]
     store.close()
 
 
@@ -129,7 +153,7 @@ def test_each_written_field_carries_a_newer_clock_and_an_outbox_row(store_path):
     assert again.clocks["status"] > first["status"]
     assert again.clocks["language"] == first["language"]
     assert again.clocks["status"].endswith("." + store.writer)
-    assert Outbox.get_by_id(visit.id).changed_at == again.clocks["status"]
+    assert Outbox.get_by_id(visit.id).clock == again.clocks["status"]
     assert store.setting("hlc") == again.clocks["status"]
     with pytest.raises(ValueError, match="not synced"), store.writing() as w:
         w.put(Visit, visit.id, {"clocks": {}})

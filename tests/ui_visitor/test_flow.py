@@ -139,3 +139,11 @@ def test_other_invisible_characters_are_still_refused(ctx, raw):
     with pytest.raises(Problem) as caught:
         flow.set_name(raw)
     assert caught.value.msgid == M.NAME_BAD_CHARS
+
+
+def test_a_concern_tile_shows_the_keyword_the_config_resolved(ctx):
+    """The flow shows the config's keyword as it is (the config did the fallback)."""
+    flow = VisitorFlow(ctx)
+    flow.choose_language("fa")
+    by_id = {o.id: o.keyword for o in flow.concern_options()}
+    assert by_id == {c.id: c.keyword for c in ctx.config.concerns}

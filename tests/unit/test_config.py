@@ -64,3 +64,17 @@ def test_missing_file_and_bad_syntax(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_config(bad)
     assert info.value.key == "(syntax)"
+
+
+def test_a_concern_without_keyword_takes_the_defaults_german_keyword(tmp_path):
+    """The keyword is resolved once, where the file is read: a default concern that names
+    none shows the default's German word, a concern of the network's own shows none."""
+    assert 'keyword = "Brief, Formular"\n' in SHIPPED
+    text = SHIPPED.replace('keyword = "Brief, Formular"\n', "", 1) + (
+        '[[concerns]]\nid = "fahrrad"\nlabel = "Fahrradwerkstatt"\n')
+    path = tmp_path / "network.toml"
+    path.write_text(text, encoding="utf-8")
+    config = load_config(path)
+    assert config.concern("post").keyword == "Briefe · Formulare"
+    assert config.concern("fahrrad").keyword == ""
+    assert config.concern("jobcenter").keyword == "Jobcenter, Bürgergeld, Sozialamt"

@@ -22,9 +22,9 @@ from textual.widgets import Button, Label, Select, Static
 from textual.worker import get_current_worker
 
 from kiosk.queue.errors import QueueError
+from kiosk.queue.outcomes import OUTCOMES
 from kiosk.queue.views import VisitInfo
 from kiosk.staffing.console import (
-    OUTCOMES,
     REASON_CODES,
     Console,
     ConsoleSnapshot,

@@ -154,16 +154,10 @@ class VisitorFlow:
             label = c.labels.get(lang)
             if label is None and lang != "de":
                 try:
-                    label = translator(lang).pgettext(*default_concern(c.id).label)
+                    label = translator(lang).pgettext(*default_concern(c.id).label_msgid)
                 except KeyError:
                     label = None
-            keyword = c.keyword
-            if not keyword:
-                try:
-                    keyword = default_concern(c.id).keyword_de
-                except KeyError:
-                    keyword = ""
-            options.append(ConcernOption(c.id, c.symbol, label or c.label, keyword, c.private))
+            options.append(ConcernOption(c.id, c.symbol, label or c.label, c.keyword, c.private))
         options.sort(key=lambda o: o.private)
         return options
 
